@@ -1,0 +1,325 @@
+/*
+ * diag-test-target: the real processes Diag's tests diagnose.
+ *
+ * Usage: diag-test-target MODE [ARGS...]
+ *
+ * Long-running modes print "THREAD <name> <tid>" for each thread they create, then
+ * "READY <pid>", and run until their standard input reaches end of file (so a test that dies
+ * never leaves a target behind) or until killed. While running they answer lines on stdin:
+ *   status   -> "STATUS <key>=<value> ..." (mode-specific counters)
+ *   exit     -> exit(0)
+ * Short modes (getppid, arenas, fork) do their work and exit with status 0.
+ *
+ * Modes:
+ *   threads N K       N named threads, the first K spin on the CPU ("spin-i"), the others block in
+ *                     one of futex, clock_nanosleep, pause, read (pipe) or recvfrom (UDP), named after
+ *                     the call ("futex-i", "nanosleep-i", "pause-i", "read-i", "recvfrom-i").
+ *   recvfrom-spin     the seed-000 bug: thread "NatThread" loops on recvfrom on a non-blocking UDP
+ *                     socket that never has data (every call fails with EAGAIN).
+ *   getppid N M       exactly N getppid calls, then M open() calls on a missing path (ENOENT), exit 0.
+ *   arenas T          T threads ("arena-i") each malloc() at start so glibc creates per-thread
+ *                     arenas (64 MiB heaps mapped with mmap), then join and exit 0.
+ *   progress          worker thread "worker" loops: raise(SIGUSR1), getppid, 1 ms sleep; records the
+ *                     longest gap between iterations. status: iterations, sent, received, maxgap_us.
+ *   churn             thread "churner" creates and joins short-lived threads ("ephemeral") in a loop.
+ *                     status: created.
+ *   fork C N          forks C children, each makes N getppid calls and exits 0; waits for them; exit 0.
+ *   sleep             just the main thread, blocked reading stdin.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static void die(const char *what) { perror(what); exit(2); }
+
+static pid_t tid(void) { return (pid_t)syscall(SYS_gettid); }
+
+static pthread_mutex_t print_lock = PTHREAD_MUTEX_INITIALIZER;
+static atomic_int ready_threads; /* threads that have announced themselves */
+
+static void announce_thread(const char *name)
+{
+    pthread_setname_np(pthread_self(), name);
+    pthread_mutex_lock(&print_lock);
+    printf("THREAD %s %d\n", name, tid());
+    fflush(stdout);
+    pthread_mutex_unlock(&print_lock);
+    atomic_fetch_add(&ready_threads, 1);
+}
+
+static uint64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* ---- threads N K ---- */
+
+struct named { char name[16]; int kind; };
+enum { SPIN, FUTEX, NANOSLEEP, PAUSE, READ, RECVFROM, SLEEPER_KINDS = 5 };
+
+static pthread_mutex_t never_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t never_cond = PTHREAD_COND_INITIALIZER;
+
+static int udp_socket(int nonblocking)
+{
+    int s = socket(AF_INET, SOCK_DGRAM | (nonblocking ? SOCK_NONBLOCK : 0), 0);
+    if (s < 0) die("socket");
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK), .sin_port = 0 };
+    if (bind(s, (struct sockaddr *)&a, sizeof a) < 0) die("bind");
+    return s;
+}
+
+static void *named_thread(void *arg)
+{
+    struct named *n = arg;
+    announce_thread(n->name);
+    switch (n->kind) {
+    case SPIN: {
+        volatile uint64_t x = 0;
+        for (;;) x++;
+    }
+    case FUTEX:
+        pthread_mutex_lock(&never_mutex);
+        for (;;) pthread_cond_wait(&never_cond, &never_mutex);
+    case NANOSLEEP:
+        for (;;) { struct timespec ts = { 3600, 0 }; nanosleep(&ts, NULL); }
+    case PAUSE:
+        for (;;) pause();
+    case READ: {
+        int p[2];
+        if (pipe(p) < 0) die("pipe");
+        char c;
+        for (;;) if (read(p[0], &c, 1) < 0 && errno != EINTR) die("read");
+    }
+    case RECVFROM: {
+        int s = udp_socket(0);
+        char buf[64];
+        for (;;) recvfrom(s, buf, sizeof buf, 0, NULL, NULL);
+    }
+    }
+    return NULL;
+}
+
+static void start_named(const char *name, int kind, size_t stack)
+{
+    struct named *n = calloc(1, sizeof *n);
+    snprintf(n->name, sizeof n->name, "%s", name);
+    n->kind = kind;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, stack);
+    pthread_t t;
+    int rc = pthread_create(&t, &attr, named_thread, n);
+    if (rc) { errno = rc; die("pthread_create"); }
+    pthread_attr_destroy(&attr);
+}
+
+/* Returns the number of threads that will announce themselves. */
+static int mode_threads(int n, int k)
+{
+    static const char *kinds[SLEEPER_KINDS] = { "futex", "nanosleep", "pause", "read", "recvfrom" };
+    for (int i = 0; i < n; i++) {
+        char name[16];
+        int kind = i < k ? SPIN : FUTEX + (i - k) % SLEEPER_KINDS;
+        snprintf(name, sizeof name, "%s-%d", i < k ? "spin" : kinds[kind - FUTEX], i);
+        start_named(name, kind, 64 * 1024);
+    }
+    return n;
+}
+
+/* ---- recvfrom-spin ---- */
+
+static atomic_ulong recv_calls;
+
+static void *nat_thread(void *arg)
+{
+    (void)arg;
+    announce_thread("NatThread");
+    int s = udp_socket(1);
+    char buf[1500];
+    struct sockaddr_in from;
+    for (;;) {
+        socklen_t len = sizeof from;
+        recvfrom(s, buf, sizeof buf, 0, (struct sockaddr *)&from, &len);
+        atomic_fetch_add(&recv_calls, 1);
+    }
+    return NULL;
+}
+
+/* ---- progress ---- */
+
+static atomic_ulong iterations, sent, received, maxgap_us;
+
+static void on_usr1(int sig) { (void)sig; atomic_fetch_add(&received, 1); }
+
+static void *worker_thread(void *arg)
+{
+    (void)arg;
+    announce_thread("worker");
+    uint64_t last = now_us();
+    for (;;) {
+        raise(SIGUSR1); /* delivered to this thread before raise returns */
+        atomic_fetch_add(&sent, 1);
+        syscall(SYS_getppid);
+        struct timespec ts = { 0, 1000000 };
+        nanosleep(&ts, NULL);
+        uint64_t now = now_us(), gap = now - last;
+        last = now;
+        if (gap > atomic_load(&maxgap_us)) atomic_store(&maxgap_us, gap);
+        atomic_fetch_add(&iterations, 1);
+    }
+    return NULL;
+}
+
+/* ---- churn ---- */
+
+static atomic_ulong created;
+
+static void *ephemeral(void *arg) { (void)arg; syscall(SYS_getppid); return NULL; }
+
+static void *churn_thread(void *arg)
+{
+    (void)arg;
+    announce_thread("churner");
+    for (;;) {
+        pthread_t t;
+        if (pthread_create(&t, NULL, ephemeral, NULL) == 0) {
+            pthread_setname_np(t, "ephemeral");
+            pthread_join(t, NULL);
+            atomic_fetch_add(&created, 1);
+        }
+        usleep(200);
+    }
+    return NULL;
+}
+
+/* ---- short modes ---- */
+
+static int mode_getppid(long n, long m)
+{
+    for (long i = 0; i < n; i++) syscall(SYS_getppid);
+    for (long i = 0; i < m; i++) {
+        int fd = open("/nonexistent/diag-test-target", O_RDONLY);
+        if (fd >= 0) close(fd);
+    }
+    return 0;
+}
+
+static void *arena_thread(void *arg)
+{
+    char name[16];
+    snprintf(name, sizeof name, "arena-%d", (int)(intptr_t)arg);
+    announce_thread(name);
+    void *p = malloc(1024); /* first malloc in a new thread: glibc gives it its own arena */
+    memset(p, 1, 1024);
+    usleep(50000);
+    free(p);
+    return NULL;
+}
+
+static int mode_arenas(int t)
+{
+    pthread_t th[64];
+    if (t > 64) t = 64;
+    for (int i = 0; i < t; i++)
+        if (pthread_create(&th[i], NULL, arena_thread, (void *)(intptr_t)i)) die("pthread_create");
+    for (int i = 0; i < t; i++) pthread_join(th[i], NULL);
+    return 0;
+}
+
+static int mode_fork(int c, long n)
+{
+    for (int i = 0; i < c; i++) {
+        pid_t p = fork();
+        if (p < 0) die("fork");
+        if (p == 0) {
+            for (long j = 0; j < n; j++) syscall(SYS_getppid);
+            _exit(0);
+        }
+    }
+    int status, rc = 0;
+    while (wait(&status) > 0)
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) rc = 1;
+    return rc;
+}
+
+/* ---- the command loop of long-running modes ---- */
+
+static void print_status(const char *mode)
+{
+    if (!strcmp(mode, "progress"))
+        printf("STATUS iterations=%lu sent=%lu received=%lu maxgap_us=%lu\n", atomic_load(&iterations),
+               atomic_load(&sent), atomic_load(&received), atomic_load(&maxgap_us));
+    else if (!strcmp(mode, "churn"))
+        printf("STATUS created=%lu\n", atomic_load(&created));
+    else if (!strcmp(mode, "recvfrom-spin"))
+        printf("STATUS recvfrom=%lu\n", atomic_load(&recv_calls));
+    else
+        printf("STATUS threads=%d\n", atomic_load(&ready_threads));
+    fflush(stdout);
+}
+
+static int serve(const char *mode)
+{
+    printf("READY %d\n", getpid());
+    fflush(stdout);
+    char line[128];
+    while (fgets(line, sizeof line, stdin)) {
+        if (!strncmp(line, "status", 6)) print_status(mode);
+        else if (!strncmp(line, "exit", 4)) return 0;
+    }
+    return 0;
+}
+
+static void start_thread(void *(*fn)(void *))
+{
+    pthread_t t;
+    if (pthread_create(&t, NULL, fn, NULL)) die("pthread_create");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: %s threads N K | recvfrom-spin | getppid N M | arenas T | progress | churn | fork C N | sleep\n", argv[0]);
+        return 2;
+    }
+    const char *mode = argv[1];
+    long a = argc > 2 ? atol(argv[2]) : 0, b = argc > 3 ? atol(argv[3]) : 0;
+
+    if (!strcmp(mode, "getppid")) return mode_getppid(a, b);
+    if (!strcmp(mode, "arenas")) return mode_arenas((int)a);
+    if (!strcmp(mode, "fork")) return mode_fork((int)a, b);
+
+    int expected = 1;
+    if (!strcmp(mode, "threads")) expected = mode_threads((int)a, (int)b);
+    else if (!strcmp(mode, "recvfrom-spin")) start_thread(nat_thread);
+    else if (!strcmp(mode, "progress")) {
+        struct sigaction sa = { .sa_handler = on_usr1 };
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGUSR1, &sa, NULL);
+        start_thread(worker_thread);
+    } else if (!strcmp(mode, "churn")) start_thread(churn_thread);
+    else if (!strcmp(mode, "sleep")) expected = 0;
+    else {
+        fprintf(stderr, "unknown mode %s\n", mode);
+        return 2;
+    }
+    /* READY comes after every THREAD line, so a test can read the thread ids before it starts. */
+    while (atomic_load(&ready_threads) < expected) usleep(1000);
+    return serve(mode);
+}
