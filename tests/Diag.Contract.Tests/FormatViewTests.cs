@@ -1,0 +1,44 @@
+using System.Xml.Linq;
+
+namespace Diag.Contract.Tests;
+
+public class FormatViewTests
+{
+    private static IEnumerable<XElement> Views =>
+        ModuleFiles.FormatFiles.SelectMany(f => XDocument.Load(f).Descendants("View"));
+
+    public static TheoryData<string> OutputTypes =>
+        new(CmdletMetadata.All.SelectMany(c => c.OutputTypes).Where(t => t.Namespace?.StartsWith("Diag") == true).Select(t => t.FullName!).Distinct());
+
+    [Theory, MemberData(nameof(OutputTypes))]
+    public void EveryOutputTypeHasATableView(string typeName) =>
+        Assert.Contains(Views, v => v.Element("ViewSelectedBy")?.Elements("TypeName").Any(t => t.Value == typeName) == true
+                                    && v.Element("TableControl") is not null);
+
+    [Fact]
+    public void ViewsOnlyNameRealProperties()
+    {
+        var engine = typeof(Diag.Linux.Interop.Errno).Assembly;
+        foreach (var view in Views)
+        {
+            foreach (var typeName in view.Element("ViewSelectedBy")!.Elements("TypeName").Select(t => t.Value))
+            {
+                var type = engine.GetType(typeName);
+                Assert.True(type is not null, $"view {view.Element("Name")?.Value} names unknown type {typeName}");
+                foreach (var property in view.Descendants("PropertyName").Select(p => p.Value))
+                    Assert.True(type!.GetProperty(property) is not null, $"view of {typeName} names missing property {property}");
+            }
+        }
+    }
+
+    [Fact]
+    public void TableHeadersMatchColumns()
+    {
+        foreach (var table in Views.Select(v => v.Element("TableControl")).OfType<XElement>())
+        {
+            var headers = table.Element("TableHeaders")!.Elements("TableColumnHeader").Count();
+            var items = table.Descendants("TableColumnItems").First().Elements("TableColumnItem").Count();
+            Assert.Equal(headers, items);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+namespace Diag.Contract.Tests;
+
+public class OutputTypeTests
+{
+    public static TheoryData<string> OutputTypes => FormatViewTests.OutputTypes;
+
+    private static Type Resolve(string name) => typeof(Diag.Linux.Interop.Errno).Assembly.GetType(name)!;
+
+    [Theory, MemberData(nameof(OutputTypes))]
+    public void IsAnImmutableSealedRecord(string typeName)
+    {
+        var type = Resolve(typeName);
+        Assert.True(type.IsSealed, $"{typeName} must be sealed");
+        foreach (var property in type.GetProperties())
+        {
+            var setter = property.SetMethod;
+            var initOnly = setter?.ReturnParameter.GetRequiredCustomModifiers()
+                .Any(m => m.FullName == "System.Runtime.CompilerServices.IsExternalInit") == true;
+            Assert.True(setter is null || !setter.IsPublic || initOnly, $"{typeName}.{property.Name} has a public setter");
+        }
+    }
+
+    [Theory, MemberData(nameof(OutputTypes))]
+    public void SurvivesRemotingSerialization(string typeName)
+    {
+        // Remoting keeps primitives, strings, DateTime, TimeSpan, enums and arrays of them; anything deeper
+        // arrives as a string. Arrays of small records are allowed one level down.
+        foreach (var property in Resolve(typeName).GetProperties())
+            Assert.True(IsSimple(property.PropertyType, allowRecordArray: true), $"{typeName}.{property.Name} ({property.PropertyType}) does not serialize");
+    }
+
+    private static bool IsSimple(Type t, bool allowRecordArray)
+    {
+        t = Nullable.GetUnderlyingType(t) ?? t;
+        if (t.IsPrimitive || t.IsEnum || t == typeof(string) || t == typeof(DateTime) || t == typeof(TimeSpan) || t == typeof(decimal) || t == typeof(Guid))
+            return true;
+        if (t.IsArray && allowRecordArray)
+        {
+            var element = t.GetElementType()!;
+            return IsSimple(element, false) || (element.IsSealed && element.GetProperties().All(p => IsSimple(p.PropertyType, false)));
+        }
+        return false;
+    }
+}

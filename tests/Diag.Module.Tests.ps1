@@ -1,0 +1,67 @@
+#Requires -Version 7.4
+# The module as a user meets it: import, exports, help, formats. Run by ./build.ps1 -Task Test
+# after the build has laid out out/Diag.
+
+BeforeAll {
+    $script:modulePath = Join-Path $PSScriptRoot '../out/Diag/Diag.psd1'
+    Import-Module $script:modulePath -Force -ErrorAction Stop
+}
+
+AfterAll {
+    Remove-Module Diag -ErrorAction SilentlyContinue
+}
+
+Describe 'Import-Module Diag' {
+    It 'passes Test-ModuleManifest' {
+        $manifest = Test-ModuleManifest -Path $script:modulePath -ErrorAction Stop
+        $manifest.Name | Should -Be 'Diag'
+        $manifest.PowerShellVersion | Should -Be ([version]'7.4')
+        $manifest.CompatiblePSEditions | Should -Contain 'Core'
+        $manifest.PrivateData.PSData.ReleaseNotes | Should -Not -BeNullOrEmpty
+    }
+
+    It 'exports exactly the Diag cmdlets' {
+        $commands = Get-Command -Module Diag | Sort-Object Name
+        $commands.Name | Should -Be @('Get-ThreadCpu', 'Trace-Syscall')
+        $commands | ForEach-Object { $_.CommandType | Should -Be 'Cmdlet' }
+    }
+
+    It 'uses approved verbs only' {
+        $approved = (Get-Verb).Verb
+        Get-Command -Module Diag | ForEach-Object { $approved | Should -Contain $_.Verb }
+    }
+
+    It 'registers a table view for each output type' {
+        foreach ($typeName in 'Diag.Linux.Threads.ThreadCpuSample', 'Diag.Linux.Tracing.SyscallSummary', 'Diag.Linux.Tracing.SyscallEvent') {
+            $format = Get-FormatData -TypeName $typeName
+            $format | Should -Not -BeNullOrEmpty -Because "$typeName needs a default view"
+            $controls = $format.FormatViewDefinition | ForEach-Object { $_.Control.GetType().Name }
+            $controls | Should -Contain 'TableControl'
+        }
+    }
+
+    It 'does not load System.Management.Automation from the module folder' {
+        $sma = [System.Management.Automation.PSObject].Assembly.Location
+        $sma | Should -Not -BeLike "*out/Diag*"
+    }
+}
+
+Describe 'Help' {
+    It 'gives <_> a synopsis, every parameter and at least two examples' -ForEach @('Get-ThreadCpu', 'Trace-Syscall') {
+        $help = Get-Help $_ -Full
+        $help.Synopsis | Should -Not -BeNullOrEmpty
+        # Without MAML, Get-Help falls back to a synopsis made of the syntax and no description.
+        ($help.Description | Out-String).Trim() | Should -Not -BeNullOrEmpty
+        @($help.Examples.Example).Count | Should -BeGreaterOrEqual 2
+        $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+        $documented = @($help.Parameters.Parameter | ForEach-Object { $_.Name })
+        (Get-Command $_).Parameters.Keys | Where-Object { $_ -notin $common } | ForEach-Object {
+            $documented | Should -Contain $_
+        }
+    }
+
+    It 'has the about_Diag topic' {
+        $about = Get-Help about_Diag
+        ($about | Out-String) | Should -Match 'Get-ThreadCpu'
+    }
+}
