@@ -1,5 +1,5 @@
 // Generated from the kernel's arch/x86/entry/syscalls/syscall_64.tbl (common and 64-bit ABI
-// entries, numbers 0..469). Numbers with no syscall (reserved or removed) are null.
+// entries, numbers 0..470: Linux 6.19). Numbers with no syscall (reserved or removed) are null.
 namespace Diag.Linux.Syscalls;
 
 internal static class SyscallNamesX86_64
@@ -342,8 +342,8 @@ internal static class SyscallNamesX86_64
         "statx", // 332
         "io_pgetevents", // 333
         "rseq", // 334
-        null, // 335
-        null, // 336
+        "uretprobe", // 335
+        "uprobe", // 336
         null, // 337
         null, // 338
         null, // 339
@@ -477,5 +477,6 @@ internal static class SyscallNamesX86_64
         "open_tree_attr", // 467
         "file_getattr", // 468
         "file_setattr", // 469
+        "listns", // 470
     };
 }
