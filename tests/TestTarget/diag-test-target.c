@@ -25,6 +25,8 @@
  *                     status: created.
  *   fork C N          forks C children, each makes N getppid calls and exits 0; waits for them; exit 0.
  *   sleep             just the main thread, blocked reading stdin.
+ *   rename NAME       the main thread renames itself (prctl PR_SET_NAME, so the process comm) to NAME,
+ *                     which may hold spaces and parentheses, e.g. "a) b (c"; then like sleep.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -37,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -295,7 +298,7 @@ static void start_thread(void *(*fn)(void *))
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: %s threads N K | recvfrom-spin | getppid N M | arenas T | progress | churn | fork C N | sleep\n", argv[0]);
+        fprintf(stderr, "usage: %s threads N K | recvfrom-spin | getppid N M | arenas T | progress | churn | fork C N | sleep | rename NAME\n", argv[0]);
         return 2;
     }
     const char *mode = argv[1];
@@ -315,6 +318,10 @@ int main(int argc, char **argv)
         start_thread(worker_thread);
     } else if (!strcmp(mode, "churn")) start_thread(churn_thread);
     else if (!strcmp(mode, "sleep")) expected = 0;
+    else if (!strcmp(mode, "rename") && argc > 2) {
+        if (prctl(PR_SET_NAME, argv[2], 0, 0, 0) < 0) die("prctl");
+        expected = 0;
+    }
     else {
         fprintf(stderr, "unknown mode %s\n", mode);
         return 2;

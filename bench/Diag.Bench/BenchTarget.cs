@@ -1,0 +1,40 @@
+using System.Diagnostics;
+
+namespace Diag.Bench;
+
+/// <summary>A running out/test-target/diag-test-target (build the tests first: dotnet build Diag.slnx).</summary>
+internal sealed class BenchTarget : IDisposable
+{
+    private readonly Process _process;
+
+    private BenchTarget(Process process) => _process = process;
+
+    public int Pid => _process.Id;
+
+    public static BenchTarget Start(params string[] args)
+    {
+        string path = Path.Combine(RepoRoot(), "out", "test-target", "diag-test-target");
+        if (!File.Exists(path)) throw new FileNotFoundException("Build the test target first: dotnet build Diag.slnx", path);
+        var info = new ProcessStartInfo(path) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        var process = Process.Start(info)!;
+        string? line;
+        while ((line = process.StandardOutput.ReadLine()) is not null && !line.StartsWith("READY ", StringComparison.Ordinal)) { }
+        if (line is null) throw new InvalidOperationException("diag-test-target did not get READY");
+        return new BenchTarget(process);
+    }
+
+    public static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Diag.slnx"))) return dir.FullName;
+        return Directory.GetCurrentDirectory();
+    }
+
+    public void Dispose()
+    {
+        _process.StandardInput.Close();
+        if (!_process.WaitForExit(5000)) _process.Kill();
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,17 @@
+// Diag's benchmarks: each compares a cmdlet's engine with the classic tool it replaces, in one run.
+//   dotnet run -c Release --project bench/Diag.Bench -- threadcpu [THREADS]
+namespace Diag.Bench;
+
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        switch (args.FirstOrDefault())
+        {
+            case "threadcpu": return ThreadCpuBenchmark.Run(args[1..]);
+            default:
+                Console.Error.WriteLine("usage: Diag.Bench threadcpu [THREADS]");
+                return 2;
+        }
+    }
+}

@@ -1,0 +1,31 @@
+namespace Diag.Linux.Threads;
+
+/// <summary>One sampling interval's result: the samples, busiest first, and what the caller should tell the user.</summary>
+public sealed class ThreadCpuBatch
+{
+    internal ThreadCpuBatch(int sampleNumber, IReadOnlyList<ThreadCpuSample> samples, IReadOnlyList<int> missingProcessIds,
+        IReadOnlyList<int> unmatchedNamePatterns, bool someFieldsUnreadable)
+    {
+        SampleNumber = sampleNumber;
+        Samples = samples;
+        MissingProcessIds = missingProcessIds;
+        UnmatchedNamePatterns = unmatchedNamePatterns;
+        SomeFieldsUnreadable = someFieldsUnreadable;
+    }
+
+    /// <summary>1 for the first interval, 2 for the next, ...</summary>
+    public int SampleNumber { get; }
+
+    /// <summary>One sample per thread, sorted by CpuPercent, highest first.</summary>
+    public IReadOnlyList<ThreadCpuSample> Samples { get; }
+
+    /// <summary>Requested PIDs with no such process at the start (first batch only; each PID once).</summary>
+    public IReadOnlyList<int> MissingProcessIds { get; }
+
+    /// <summary>Indexes into <see cref="ThreadSelection.NamePatterns"/> that matched no process (first batch only).</summary>
+    public IReadOnlyList<int> UnmatchedNamePatterns { get; }
+
+    /// <summary>True when some CurrentSyscall/WaitChannel fields are null because reading them needs
+    /// ptrace access to the thread (root or CAP_SYS_PTRACE for other users' processes).</summary>
+    public bool SomeFieldsUnreadable { get; }
+}

@@ -1,0 +1,25 @@
+namespace Diag.Linux.Threads;
+
+/// <summary>All threads one pass over /proc read, keyed by TID, plus the names of their processes.</summary>
+internal sealed class ThreadSnapshot
+{
+    public Dictionary<int, ThreadReading> Threads { get; } = new();
+
+    /// <summary>Process name by PID (full snapshots, and name selection).</summary>
+    public Dictionary<int, string> ProcessNames { get; } = new();
+
+    /// <summary>Stopwatch timestamp when the pass began.</summary>
+    public long StartTimestamp { get; set; }
+
+    /// <summary>CLOCK_BOOTTIME in clock ticks when the pass began: threads started later are new.</summary>
+    public long StartBootTicks { get; set; }
+
+    public bool SomeFieldsUnreadable { get; set; }
+
+    public void Clear()
+    {
+        Threads.Clear();
+        ProcessNames.Clear();
+        SomeFieldsUnreadable = false;
+    }
+}

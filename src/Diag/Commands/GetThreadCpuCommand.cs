@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Management.Automation;
+using Diag.Commands.Infrastructure;
+using Diag.Linux.Interop;
+using Diag.Linux.Threads;
+
+namespace Diag.Commands;
+
+/// <summary>
+/// Get-ThreadCpu: per-thread CPU use over an interval, like <c>top -H</c>, as <see cref="ThreadCpuSample"/>
+/// objects, busiest first. Collects every input in ProcessRecord and samples once in EndProcessing, so
+/// <c>Get-Process nginx | Get-ThreadCpu</c> measures all of them over one interval.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "ThreadCpu", DefaultParameterSetName = AllSet)]
+[OutputType(typeof(ThreadCpuSample))]
+public sealed class GetThreadCpuCommand : DiagCmdlet
+{
+    private const string IdSet = "Id", NameSet = "Name", InputObjectSet = "InputObject", AllSet = "All";
+
+    private readonly List<int> _processIds = new();
+
+    /// <summary>Process IDs to sample.</summary>
+    [Parameter(ParameterSetName = IdSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("ProcessId", "Pid")]
+    public int[] Id { get; set; } = Array.Empty<int>();
+
+    /// <summary>Process names to sample; wildcards allowed, matched as Get-Process does.</summary>
+    [Parameter(ParameterSetName = NameSet, Mandatory = true)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[] Name { get; set; } = Array.Empty<string>();
+
+    /// <summary>Processes from Get-Process.</summary>
+    [Parameter(ParameterSetName = InputObjectSet, Mandatory = true, ValueFromPipeline = true)]
+    public Process[] InputObject { get; set; } = Array.Empty<Process>();
+
+    /// <summary>Keep only these thread IDs.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public int[]? ThreadId { get; set; }
+
+    /// <summary>Length of one sample; a bare number means seconds.</summary>
+    [Parameter]
+    [SecondsOrTimeSpan]
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Number of samples (each one interval long).</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int Count { get; set; } = 1;
+
+    /// <summary>Sample until Ctrl+C.</summary>
+    [Parameter]
+    public SwitchParameter Continuous { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        if (Interval <= TimeSpan.Zero)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentOutOfRangeException(nameof(Interval), Interval, $"The interval must be positive, not {Interval}. Give seconds (-Interval 0.5) or a TimeSpan (-Interval 00:00:02)."),
+                "InvalidInterval", ErrorCategory.InvalidArgument, Interval));
+        }
+    }
+
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName == IdSet) _processIds.AddRange(Id);
+        else if (ParameterSetName == InputObjectSet) _processIds.AddRange(InputObject.Where(p => p is not null).Select(p => p.Id));
+    }
+
+    protected override void EndProcessing()
+    {
+        if (ParameterSetName is IdSet or InputObjectSet && _processIds.Count == 0) return;
+        var selection = ParameterSetName switch
+        {
+            IdSet or InputObjectSet => ThreadSelection.ForProcessIds(_processIds),
+            NameSet => ThreadSelection.ForProcessNames(Name.Select(MatcherOf)),
+            _ => ThreadSelection.AllProcesses(),
+        };
+        if (ThreadId is not null) selection = selection.WithThreadIds(ThreadId);
+
+        ThreadCpuSampler sampler;
+        try
+        {
+            sampler = new ThreadCpuSampler(selection);
+        }
+        catch (SyscallException e)
+        {
+            ThrowTerminatingError(DiagError.FromSyscall(e, "ProcFsUnavailable", "/proc", "Mount procfs on /proc (mount -t proc proc /proc).").ToErrorRecord());
+            return;
+        }
+
+        using (sampler)
+        {
+            int? count = Continuous ? null : Count;
+            bool showProgress = Continuous || Count > 1;
+            bool warned = false;
+            var progress = new ProgressRecord(1, "Get-ThreadCpu", "Sample 1");
+            if (showProgress) WriteSampleProgress(progress, 1, count);
+
+            foreach (var batch in sampler.Sample(Interval, count, StopToken))
+            {
+                foreach (int pid in batch.MissingProcessIds) WriteDiagError(ProcessNotFound(pid));
+                foreach (int index in batch.UnmatchedNamePatterns)
+                    if (!WildcardPattern.ContainsWildcardCharacters(Name[index])) WriteDiagError(NoProcessForName(Name[index]));
+                if (batch.SomeFieldsUnreadable && !warned)
+                {
+                    warned = true;
+                    WriteWarning("CurrentSyscall and WaitChannel are empty for threads of processes you may not ptrace. " +
+                                 "Run as root or with CAP_SYS_PTRACE to see them.");
+                }
+                WriteObject(batch.Samples, enumerateCollection: true);
+                if (showProgress && (count is null || batch.SampleNumber < count))
+                    WriteSampleProgress(progress, batch.SampleNumber + 1, count);
+            }
+
+            if (showProgress)
+            {
+                progress.RecordType = ProgressRecordType.Completed;
+                WriteProgress(progress);
+            }
+        }
+    }
+
+    private void WriteSampleProgress(ProgressRecord progress, int sample, int? count)
+    {
+        progress.StatusDescription = count is null ? $"Sample {sample} (Ctrl+C to stop)" : $"Sample {sample} of {count}";
+        progress.PercentComplete = count is null ? -1 : (int)(100L * (sample - 1) / count.Value);
+        WriteProgress(progress);
+    }
+
+    private static Func<string, bool> MatcherOf(string name)
+    {
+        var pattern = WildcardPattern.Get(name, WildcardOptions.IgnoreCase);
+        return pattern.IsMatch;
+    }
+
+    private static DiagError ProcessNotFound(int pid) => new(
+        new ArgumentException($"Cannot find a process with the process identifier {pid}. Run Get-Process, or Get-ThreadCpu without -Id, to find a running process."),
+        "ProcessNotFound", ErrorCategory.ObjectNotFound, pid,
+        "Check the process ID with Get-Process; inside a container, use the host's process ID.");
+
+    private static DiagError NoProcessForName(string name) => new(
+        new ArgumentException($"Cannot find a process with the name \"{name}\". Verify the process name and call the cmdlet again."),
+        "NoProcessFoundForGivenName", ErrorCategory.ObjectNotFound, name);
+}

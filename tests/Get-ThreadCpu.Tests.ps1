@@ -1,0 +1,118 @@
+# Pester 5 tests of Get-ThreadCpu in a real pwsh: what xunit cannot show (binding, errors, formatting,
+# serialization). Build first: dotnet build Diag.slnx (lays out out/Diag and out/test-target).
+BeforeAll {
+    Import-Module "$PSScriptRoot/../out/Diag/Diag.psd1" -Force
+
+    # threads 4 1: spin-0 spins, futex-1, nanosleep-2 and pause-3 sleep. The target exits when its stdin closes.
+    $info = [System.Diagnostics.ProcessStartInfo]::new("$PSScriptRoot/../out/test-target/diag-test-target")
+    foreach ($a in 'threads', '4', '1') { $info.ArgumentList.Add($a) }
+    $info.RedirectStandardInput = $true
+    $info.RedirectStandardOutput = $true
+    $info.UseShellExecute = $false
+    $script:target = [System.Diagnostics.Process]::Start($info)
+    $script:threads = @{}
+    while ($true) {
+        $line = $script:target.StandardOutput.ReadLine()
+        if ($null -eq $line) { throw 'diag-test-target exited before READY' }
+        $parts = $line -split ' '
+        if ($parts[0] -eq 'THREAD') { $script:threads[$parts[1]] = [int]$parts[2] }
+        if ($parts[0] -eq 'READY') { break }
+    }
+    $script:targetPid = $script:target.Id
+}
+
+AfterAll {
+    if ($script:target) {
+        $script:target.StandardInput.Close()
+        if (-not $script:target.WaitForExit(3000)) { $script:target.Kill() }
+        $script:target.Dispose()
+    }
+}
+
+Describe 'Get-ThreadCpu' {
+    It 'takes processes from Get-Process and ranks the spinner first' {
+        $samples = Get-Process -Id $targetPid | Get-ThreadCpu -Interval 0.5
+        $samples.Count | Should -Be 5
+        $samples[0].PSTypeNames | Should -Contain 'Diag.Linux.Threads.ThreadCpuSample'
+        $samples[0].ThreadName | Should -Be 'spin-0'
+        $samples[0].CpuPercent | Should -BeGreaterThan 30
+        ($samples | Where-Object ThreadName -eq 'futex-1').CurrentSyscall | Should -Be 'futex'
+    }
+
+    It 'binds -Id by property name (ProcessId)' {
+        $samples = [pscustomobject]@{ ProcessId = $targetPid } | Get-ThreadCpu -Interval 0.2
+        $samples.ProcessId | Sort-Object -Unique | Should -Be $targetPid
+        $samples.ThreadId | Should -Contain $threads['pause-3']
+    }
+
+    It 'writes exactly one ProcessNotFound error for a missing PID and still reports the others' {
+        $samples = Get-ThreadCpu -Id 0x7fffffff, $targetPid -Interval 0.2 -ErrorAction SilentlyContinue -ErrorVariable e
+        $e.Count | Should -Be 1
+        $e[0].FullyQualifiedErrorId | Should -Be 'ProcessNotFound,Diag.Commands.GetThreadCpuCommand'
+        $e[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $e[0].Exception.Message | Should -BeLike '*2147483647*'
+        ($samples | Where-Object ProcessId -eq $targetPid).Count | Should -Be 5
+    }
+
+    It 'writes NoProcessFoundForGivenName for a name that matches nothing' {
+        Get-ThreadCpu -Name 'no-such-process-xyz' -Interval 0.1 -ErrorAction SilentlyContinue -ErrorVariable e | Should -BeNullOrEmpty
+        $e.Count | Should -Be 1
+        $e[0].FullyQualifiedErrorId | Should -Be 'NoProcessFoundForGivenName,Diag.Commands.GetThreadCpuCommand'
+    }
+
+    It 'matches -Name wildcards against the untruncated process name' {
+        $samples = Get-ThreadCpu -Name 'diag-test-tar*' -Interval 0.2 | Where-Object ProcessId -eq $targetPid
+        $samples.Count | Should -Be 5
+        $samples[0].ProcessName | Should -Be 'diag-test-target'
+    }
+
+    It 'reads -Interval 0.5 as half a second, not as ticks' {
+        $sample = Get-ThreadCpu -Id $targetPid -ThreadId $threads['spin-0'] -Interval 0.5
+        $sample.Interval | Should -BeOfType [timespan]
+        $sample.Interval.TotalSeconds | Should -BeGreaterThan 0.4
+        $sample.Interval.TotalSeconds | Should -BeLessThan 2
+    }
+
+    It 'keeps only the threads given to -ThreadId' {
+        $tids = $threads['spin-0'], $threads['nanosleep-2']
+        $samples = Get-ThreadCpu -Id $targetPid -ThreadId $tids -Interval 0.2
+        $samples.ThreadId | Sort-Object | Should -Be ($tids | Sort-Object)
+    }
+
+    It 'composes with Sort-Object and Where-Object' {
+        $sleepers = Get-ThreadCpu -Id $targetPid -Interval 0.3 |
+            Where-Object CurrentSyscall -ne 'running' |
+            Sort-Object ThreadName
+        $sleepers.ThreadName | Should -Contain 'nanosleep-2'
+        ($sleepers | Where-Object ThreadName -eq 'nanosleep-2').CurrentSyscall | Should -Be 'clock_nanosleep'
+        ($sleepers | Where-Object ThreadName -eq 'pause-3').CurrentSyscall | Should -Be 'pause'
+    }
+
+    It 'shows a top -H like table by default' {
+        $text = Get-ThreadCpu -Id $targetPid -Interval 0.2 | Out-String -Width 200
+        foreach ($header in 'PID', 'TID', 'THREAD', 'PROCESS', '%CPU', '%USR', '%SYS', 'TIME+', 'SYSCALL', 'NSTID', 'WCHAN') {
+            $text | Should -Match ([regex]::Escape($header))
+        }
+        $text | Should -Match 'spin-0'
+    }
+
+    It 'survives a PSSerializer round trip (remoting)' {
+        $sample = Get-ThreadCpu -Id $targetPid -ThreadId $threads['spin-0'] -Interval 0.3
+        $xml = [System.Management.Automation.PSSerializer]::Serialize($sample)
+        $back = [System.Management.Automation.PSSerializer]::Deserialize($xml)
+        $back.CpuPercent | Should -Be $sample.CpuPercent
+        $back.ThreadName | Should -Be 'spin-0'
+        $back.Interval | Should -Be $sample.Interval
+        $back.PSTypeNames | Should -Contain 'Deserialized.Diag.Linux.Threads.ThreadCpuSample'
+    }
+
+    It 'streams one batch per sample with -Count' {
+        $samples = Get-ThreadCpu -Id $targetPid -Interval 0.2 -Count 2
+        $samples.Count | Should -Be 10
+        ($samples | Group-Object SampleTime).Count | Should -Be 2
+    }
+
+    It 'rejects a zero interval' {
+        { Get-ThreadCpu -Id $targetPid -Interval 0 -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidInterval,Diag.Commands.GetThreadCpuCommand'
+    }
+}
