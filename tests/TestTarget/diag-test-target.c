@@ -27,6 +27,11 @@
  *   sleep             just the main thread, blocked reading stdin.
  *   rename NAME       the main thread renames itself (prctl PR_SET_NAME, so the process comm) to NAME,
  *                     which may hold spaces and parentheses, e.g. "a) b (c"; then like sleep.
+ *   spawn MODE ARGS   runs MODE ARGS in a child process (same stdin/stdout) and waits for it; exits with
+ *                     its status. The child is then not a child of the test host: a tracer in the host
+ *                     must not trace its own children (the runtime's waitpid would take their stops).
+ *   thread-exec N     a second thread execs this program as "getppid N 0" while the main thread
+ *                     sleeps: execve from a non-leader thread (it takes over the process id); exit 0.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -228,7 +233,9 @@ static void *arena_thread(void *arg)
     char name[16];
     snprintf(name, sizeof name, "arena-%d", (int)(intptr_t)arg);
     announce_thread(name);
-    void *p = malloc(1024); /* first malloc in a new thread: glibc gives it its own arena */
+    /* First malloc in a new thread: glibc gives it its own arena. volatile: the compiler would
+       otherwise drop the malloc/memset/free of memory nobody reads. */
+    void *volatile p = malloc(1024);
     memset(p, 1, 1024);
     usleep(50000);
     free(p);
@@ -295,15 +302,50 @@ static void start_thread(void *(*fn)(void *))
     if (pthread_create(&t, NULL, fn, NULL)) die("pthread_create");
 }
 
+static char thread_exec_count[24];
+
+static void *exec_thread(void *arg)
+{
+    (void)arg;
+    char *args[] = { "/proc/self/exe", "getppid", thread_exec_count, "0", NULL };
+    execv(args[0], args);
+    die("execv");
+    return NULL;
+}
+
+static int mode_thread_exec(long n)
+{
+    snprintf(thread_exec_count, sizeof thread_exec_count, "%ld", n);
+    start_thread(exec_thread);
+    for (;;) pause(); /* ended by the execve of the other thread */
+}
+
+static int mode_spawn(char **argv)
+{
+    pid_t p = fork();
+    if (p < 0) die("fork");
+    if (p == 0) {
+        argv[1] = argv[0]; /* argv[1..] = this program, MODE, ARGS */
+        execv("/proc/self/exe", argv + 1);
+        die("execv");
+    }
+    int status;
+    while (waitpid(p, &status, 0) < 0)
+        if (errno != EINTR) die("waitpid");
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: %s threads N K | recvfrom-spin | getppid N M | arenas T | progress | churn | fork C N | sleep | rename NAME\n", argv[0]);
+        fprintf(stderr, "usage: %s threads N K | recvfrom-spin | getppid N M | arenas T | progress | churn | fork C N | sleep | rename NAME | spawn MODE ARGS | thread-exec N\n", argv[0]);
         return 2;
     }
     const char *mode = argv[1];
     long a = argc > 2 ? atol(argv[2]) : 0, b = argc > 3 ? atol(argv[3]) : 0;
 
+    if (!strcmp(mode, "spawn") && argc > 2) return mode_spawn(argv);
+    if (!strcmp(mode, "thread-exec")) return mode_thread_exec(a);
     if (!strcmp(mode, "getppid")) return mode_getppid(a, b);
     if (!strcmp(mode, "arenas")) return mode_arenas((int)a);
     if (!strcmp(mode, "fork")) return mode_fork((int)a, b);

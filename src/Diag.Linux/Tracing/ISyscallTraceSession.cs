@@ -1,0 +1,28 @@
+using System.Threading.Channels;
+
+namespace Diag.Linux.Tracing;
+
+/// <summary>
+/// One running syscall trace. The ptrace engine (<see cref="PtraceSyscallTracer"/>) implements it; the
+/// interface leaves room for a kernel-side (eBPF) counting backend with the same shape.
+/// </summary>
+public interface ISyscallTraceSession : IDisposable
+{
+    /// <summary>Completed calls (and calls cut short by the end of the trace or of their thread), when
+    /// <see cref="TraceOptions.CollectEvents"/> is set. Completes when the trace ends.</summary>
+    ChannelReader<SyscallEvent> Events { get; }
+
+    /// <summary>Lifecycle messages: attached, thread exited, child followed, target exited, detached, warnings.
+    /// Completes when the trace ends.</summary>
+    ChannelReader<TraceNotice> Notices { get; }
+
+    /// <summary>Completes once every tracee has been detached (or is gone), with the summary.</summary>
+    Task<TraceResult> Completion { get; }
+
+    /// <summary>Requests the end of the trace: every tracee is detached and keeps running (a launched
+    /// command is killed). Idempotent, thread-safe, returns at once; await <see cref="Completion"/>.</summary>
+    void Stop();
+
+    /// <summary>The process id of a launched command, null for attached targets.</summary>
+    int? LaunchedProcessId { get; }
+}

@@ -1,0 +1,23 @@
+namespace Diag.Linux.Tracing;
+
+/// <summary>Why a trace ended.</summary>
+public enum TraceEndReason
+{
+    /// <summary><see cref="ISyscallTraceSession.Stop"/> or Dispose ended it.</summary>
+    Stopped,
+
+    /// <summary>Every traced thread exited.</summary>
+    TargetExited,
+}
+
+/// <summary>The outcome of a trace.</summary>
+/// <param name="Summary">One row per syscall (per thread with ByThread), busiest first.</param>
+/// <param name="Elapsed">How long the trace ran.</param>
+/// <param name="ExitCode">Exit status of the launched command or of the whole traced process; null while it still runs, after a signal, or for a thread target.</param>
+/// <param name="TerminatingSignal">The signal that killed the launched command or traced process, if one did.</param>
+/// <param name="EndReason">Stopped or TargetExited.</param>
+public sealed record TraceResult(IReadOnlyList<SyscallSummary> Summary, TimeSpan Elapsed, int? ExitCode, int? TerminatingSignal, TraceEndReason EndReason)
+{
+    /// <summary>Events not delivered because the consumer of <see cref="ISyscallTraceSession.Events"/> fell behind.</summary>
+    public long DroppedEvents { get; init; }
+}
