@@ -1,5 +1,5 @@
 // Diag's benchmarks: each compares a cmdlet's engine with the classic tool it replaces, in one run.
-//   dotnet run -c Release --project bench/Diag.Bench -- threadcpu [THREADS]
+//   dotnet run -c Release --project bench/Diag.Bench -- threadcpu [THREADS] [--proc]   (--proc: only the /proc path)
 namespace Diag.Bench;
 
 public static class Program
@@ -9,8 +9,9 @@ public static class Program
         switch (args.FirstOrDefault())
         {
             case "threadcpu": return ThreadCpuBenchmark.Run(args[1..]);
+            case "syscall": return SyscallBenchmark.Run(args[1..]);
             default:
-                Console.Error.WriteLine("usage: Diag.Bench threadcpu [THREADS]");
+                Console.Error.WriteLine("usage: Diag.Bench threadcpu [THREADS] [--proc]");
                 return 2;
         }
     }

@@ -5,7 +5,8 @@ namespace Diag.Bench;
 /// <summary>
 /// One Get-ThreadCpu sample of a 1000-thread process against <c>top -H -b -n 2 -d 1 -p PID</c> (the same
 /// one-second, two-reading measurement) and <c>ps -L</c>, as CPU time (user + system) each spends,
-/// median of five runs each, in the same run.
+/// median of five runs each, in the same run. Diag is measured on both of its paths: taskstats (root)
+/// and the /proc files it falls back to without CAP_NET_ADMIN.
 /// </summary>
 internal static class ThreadCpuBenchmark
 {
@@ -13,50 +14,63 @@ internal static class ThreadCpuBenchmark
 
     public static int Run(string[] args)
     {
-        int threads = args.Length > 0 ? int.Parse(args[0]) : 1000;
+        bool procOnly = args.Contains("--proc");
+        var numbers = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+        int threads = numbers.Length > 0 ? int.Parse(numbers[0]) : 1000;
         using var target = BenchTarget.Start("threads", threads.ToString(), "0");
         int pid = target.Pid;
+        var paths = procOnly ? new[] { false } : new[] { true, false };
         int sampled = 0;
-        for (int i = 0; i < 3; i++) sampled = SampleOnce(pid); // warm-up: JIT tiering is not what a sample costs
-        Console.WriteLine($"target: diag-test-target threads {threads} 0, PID {pid}, {sampled} threads sampled; {Environment.ProcessorCount} CPUs; median of {Runs} runs");
+        foreach (bool taskstats in paths)
+            for (int i = 0; i < 3; i++) sampled = SampleOnce(pid, taskstats); // warm-up: JIT tiering is not what a sample costs
+        using (var probe = new ThreadCpuSampler(ThreadSelection.ForProcessIds(new[] { pid }), "/", useTaskstats: true))
+            Console.WriteLine($"target: diag-test-target threads {threads} 0, PID {pid}, {sampled} threads sampled; {Environment.ProcessorCount} CPUs; " +
+                              $"median of {Runs} runs; taskstats {(probe.UsesTaskstats ? "available" : "NOT available (not root?)")}");
 
-        var diag = Median(() =>
+        var results = new List<(string What, TimeSpan Cpu)>();
+        foreach (bool taskstats in paths)
         {
-            var before = CpuUsage.Self();
-            SampleOnce(pid);
-            return CpuUsage.Self() - before;
-        });
-        var diagThread = Median(() =>
-        {
-            var before = CpuUsage.Thread();
-            SampleOnce(pid);
-            return CpuUsage.Thread() - before;
-        });
-        var steady = SteadyStateSample(pid);
+            string path = taskstats ? "taskstats" : "/proc";
+            results.Add(($"Diag ThreadCpuSampler [{path}], 1 s interval (in-process, getrusage RUSAGE_SELF)",
+                Median(() => Measure(CpuUsage.Self, () => SampleOnce(pid, taskstats)))));
+            results.Add(($"  of which on the sampling thread (RUSAGE_THREAD)",
+                Median(() => Measure(CpuUsage.Thread, () => SampleOnce(pid, taskstats)))));
+            results.Add(($"Diag [{path}], each further sample of -Count 6 (files kept open; RUSAGE_SELF)", SteadyStateSample(pid, taskstats)));
+        }
         var topArgs = new[] { "-H", "-b", "-n", "2", "-d", "1", "-p", pid.ToString() };
         var top = Median(() => CpuUsage.OfCommand("top", topArgs));
         var psArgs = new[] { "-L", "-o", "pid,tid,pcpu,comm", "-p", pid.ToString() };
         var ps = Median(() => CpuUsage.OfCommand("ps", psArgs));
+        results.Add(("top " + string.Join(' ', topArgs), top));
+        results.Add(("ps " + string.Join(' ', psArgs), ps));
 
-        Print("Diag ThreadCpuSampler, 1 s interval (in-process, getrusage RUSAGE_SELF)", diag, sampled);
-        Print("  of which on the sampling thread (RUSAGE_THREAD)", diagThread, sampled);
-        Print("Diag, each further sample of -Count 6 (files kept open; RUSAGE_SELF)", steady, sampled);
-        Print("top " + string.Join(' ', topArgs), top, sampled);
-        Print("ps " + string.Join(' ', psArgs), ps, sampled);
-        Console.WriteLine($"ratio Diag/top = {diag / top:F2} (target <= 0.33)   ratio Diag/ps = {diag / ps:F2}   Diag per thread = {diag.TotalMicroseconds / sampled:F1} us (target < 20)");
+        foreach (var (what, cpu) in results) Print(what, cpu, sampled);
+        foreach (var (what, cpu) in results.Where(r => r.What.StartsWith("Diag", StringComparison.Ordinal)))
+        {
+            string name = what[..(what.IndexOf(']') + 1)];
+            Console.WriteLine($"{name}: ratio Diag/top = {cpu / top:F2} (target <= 0.33)   ratio Diag/ps = {cpu / ps:F2}   " +
+                              $"Diag per thread = {cpu.TotalMicroseconds / sampled:F1} us (target < 20)");
+        }
         return 0;
     }
 
-    private static int SampleOnce(int pid)
+    private static TimeSpan Measure(Func<TimeSpan> clock, Action action)
     {
-        using var sampler = new ThreadCpuSampler(ThreadSelection.ForProcessIds(new[] { pid }));
+        var before = clock();
+        action();
+        return clock() - before;
+    }
+
+    private static int SampleOnce(int pid, bool taskstats)
+    {
+        using var sampler = new ThreadCpuSampler(ThreadSelection.ForProcessIds(new[] { pid }), "/", taskstats);
         return sampler.Sample(TimeSpan.FromSeconds(1), 1).Single().Samples.Count;
     }
 
     /// <summary>With -Count above one the sampler keeps each thread's files open: the cost of samples 2..6.</summary>
-    private static TimeSpan SteadyStateSample(int pid)
+    private static TimeSpan SteadyStateSample(int pid, bool taskstats)
     {
-        using var sampler = new ThreadCpuSampler(ThreadSelection.ForProcessIds(new[] { pid }));
+        using var sampler = new ThreadCpuSampler(ThreadSelection.ForProcessIds(new[] { pid }), "/", taskstats);
         var costs = new List<TimeSpan>();
         var before = CpuUsage.Self();
         foreach (var batch in sampler.Sample(TimeSpan.FromSeconds(1), 6))

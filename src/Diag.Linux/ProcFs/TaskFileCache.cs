@@ -3,18 +3,21 @@ using Diag.Linux.Interop;
 namespace Diag.Linux.ProcFs;
 
 /// <summary>
-/// Keeps each thread's stat, schedstat and status files open between sampling passes, so that later
-/// passes read them with one pread each instead of openat + read + close: on a VM an open of a
-/// /proc task file costs about as much as generating its content. Holds at most a quarter of the
-/// process's file-descriptor limit; threads beyond that are read by path. Not thread-safe.
+/// Keeps a thread's /proc files open between sampling passes, so that later passes read them with one
+/// pread each instead of openat + read + close: on a VM an open (and its close) of a /proc task file costs
+/// about as much as generating its content. A file is kept open only when the caller says another pass
+/// will read it again; otherwise it is read by path, which for a single read is cheaper than open + pread
+/// + a later close. Holds at most a quarter of the process's file-descriptor limit; threads beyond that
+/// are read by path. Not thread-safe.
 /// </summary>
 internal sealed unsafe class TaskFileCache : IDisposable
 {
     /// <summary>The files cached per thread.</summary>
-    public enum File { Stat, SchedStat, Status }
+    public enum File { Stat, SchedStat, Status, Syscall, WaitChannel }
 
-    private const int FilesPerThread = 3;
-    private static readonly byte[][] Leaves = { "/stat"u8.ToArray(), "/schedstat"u8.ToArray(), "/status"u8.ToArray() };
+    private const int FilesPerThread = 5;
+    private static readonly byte[][] Leaves =
+        { "/stat"u8.ToArray(), "/schedstat"u8.ToArray(), "/status"u8.ToArray(), "/syscall"u8.ToArray(), "/wchan"u8.ToArray() };
 
     private readonly ProcFileReader _reader;
     private readonly Dictionary<int, Entry> _entries = new();
@@ -24,7 +27,7 @@ internal sealed unsafe class TaskFileCache : IDisposable
 
     private sealed class Entry
     {
-        public readonly int[] Fds = { -1, -1, -1 };
+        public readonly int[] Fds = { -1, -1, -1, -1, -1 };
         public int Pass;
     }
 
@@ -40,12 +43,13 @@ internal sealed unsafe class TaskFileCache : IDisposable
     public void BeginPass() => _pass++;
 
     /// <summary>Reads one file of thread <paramref name="tid"/> (a name under <paramref name="taskFd"/>);
-    /// returns 0 or the errno (ENOENT/ESRCH: the thread is gone).</summary>
-    public int Read(int taskFd, int tid, File file, out ReadOnlySpan<byte> content)
+    /// returns 0 or the errno (ENOENT/ESRCH: the thread is gone). A file already open is read with pread;
+    /// otherwise it is opened and kept when <paramref name="keepOpen"/>, else read by path.</summary>
+    public int Read(int taskFd, int tid, File file, bool keepOpen, out ReadOnlySpan<byte> content)
     {
         if (!_entries.TryGetValue(tid, out var entry))
         {
-            if (_entries.Count >= _maxThreads) return _reader.Read(taskFd, tid, Leaves[(int)file], out content);
+            if (!keepOpen || _entries.Count >= _maxThreads) return _reader.Read(taskFd, tid, Leaves[(int)file], out content);
             entry = new Entry();
             _entries[tid] = entry;
         }
@@ -53,11 +57,13 @@ internal sealed unsafe class TaskFileCache : IDisposable
         ref int fd = ref entry.Fds[(int)file];
         if (fd >= 0)
         {
-            if (_reader.ReadOpen(fd, out content) == 0) return 0;
+            int readErrno = _reader.ReadOpen(fd, out content);
+            if (readErrno != Errno.ESRCH) return readErrno; // 0, or e.g. EACCES: the fd stays
             // The thread this fd belonged to exited; the TID may now name a new thread: open afresh.
             Libc.Close(fd);
             fd = -1;
         }
+        if (!keepOpen) return _reader.Read(taskFd, tid, Leaves[(int)file], out content);
         fd = _reader.OpenFile(taskFd, tid, Leaves[(int)file]);
         if (fd < 0)
         {

@@ -8,17 +8,23 @@ internal readonly record struct TaskStatusFields(
     int NamespaceThreadGroupId,
     int NamespaceThreadId,
     long VoluntaryContextSwitches,
-    long InvoluntaryContextSwitches)
+    long InvoluntaryContextSwitches,
+    int PidNamespaceLevels)
 {
+    /// <summary>True when the task lives in a PID namespace below the one /proc was mounted from (NSpid
+    /// has more than one entry), so its inner IDs differ from the host's.</summary>
+    public bool InNestedPidNamespace => PidNamespaceLevels > 1;
+
     public static TaskStatusFields Parse(ReadOnlySpan<byte> content)
     {
         // Find each key by a vectorized search instead of walking the ~55 lines of the file.
         int tgid = (int)FirstNumber(ValueOf(content, "\nTgid:"u8));
         int nsTgid = (int)LastNumber(ValueOf(content, "\nNStgid:"u8));
-        int nsPid = (int)LastNumber(ValueOf(content, "\nNSpid:"u8));
+        var nsPidLine = ValueOf(content, "\nNSpid:"u8);
+        int nsPid = (int)LastNumber(nsPidLine);
         long voluntary = FirstNumber(ValueOf(content, "\nvoluntary_ctxt_switches:"u8));
         long involuntary = FirstNumber(ValueOf(content, "\nnonvoluntary_ctxt_switches:"u8));
-        return new TaskStatusFields(tgid, nsTgid, nsPid, voluntary, involuntary);
+        return new TaskStatusFields(tgid, nsTgid, nsPid, voluntary, involuntary, CountNumbers(nsPidLine));
     }
 
     /// <summary>The rest of the line after <paramref name="key"/>, empty when the key is absent.</summary>
@@ -36,6 +42,19 @@ internal readonly record struct TaskStatusFields(
         value = value.TrimStart(" \t"u8);
         ProcNumber.Parse(value, out long n);
         return n;
+    }
+
+    private static int CountNumbers(ReadOnlySpan<byte> value)
+    {
+        int count = 0;
+        bool inNumber = false;
+        foreach (byte b in value)
+        {
+            bool digit = (uint)(b - '0') <= 9;
+            if (digit && !inNumber) count++;
+            inNumber = digit;
+        }
+        return count;
     }
 
     private static long LastNumber(ReadOnlySpan<byte> value)

@@ -20,13 +20,15 @@ public sealed record ThreadCpuSample
     public string ThreadName { get; init; } = "";
 
     /// <summary>Share of ONE CPU the thread used over <see cref="Interval"/>, as top's %CPU (100 = one core busy).
-    /// From nanosecond run time when <see cref="CpuTimeSource"/> is Schedstat.</summary>
+    /// From nanosecond run time when <see cref="CpuTimeSource"/> is Schedstat or Taskstats.</summary>
     public double CpuPercent { get; init; }
 
-    /// <summary>Share of one CPU spent in user mode, from utime clock ticks (10 ms resolution).</summary>
+    /// <summary>Share of one CPU spent in user mode: from taskstats' ac_utime (µs, sampled at each scheduler
+    /// tick) when <see cref="CpuTimeSource"/> is Taskstats, else from stat's utime clock ticks (10 ms resolution).</summary>
     public double UserPercent { get; init; }
 
-    /// <summary>Share of one CPU spent in the kernel, from stime clock ticks (10 ms resolution).</summary>
+    /// <summary>Share of one CPU spent in the kernel: from taskstats' ac_stime when <see cref="CpuTimeSource"/> is
+    /// Taskstats, else from stat's stime clock ticks (10 ms resolution).</summary>
     public double SystemPercent { get; init; }
 
     /// <summary>Total CPU time the thread has used since it started (top's TIME+).</summary>

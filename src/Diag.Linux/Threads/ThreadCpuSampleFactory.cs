@@ -16,27 +16,25 @@ internal static class ThreadCpuSampleFactory
         long startTimestamp = baseline?.Timestamp ?? previousPassTimestamp;
         var interval = Stopwatch.GetElapsedTime(startTimestamp, current.Timestamp);
         double intervalSeconds = Math.Max(interval.TotalSeconds, 1e-9);
-        var stat = current.Stat;
-        var before = baseline?.Stat ?? default;
-        var beforeStatus = baseline?.Status ?? default;
+        bool hasBaseline = baseline.HasValue;
+        var before = baseline.GetValueOrDefault();
 
-        double tickSeconds = 1.0 / clock.TicksPerSecond;
-        double userPercent = Delta(stat.UserTicks, before.UserTicks) * tickSeconds / intervalSeconds * 100;
-        double systemPercent = Delta(stat.SystemTicks, before.SystemTicks) * tickSeconds / intervalSeconds * 100;
+        double userPercent = Delta(current.UserTime.Ticks, before.UserTime.Ticks) / (double)TimeSpan.TicksPerSecond / intervalSeconds * 100;
+        double systemPercent = Delta(current.SystemTime.Ticks, before.SystemTime.Ticks) / (double)TimeSpan.TicksPerSecond / intervalSeconds * 100;
 
-        bool precise = current.RunNanoseconds >= 0 && (baseline is null || baseline.Value.RunNanoseconds >= 0);
+        bool precise = current.RunNanoseconds >= 0 && (!hasBaseline || before.RunNanoseconds >= 0);
         double cpuPercent;
         TimeSpan cpuTime;
         if (precise)
         {
-            long runNs = Delta(current.RunNanoseconds, baseline?.RunNanoseconds ?? 0);
+            long runNs = Delta(current.RunNanoseconds, hasBaseline ? before.RunNanoseconds : 0);
             cpuPercent = runNs / 1e9 / intervalSeconds * 100;
             cpuTime = TimeSpan.FromTicks(current.RunNanoseconds / 100);
         }
         else
         {
             cpuPercent = userPercent + systemPercent;
-            cpuTime = clock.TicksToTime(stat.UserTicks + stat.SystemTicks);
+            cpuTime = current.UserTime + current.SystemTime;
         }
 
         var (syscallName, syscallNumber) = DescribeSyscall(current);
@@ -50,21 +48,21 @@ internal static class ThreadCpuSampleFactory
             UserPercent = userPercent,
             SystemPercent = systemPercent,
             CpuTime = cpuTime,
-            CpuTimeSource = precise ? CpuTimeSource.Schedstat : CpuTimeSource.ClockTicks,
-            State = StateOf(stat.State),
-            Processor = stat.Processor,
-            Priority = stat.Priority,
-            Nice = stat.Nice,
+            CpuTimeSource = precise ? current.Source : CpuTimeSource.ClockTicks,
+            State = StateOf(current.State),
+            Processor = current.Processor,
+            Priority = current.Priority,
+            Nice = current.Nice,
             CurrentSyscall = syscallName,
             CurrentSyscallNumber = syscallNumber,
             WaitChannel = current.WaitChannel,
-            VoluntaryContextSwitches = Delta(current.Status.VoluntaryContextSwitches, beforeStatus.VoluntaryContextSwitches),
-            InvoluntaryContextSwitches = Delta(current.Status.InvoluntaryContextSwitches, beforeStatus.InvoluntaryContextSwitches),
-            MinorFaults = Delta(stat.MinorFaults, before.MinorFaults),
-            MajorFaults = Delta(stat.MajorFaults, before.MajorFaults),
-            NamespaceProcessId = current.Status.NamespaceThreadGroupId > 0 ? current.Status.NamespaceThreadGroupId : current.ProcessId,
-            NamespaceThreadId = current.Status.NamespaceThreadId > 0 ? current.Status.NamespaceThreadId : current.ThreadId,
-            StartTime = clock.StartTime(stat.StartTicks),
+            VoluntaryContextSwitches = Delta(current.VoluntaryContextSwitches, before.VoluntaryContextSwitches),
+            InvoluntaryContextSwitches = Delta(current.InvoluntaryContextSwitches, before.InvoluntaryContextSwitches),
+            MinorFaults = Delta(current.MinorFaults, before.MinorFaults),
+            MajorFaults = Delta(current.MajorFaults, before.MajorFaults),
+            NamespaceProcessId = current.NamespaceProcessId > 0 ? current.NamespaceProcessId : current.ProcessId,
+            NamespaceThreadId = current.NamespaceThreadId > 0 ? current.NamespaceThreadId : current.ThreadId,
+            StartTime = clock.StartTime(current.StartTicks),
             SampleTime = sampleTime,
             Interval = interval,
         };
@@ -88,9 +86,14 @@ internal static class ThreadCpuSampleFactory
     private static string SyscallName(int number)
     {
         var names = SyscallNamesX86_64.ByNumber;
-        return number >= 0 && number < names.Length && names[number] is { } name ? name : "syscall_" + number;
+        return number >= 0 && number < names.Length && names[number] is { } name ? name : "syscall_" + number.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private static ThreadState StateOf(byte letter) =>
-        Enum.IsDefined(typeof(ThreadState), (int)letter) ? (ThreadState)letter : ThreadState.Unknown;
+    // A switch rather than Enum.IsDefined, which boxes: this runs once per thread per sample.
+    private static ThreadState StateOf(byte letter) => letter switch
+    {
+        (byte)'R' or (byte)'S' or (byte)'D' or (byte)'T' or (byte)'t' or (byte)'Z' or (byte)'X' or (byte)'I' or (byte)'P'
+            or (byte)'W' or (byte)'K' => (ThreadState)letter,
+        _ => ThreadState.Unknown,
+    };
 }

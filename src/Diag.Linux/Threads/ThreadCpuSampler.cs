@@ -15,10 +15,20 @@ public sealed class ThreadCpuSampler : IDisposable
     /// <summary>Creates a sampler over the /proc under <paramref name="rootPath"/> ("/" normally; tests
     /// point it at a fixture tree). Throws <see cref="SyscallException"/> when that /proc cannot be opened.</summary>
     public ThreadCpuSampler(ThreadSelection selection, string rootPath = "/")
+        : this(selection, rootPath, useTaskstats: true)
+    {
+    }
+
+    /// <summary><paramref name="useTaskstats"/> false forces the /proc path even as root (tests, benchmark).</summary>
+    internal ThreadCpuSampler(ThreadSelection selection, string rootPath, bool useTaskstats)
     {
         _selection = selection ?? throw new ArgumentNullException(nameof(selection));
-        _reader = new ThreadSnapshotReader(rootPath);
+        _reader = new ThreadSnapshotReader(rootPath, useTaskstats);
     }
+
+    /// <summary>True when thread counters come from the kernel's taskstats interface (root), false when
+    /// from /proc files; samples say which in <see cref="ThreadCpuSample.CpuTimeSource"/>.</summary>
+    internal bool UsesTaskstats => _reader.UsesTaskstats;
 
     /// <summary>
     /// Yields one batch per <paramref name="interval"/>, <paramref name="count"/> times (null: until
@@ -39,7 +49,8 @@ public sealed class ThreadCpuSampler : IDisposable
         var missing = new List<int>();
         bool[]? matched = _selection.NamePatterns is { } patterns ? new bool[patterns.Count] : null;
 
-        _reader.Read(_selection, full: false, previous, missing, matched);
+        // Files are kept open only when a later pass will read them again.
+        _reader.Read(_selection, full: false, previous, missing, matched, keepFilesOpen: true);
         var unmatched = matched is null ? Array.Empty<int>() : Enumerable.Range(0, matched.Length).Where(i => !matched[i]).ToArray();
         if (_selection.ProcessIds is { } ids && missing.Count == ids.Count)
         {
@@ -54,7 +65,7 @@ public sealed class ThreadCpuSampler : IDisposable
             if (due > TimeSpan.Zero && cancellationToken.WaitHandle.WaitOne(due)) yield break;
             if (cancellationToken.IsCancellationRequested) yield break;
 
-            _reader.Read(_selection, full: true, current, null, null);
+            _reader.Read(_selection, full: true, current, null, null, keepFilesOpen: count is null || n < count);
             var samples = BuildSamples(previous, current);
             yield return new ThreadCpuBatch(n, samples,
                 n == 1 ? missing.ToArray() : Array.Empty<int>(),
@@ -72,11 +83,11 @@ public sealed class ThreadCpuSampler : IDisposable
         foreach (var reading in current.Threads.Values)
         {
             ThreadReading? baseline = null;
-            if (previous.Threads.TryGetValue(reading.ThreadId, out var before) && before.Stat.StartTicks == reading.Stat.StartTicks)
+            if (previous.Threads.TryGetValue(reading.ThreadId, out var before) && reading.IsSameThreadAs(before))
                 baseline = before;
             // A thread absent from the previous pass that started before it was missed, not new:
             // without its baseline its whole lifetime would count as this interval's. Leave it out.
-            else if (reading.Stat.StartTicks + 1 < previous.StartBootTicks)
+            else if (reading.StartTicks >= 0 && reading.StartTicks + 1 < previous.StartBootTicks)
                 continue;
 
             string processName = ProcessNameOf(reading.ProcessId, current);

@@ -1,14 +1,18 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text;
 using Diag.Linux.Interop;
+using Diag.Linux.Netlink;
 using Diag.Linux.ProcFs;
 
 namespace Diag.Linux.Threads;
 
 /// <summary>
-/// One pass over /proc for a <see cref="ThreadSelection"/>. A light pass reads what deltas need
-/// (stat, schedstat, status); a full pass also reads syscall and wchan. Every file is read once per
-/// thread per pass. A thread or process that vanishes between two reads is skipped: that is normal.
+/// One pass over the threads of a <see cref="ThreadSelection"/>. A light pass reads what deltas need; a
+/// full pass also reads what the sample shows about each thread's state. With taskstats (root) the
+/// counters come from batched netlink queries and a light pass opens no file per thread; otherwise from
+/// stat, schedstat and status. Every file is read at most once per thread per pass. A thread or process
+/// that vanishes between two reads is skipped: that is normal.
 /// </summary>
 internal sealed unsafe class ThreadSnapshotReader : IDisposable
 {
@@ -18,22 +22,33 @@ internal sealed unsafe class ThreadSnapshotReader : IDisposable
     private readonly List<int> _pids = new();
     private readonly List<int> _tids = new();
     private readonly Dictionary<ulong, string> _names = new();
+    private readonly TaskstatsClient? _taskstats;
+    private TaskAccounting[] _accounting = new TaskAccounting[64];
+    private long[] _queryTimes = new long[64];
     private bool _noSchedstat;
 
-    public ThreadSnapshotReader(string rootPath)
+    /// <summary>Opens <c>{rootPath}/proc</c>. taskstats is used when <paramref name="useTaskstats"/> and the
+    /// kernel grants it, and only for the real /proc: its IDs are those of the caller's PID namespace.</summary>
+    public ThreadSnapshotReader(string rootPath, bool useTaskstats = true)
     {
         string procPath = Path.Combine(rootPath, "proc");
         _procFd = _reader.OpenDirectory(procPath);
         if (_procFd < 0) throw new SyscallException("open", -_procFd, procPath);
         Clock = KernelClock.Read(_reader, procPath);
         _files = new TaskFileCache(_reader);
+        if (useTaskstats && Path.GetFullPath(rootPath) == "/") _taskstats = TaskstatsClient.TryOpen(out _);
     }
+
+    /// <summary>True when thread counters come from taskstats rather than /proc files.</summary>
+    public bool UsesTaskstats => _taskstats is not null;
 
     public KernelClock Clock { get; }
 
     /// <summary>Fills <paramref name="into"/>. <paramref name="missing"/> (if given) receives requested PIDs
-    /// that do not exist; <paramref name="patternMatched"/> (if given) is set for name patterns that matched.</summary>
-    public void Read(ThreadSelection selection, bool full, ThreadSnapshot into, List<int>? missing, bool[]? patternMatched)
+    /// that do not exist; <paramref name="patternMatched"/> (if given) is set for name patterns that matched.
+    /// <paramref name="keepFilesOpen"/>: another pass follows, so files read now are kept open for it.</summary>
+    public void Read(ThreadSelection selection, bool full, ThreadSnapshot into, List<int>? missing, bool[]? patternMatched,
+        bool keepFilesOpen = true)
     {
         into.Clear();
         into.StartTimestamp = Stopwatch.GetTimestamp();
@@ -41,7 +56,7 @@ internal sealed unsafe class ThreadSnapshotReader : IDisposable
         _files.BeginPass();
         try
         {
-            ReadSelected(selection, full, into, missing, patternMatched);
+            ReadSelected(selection, full, keepFilesOpen, into, missing, patternMatched);
         }
         finally
         {
@@ -49,13 +64,13 @@ internal sealed unsafe class ThreadSnapshotReader : IDisposable
         }
     }
 
-    private void ReadSelected(ThreadSelection selection, bool full, ThreadSnapshot into, List<int>? missing, bool[]? patternMatched)
+    private void ReadSelected(ThreadSelection selection, bool full, bool keepOpen, ThreadSnapshot into, List<int>? missing, bool[]? patternMatched)
     {
         if (selection.ProcessIds is { } requested)
         {
             foreach (int pid in requested)
             {
-                int errno = ReadProcess(pid, selection.ThreadIds, full, into);
+                int errno = ReadProcess(pid, selection.ThreadIds, full, keepOpen, into);
                 if (errno != 0 && missing is not null) missing.Add(pid);
             }
             return;
@@ -81,7 +96,7 @@ internal sealed unsafe class ThreadSnapshotReader : IDisposable
                 if (!any) continue;
                 into.ProcessNames[pid] = untruncated ?? comm;
             }
-            ReadProcess(pid, selection.ThreadIds, full, into);
+            ReadProcess(pid, selection.ThreadIds, full, keepOpen, into);
         }
     }
 
@@ -90,7 +105,7 @@ internal sealed unsafe class ThreadSnapshotReader : IDisposable
         ProcessNameResolver.TryResolve(_reader, _procFd, pid, out string comm, out string? untruncated) ? untruncated ?? comm : null;
 
     /// <summary>Reads the threads of one process; returns 0, or the errno when the process does not exist.</summary>
-    private int ReadProcess(int pid, IReadOnlySet<int>? threadIds, bool full, ThreadSnapshot into)
+    private int ReadProcess(int pid, IReadOnlySet<int>? threadIds, bool full, bool keepOpen, ThreadSnapshot into)
     {
         int taskFd = _reader.OpenDirectory(_procFd, pid, "task"u8);
         if (taskFd < 0) return -taskFd;
@@ -98,14 +113,13 @@ internal sealed unsafe class ThreadSnapshotReader : IDisposable
         {
             _tids.Clear();
             _reader.ListNumericEntries(taskFd, _tids);
-            foreach (int tid in _tids)
+            if (threadIds is not null) KeepOnly(_tids, threadIds);
+            into.Threads.EnsureCapacity(into.Threads.Count + _tids.Count); // no rehashing while a pass fills it
+            if (_taskstats is not null) ReadThreadsWithTaskstats(taskFd, pid, full, keepOpen, into);
+            else
             {
-                if (threadIds is not null && !threadIds.Contains(tid)) continue;
-                if (TryReadThread(taskFd, pid, tid, full, out var reading))
-                {
-                    into.Threads.TryAdd(tid, reading);
-                    if (reading.AccessDenied) into.SomeFieldsUnreadable = true;
-                }
+                foreach (int tid in _tids)
+                    if (TryReadThreadFromProc(taskFd, pid, tid, full, keepOpen, out var reading)) Add(into, reading);
             }
             return 0;
         }
@@ -115,26 +129,118 @@ internal sealed unsafe class ThreadSnapshotReader : IDisposable
         }
     }
 
-    private bool TryReadThread(int taskFd, int pid, int tid, bool full, out ThreadReading reading)
+    private static void KeepOnly(List<int> tids, IReadOnlySet<int> keep)
+    {
+        int kept = 0;
+        for (int i = 0; i < tids.Count; i++)
+            if (keep.Contains(tids[i])) tids[kept++] = tids[i];
+        tids.RemoveRange(kept, tids.Count - kept);
+    }
+
+    private static void Add(ThreadSnapshot into, in ThreadReading reading)
+    {
+        into.Threads.TryAdd(reading.ThreadId, reading);
+        if (reading.AccessDenied) into.SomeFieldsUnreadable = true;
+    }
+
+    /// <summary>
+    /// The taskstats path: the counters of every thread of the process come from batched taskstats queries
+    /// (no /proc file per thread in a light pass). A full pass adds stat (state, CPU, priority, name, start),
+    /// syscall and wchan of threads not running, and the namespace IDs: from the process's status once,
+    /// and from each thread's status only when the process lives in a nested PID namespace.
+    /// </summary>
+    private void ReadThreadsWithTaskstats(int taskFd, int pid, bool full, bool keepOpen, ThreadSnapshot into)
+    {
+        int count = _tids.Count;
+        if (_accounting.Length < count)
+        {
+            _accounting = new TaskAccounting[Math.Max(count, _accounting.Length * 2)];
+            _queryTimes = new long[_accounting.Length];
+        }
+        _taskstats!.Query(CollectionsMarshal.AsSpan(_tids), _accounting.AsSpan(0, count), _queryTimes.AsSpan(0, count));
+
+        TaskStatusFields process = default;
+        if (full)
+        {
+            if (_reader.Read(_procFd, pid, "status"u8, out var content) != 0) return; // the process is gone
+            process = TaskStatusFields.Parse(content);
+        }
+
+        long ticksPerMicrosecond = Stopwatch.Frequency / 1_000_000;
+        for (int i = 0; i < count; i++)
+        {
+            int tid = _tids[i];
+            ref readonly var accounting = ref _accounting[i];
+            if (accounting.Errno == Errno.ESRCH) continue; // exited since the listing
+            if (accounting.Errno != 0)
+            {
+                // A reply lost to a full socket buffer, or a kernel oddity: this thread alone goes by /proc.
+                if (TryReadThreadFromProc(taskFd, pid, tid, full, keepOpen, out var fallback)) Add(into, fallback);
+                continue;
+            }
+            long timestamp = _queryTimes[i];
+            var reading = new ThreadReading
+            {
+                ProcessId = pid,
+                ThreadId = tid,
+                Timestamp = timestamp,
+                Source = CpuTimeSource.Taskstats,
+                RunNanoseconds = accounting.RunNanoseconds,
+                UserTime = TimeSpan.FromTicks(accounting.UserMicroseconds * 10),
+                SystemTime = TimeSpan.FromTicks(accounting.SystemMicroseconds * 10),
+                MinorFaults = accounting.MinorFaults,
+                MajorFaults = accounting.MajorFaults,
+                VoluntaryContextSwitches = accounting.VoluntaryContextSwitches,
+                InvoluntaryContextSwitches = accounting.InvoluntaryContextSwitches,
+                StartTicks = -1,
+                StartTimestamp = timestamp - accounting.ElapsedMicroseconds * ticksPerMicrosecond,
+            };
+            if (full)
+            {
+                if (!TryReadStat(taskFd, tid, full: true, keepOpen, out var stat, out string? name)) continue;
+                if (!TryReadSyscallAndWaitChannel(taskFd, tid, stat.State, keepOpen, out var syscall, out string? wchan, out bool denied)) continue;
+                int namespaceTid = tid;
+                if (process.InNestedPidNamespace)
+                {
+                    if (_files.Read(taskFd, tid, TaskFileCache.File.Status, keepOpen, out var content) != 0) continue;
+                    namespaceTid = TaskStatusFields.Parse(content).NamespaceThreadId;
+                }
+                reading = reading with
+                {
+                    StartTicks = stat.StartTicks,
+                    Full = true,
+                    State = stat.State,
+                    Processor = stat.Processor,
+                    Priority = stat.Priority,
+                    Nice = stat.Nice,
+                    NamespaceProcessId = process.NamespaceThreadGroupId,
+                    NamespaceThreadId = namespaceTid,
+                    Name = name,
+                    Syscall = syscall,
+                    WaitChannel = wchan,
+                    AccessDenied = denied,
+                };
+            }
+            Add(into, reading);
+        }
+    }
+
+    /// <summary>The /proc path: stat, schedstat and status per thread, plus syscall and wchan in a full pass.</summary>
+    private bool TryReadThreadFromProc(int taskFd, int pid, int tid, bool full, bool keepOpen, out ThreadReading reading)
     {
         reading = default;
         long timestamp = Stopwatch.GetTimestamp();
-        if (_files.Read(taskFd, tid, TaskFileCache.File.Stat, out var content) != 0) return false;
-        if (!TaskStat.TryParse(content, out var stat, out var nameBytes)) return false;
-        // stat's name field is the task's comm, byte for byte what /proc/…/comm holds (both print
-        // task->comm unescaped), so reading comm as well would only cost a fourth file per thread.
-        string? name = full ? Intern(nameBytes) : null;
+        if (!TryReadStat(taskFd, tid, full, keepOpen, out var stat, out string? name)) return false;
 
         long runNs = -1;
         if (!_noSchedstat)
         {
-            int errno = _files.Read(taskFd, tid, TaskFileCache.File.SchedStat, out content);
-            if (errno == 0) TaskSchedStat.TryParseRunTime(content, out runNs);
+            int errno = _files.Read(taskFd, tid, TaskFileCache.File.SchedStat, keepOpen, out var schedstat);
+            if (errno == 0) TaskSchedStat.TryParseRunTime(schedstat, out runNs);
             else if (errno != Errno.ENOENT && errno != Errno.ESRCH) return false;
         }
 
-        int statusErrno = _files.Read(taskFd, tid, TaskFileCache.File.Status, out content);
-        if (statusErrno != 0) return false; // gone
+        if (_files.Read(taskFd, tid, TaskFileCache.File.Status, keepOpen, out var content) != 0) return false; // gone
         var status = TaskStatusFields.Parse(content);
         // stat and status read fine but schedstat was missing: the kernel has no CONFIG_SCHED_INFO.
         if (runNs < 0 && !_noSchedstat) _noSchedstat = true;
@@ -142,40 +248,76 @@ internal sealed unsafe class ThreadSnapshotReader : IDisposable
         TaskSyscall? syscall = null;
         string? wchan = null;
         bool denied = false;
-        if (full && stat.State == (byte)'R')
-        {
-            // The syscall file answers "running" for any runnable thread (task_current_syscall gives
-            // up on TASK_RUNNING) and wchan is 0 for it: no need to read either.
-            syscall = new TaskSyscall(TaskSyscallKind.Running, -1);
-        }
-        else if (full)
-        {
-            int errno = _reader.Read(taskFd, tid, "/syscall"u8, out content);
-            if (errno == 0)
-            {
-                if (TaskSyscall.TryParse(content, out var parsed)) syscall = parsed;
-                // wchan prints "0" both when there is none and when ptrace access is denied, so it is
-                // trusted only when syscall (which needs stronger access) was readable.
-                if (_reader.Read(taskFd, tid, "/wchan"u8, out content) == 0) wchan = ParseWaitChannel(content);
-            }
-            else if (errno is Errno.EACCES or Errno.EPERM) denied = true;
-            else if (errno != Errno.ENOENT || ThreadGone(taskFd, tid)) return false;
-        }
+        if (full && !TryReadSyscallAndWaitChannel(taskFd, tid, stat.State, keepOpen, out syscall, out wchan, out denied)) return false;
 
         reading = new ThreadReading
         {
             ProcessId = status.ThreadGroupId > 0 ? status.ThreadGroupId : pid,
             ThreadId = tid,
             Timestamp = timestamp,
-            Stat = stat,
+            Source = runNs >= 0 ? CpuTimeSource.Schedstat : CpuTimeSource.ClockTicks,
             RunNanoseconds = runNs,
-            Status = status,
+            UserTime = Clock.TicksToTime(stat.UserTicks),
+            SystemTime = Clock.TicksToTime(stat.SystemTicks),
+            MinorFaults = stat.MinorFaults,
+            MajorFaults = stat.MajorFaults,
+            VoluntaryContextSwitches = status.VoluntaryContextSwitches,
+            InvoluntaryContextSwitches = status.InvoluntaryContextSwitches,
+            StartTicks = stat.StartTicks,
+            StartTimestamp = -1,
+            Full = full,
+            State = stat.State,
+            Processor = stat.Processor,
+            Priority = stat.Priority,
+            Nice = stat.Nice,
+            NamespaceProcessId = status.NamespaceThreadGroupId,
+            NamespaceThreadId = status.NamespaceThreadId,
             Name = name,
             Syscall = syscall,
             WaitChannel = wchan,
             AccessDenied = denied,
         };
         return true;
+    }
+
+    /// <summary>Reads and parses stat; false when the thread is gone. The name is returned only in full passes.</summary>
+    private bool TryReadStat(int taskFd, int tid, bool full, bool keepOpen, out TaskStat stat, out string? name)
+    {
+        name = null;
+        stat = default;
+        if (_files.Read(taskFd, tid, TaskFileCache.File.Stat, keepOpen, out var content) != 0) return false;
+        if (!TaskStat.TryParse(content, out stat, out var nameBytes)) return false;
+        // stat's name field is the task's comm, byte for byte what /proc/…/comm holds (both print
+        // task->comm unescaped), so reading comm as well would only cost another file per thread.
+        if (full) name = Intern(nameBytes);
+        return true;
+    }
+
+    /// <summary>What the thread is blocked in; false when it is gone.</summary>
+    private bool TryReadSyscallAndWaitChannel(int taskFd, int tid, byte state, bool keepOpen,
+        out TaskSyscall? syscall, out string? wchan, out bool denied)
+    {
+        syscall = null;
+        wchan = null;
+        denied = false;
+        if (state == (byte)'R')
+        {
+            // The syscall file answers "running" for any runnable thread (task_current_syscall gives
+            // up on TASK_RUNNING) and wchan is 0 for it: no need to read either.
+            syscall = new TaskSyscall(TaskSyscallKind.Running, -1);
+            return true;
+        }
+        int errno = _files.Read(taskFd, tid, TaskFileCache.File.Syscall, keepOpen, out var content);
+        if (errno == 0)
+        {
+            if (TaskSyscall.TryParse(content, out var parsed)) syscall = parsed;
+            // wchan prints "0" both when there is none and when ptrace access is denied, so it is
+            // trusted only when syscall (which needs stronger access) was readable.
+            if (_files.Read(taskFd, tid, TaskFileCache.File.WaitChannel, keepOpen, out content) == 0) wchan = ParseWaitChannel(content);
+            return true;
+        }
+        if (errno is Errno.EACCES or Errno.EPERM) { denied = true; return true; }
+        return errno == Errno.ENOENT && !ThreadGone(taskFd, tid);
     }
 
     /// <summary>A missing syscall file means either the thread exited or the kernel lacks
@@ -212,6 +354,7 @@ internal sealed unsafe class ThreadSnapshotReader : IDisposable
 
     public void Dispose()
     {
+        _taskstats?.Dispose();
         _files.Dispose();
         Libc.Close(_procFd);
         _reader.Dispose();

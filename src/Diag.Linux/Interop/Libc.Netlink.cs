@@ -1,0 +1,55 @@
+using System.Runtime.InteropServices;
+
+namespace Diag.Linux.Interop;
+
+// Netlink sockets: generic netlink (taskstats) queries with batched sends and recvmmsg.
+internal static unsafe partial class Libc
+{
+    public const int AF_NETLINK = 16, SOCK_RAW = 3, SOCK_CLOEXEC = 0x80000, NETLINK_GENERIC = 16;
+    public const int SOL_SOCKET = 1, SO_RCVBUF = 8, SO_RCVBUFFORCE = 33;
+    public const int MSG_DONTWAIT = 0x40;
+
+    /// <summary><c>struct sockaddr_nl</c>: pid 0 asks the kernel to pick the port.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct SockAddrNetlink
+    {
+        public ushort Family;
+        public ushort Pad;
+        public uint PortId;
+        public uint Groups;
+    }
+
+    /// <summary><c>struct mmsghdr</c> (its iovec is <see cref="IoVec"/>, declared with process_vm_readv) (a <c>struct msghdr</c> and the received length), x86_64/aarch64 LP64 layout.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct MultiMessageHeader
+    {
+        public void* Name;
+        public uint NameLength;
+        public IoVec* Iov;
+        public nuint IovLength;
+        public void* Control;
+        public nuint ControlLength;
+        public int Flags;
+        private int _pad; // struct msghdr ends 8-aligned, at 56
+        public uint Length;
+    }
+
+    [LibraryImport(Lib, EntryPoint = "socket", SetLastError = true)]
+    public static partial int Socket(int domain, int type, int protocol);
+
+    [LibraryImport(Lib, EntryPoint = "bind", SetLastError = true)]
+    public static partial int Bind(int fd, SockAddrNetlink* address, uint length);
+
+    [LibraryImport(Lib, EntryPoint = "setsockopt", SetLastError = true)]
+    public static partial int SetSockOpt(int fd, int level, int name, int* value, uint length);
+
+    [LibraryImport(Lib, EntryPoint = "send", SetLastError = true)]
+    public static partial nint Send(int fd, byte* buffer, nuint length, int flags);
+
+    [LibraryImport(Lib, EntryPoint = "recv", SetLastError = true)]
+    public static partial nint Receive(int fd, byte* buffer, nuint length, int flags);
+
+    /// <summary>Receives up to <paramref name="count"/> datagrams (one netlink reply each) in one call.</summary>
+    [LibraryImport(Lib, EntryPoint = "recvmmsg", SetLastError = true)]
+    public static partial int ReceiveMultiple(int fd, MultiMessageHeader* messages, uint count, int flags, TimeSpec* timeout);
+}
