@@ -22,7 +22,7 @@ Describe 'Import-Module Diag' {
 
     It 'exports exactly the Diag cmdlets' {
         $commands = Get-Command -Module Diag | Sort-Object Name
-        $commands.Name | Should -Be @('Get-ThreadCpu', 'Trace-Syscall')
+        ($commands.Name -join ',') | Should -Be 'Get-ThreadCpu,Trace-Syscall'
         $commands | ForEach-Object { $_.CommandType | Should -Be 'Cmdlet' }
     }
 

@@ -1,0 +1,182 @@
+#Requires -Version 7.4
+# Trace-Syscall as pwsh shows it: pipeline binding from Get-ThreadCpu, streaming with -Event and
+# Select-Object -First, error records, default formatting, serialization. Needs root (ptrace) and
+# the test target built by `dotnet test` (out/test-target/diag-test-target).
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot '../out/Diag/Diag.psd1') -Force -ErrorAction Stop
+    $script:target = Join-Path $PSScriptRoot '../out/test-target/diag-test-target'
+    if (-not (Test-Path $script:target)) {
+        throw "Build the test target first: dotnet test Diag.slnx (it writes $script:target)."
+    }
+
+    # Starts a long-running target mode; it runs until its stdin closes, so keep the process object.
+    # The mode runs under `spawn`, in a child of the process started here: a PowerShell session cannot
+    # trace its own children (.NET's child handling would take their trace stops), only grandchildren.
+    # Pid is the traced process (the one that printed READY).
+    function Start-Target {
+        param([string[]] $Arguments)
+        $info = [System.Diagnostics.ProcessStartInfo]::new($script:target)
+        foreach ($a in @('spawn') + $Arguments) { $info.ArgumentList.Add($a) }
+        $info.RedirectStandardInput = $true
+        $info.RedirectStandardOutput = $true
+        $info.UseShellExecute = $false
+        $process = [System.Diagnostics.Process]::Start($info)
+        $threads = @{}
+        while ($true) {
+            $line = $process.StandardOutput.ReadLine()
+            if ($null -eq $line) { throw "diag-test-target $Arguments exited before READY" }
+            $parts = $line.Split(' ')
+            if ($parts[0] -eq 'THREAD') { $threads[$parts[1]] = [int]$parts[2] }
+            if ($parts[0] -eq 'READY') { $readyPid = [int]$parts[1]; break }
+        }
+        [pscustomobject]@{ Process = $process; Pid = $readyPid; Threads = $threads }
+    }
+
+    function Stop-Target {
+        param($Target)
+        if ($Target) {
+            $Target.Process.StandardInput.Close()
+            if (-not $Target.Process.WaitForExit(3000)) { $Target.Process.Kill() }
+            $Target.Process.Dispose()
+        }
+    }
+
+    # The one-letter state of a process from /proc; 't' or 'T' would mean the tracer left it stopped.
+    function Get-TargetState {
+        param([int] $ProcessId)
+        $stat = Get-Content -Raw "/proc/$ProcessId/stat"
+        $stat.Substring($stat.LastIndexOf(')') + 2, 1)
+    }
+}
+
+Describe 'Trace-Syscall -FilePath (strace -c of a launched command)' {
+    It 'counts exact calls and errors' {
+        $summary = Trace-Syscall -FilePath $script:target -ArgumentList getppid, 250, 4
+        $getppid = $summary | Where-Object Syscall -eq 'getppid'
+        $getppid.Calls | Should -Be 250
+        $getppid.Errors | Should -Be 0
+        $failedOpens = $summary | Where-Object { $_.Syscall -in 'open', 'openat' -and $_.Errors -eq 4 }
+        $failedOpens | Should -Not -BeNullOrEmpty
+        $failedOpens.ErrorBreakdown | Should -Be 'ENOENT=4'
+        $summary[0].PSObject.TypeNames | Should -Contain 'Diag.Linux.Tracing.SyscallSummary'
+    }
+
+    It 'sorts the summary by time, like strace -c' {
+        $summary = Trace-Syscall -FilePath $script:target -ArgumentList getppid, 100, 1
+        $ticks = $summary | ForEach-Object { $_.TotalTime.Ticks }
+        ($ticks -join ',') | Should -Be (($ticks | Sort-Object -Descending) -join ',')
+    }
+
+    It 'filters by class and streams events with decoded arguments' {
+        $events = Trace-Syscall -FilePath $script:target -ArgumentList getppid, 0, 2 -Syscall file -Event
+        $opens = $events | Where-Object { $_.ArgumentText -like '*/nonexistent/diag-test-target*' }
+        $opens.Count | Should -Be 2
+        $opens | ForEach-Object { $_.Error | Should -Be 'ENOENT' }
+        $events.Syscall | Should -Not -Contain 'getppid'
+    }
+
+    It 'takes -Duration as seconds' {
+        $watch = [System.Diagnostics.Stopwatch]::StartNew()
+        $target = Start-Target progress
+        try {
+            $null = Trace-Syscall -Id $target.Pid -Duration 0.5
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 30 -Because '0.5 must not be read as ticks or minutes'
+        }
+        finally { Stop-Target $target }
+    }
+}
+
+Describe 'Trace-Syscall in the pipeline' {
+    BeforeAll { $script:spinner = Start-Target recvfrom-spin }
+    AfterAll { Stop-Target $script:spinner }
+
+    It 'traces the hot thread that Get-ThreadCpu found (seed 000)' {
+        $summary = Get-ThreadCpu -Id $script:spinner.Pid -Interval 0.5 |
+            Where-Object ThreadName -eq 'NatThread' |
+            Trace-Syscall -Duration 1
+        $summary[0].Syscall | Should -Be 'recvfrom'
+        $summary[0].Errors / $summary[0].Calls | Should -BeGreaterThan 0.95
+        $summary[0].ErrorBreakdown | Should -BeLike 'EAGAIN=*'
+        Get-TargetState $script:spinner.Pid | Should -Not -BeIn 't', 'T'
+    }
+
+    It 'binds -Id from Get-Process' {
+        $summary = Get-Process -Id $script:spinner.Pid | Trace-Syscall -Duration 0.5
+        $summary.Syscall | Should -Contain 'recvfrom'
+    }
+
+    It 'detaches when Select-Object -First stops the pipeline' {
+        $events = Trace-Syscall -Id $script:spinner.Pid -Event | Select-Object -First 5
+        $events.Count | Should -Be 5
+        $events[0].PSObject.TypeNames | Should -Contain 'Diag.Linux.Tracing.SyscallEvent'
+        Start-Sleep -Milliseconds 200
+        Get-TargetState $script:spinner.Pid | Should -Not -BeIn 't', 'T'
+        (Get-Content "/proc/$($script:spinner.Pid)/status" | Select-String '^TracerPid:').Line | Should -Match 'TracerPid:\s+0$'
+    }
+
+    It 'splits per thread with -ByThread and shows the thread columns' {
+        $rows = Trace-Syscall -Id $script:spinner.Pid -Duration 0.5 -ByThread
+        $rows.ThreadId | Should -Contain $script:spinner.Threads['NatThread']
+        $rows[0].PSObject.TypeNames[0] | Should -Be 'Diag.Linux.Tracing.SyscallSummary#ByThread'
+        ($rows | Out-String) | Should -Match 'TID'
+    }
+
+    It 'formats the summary like strace -c, in the invariant culture' {
+        $text = Trace-Syscall -Id $script:spinner.Pid -Duration 0.3 | Out-String
+        $text | Should -Match '% time'
+        $text | Should -Match 'usecs/call'
+        $text | Should -Match 'recvfrom'
+        $text | Should -Match '\d\.\d{6}'
+    }
+
+    It 'survives a remoting-style serialization round trip' {
+        $row = Trace-Syscall -Id $script:spinner.Pid -Duration 0.3 | Select-Object -First 1
+        $copy = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($row))
+        $copy.Syscall | Should -Be $row.Syscall
+        $copy.Calls | Should -Be $row.Calls
+        $copy.TotalTime | Should -Be $row.TotalTime
+        $copy.PSObject.TypeNames | Should -Contain 'Deserialized.Diag.Linux.Tracing.SyscallSummary'
+    }
+}
+
+Describe 'Trace-Syscall errors' {
+    It 'reports a missing process as TargetNotFound and goes on' {
+        $target = Start-Target sleep
+        try {
+            $result = @([pscustomobject]@{ ProcessId = 0x7ffffff0 }, [pscustomobject]@{ ProcessId = $target.Pid }) |
+                Trace-Syscall -Duration 0.3 -ErrorAction SilentlyContinue -ErrorVariable traceErrors
+            $traceErrors.Count | Should -Be 1
+            $traceErrors[0].FullyQualifiedErrorId | Should -Be 'TargetNotFound,Diag.Commands.TraceSyscallCommand'
+            $traceErrors[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+            $traceErrors[0].Exception.Message | Should -Match '2147483632'
+        }
+        finally { Stop-Target $target }
+    }
+
+    It 'reports a command that cannot be launched as LaunchFailed' {
+        $null = Trace-Syscall -FilePath /nonexistent/command -ErrorAction SilentlyContinue -ErrorVariable launchErrors
+        $launchErrors.Count | Should -Be 1
+        $launchErrors[0].FullyQualifiedErrorId | Should -Be 'LaunchFailed,Diag.Commands.TraceSyscallCommand'
+    }
+
+    It 'stops on an unknown syscall name and suggests the right one' {
+        { Trace-Syscall -Id $PID -Syscall recvfrm -Duration 1 } |
+            Should -Throw -ErrorId 'UnknownSyscall,Diag.Commands.TraceSyscallCommand' -ExpectedMessage '*recvfrom*'
+    }
+
+    It 'refuses a child of this session with a remedy' {
+        $child = [System.Diagnostics.Process]::Start($script:target, 'sleep')
+        try {
+            $null = Trace-Syscall -Id $child.Id -Duration 0.3 -ErrorAction SilentlyContinue -ErrorVariable childErrors
+            $childErrors.Count | Should -Be 1
+            $childErrors[0].FullyQualifiedErrorId | Should -Be 'Unsupported,Diag.Commands.TraceSyscallCommand'
+            $childErrors[0].ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
+        }
+        finally { $child.Kill(); $child.WaitForExit(); $child.Dispose() }
+    }
+
+    It 'rejects a zero duration before tracing anything' {
+        { Trace-Syscall -Id $PID -Duration 0 } | Should -Throw -ErrorId 'InvalidDuration,Diag.Commands.TraceSyscallCommand'
+    }
+}
