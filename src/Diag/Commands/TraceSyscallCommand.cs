@@ -107,7 +107,8 @@ public sealed class TraceSyscallCommand : DiagCmdlet
         }
         if (_sessions.Count == 0) return;
 
-        using var interrupt = Event ? null : ConsoleInterrupt.Capture();
+        // A launched command owns the terminal (its input, and Ctrl+C as SIGINT), so only attached traces read Ctrl+C as a key.
+        using var interrupt = Event || ParameterSetName == LaunchSet ? null : ConsoleInterrupt.Capture();
         var watch = Stopwatch.StartNew();
         try
         {
