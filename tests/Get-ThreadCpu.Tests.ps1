@@ -112,6 +112,14 @@ Describe 'Get-ThreadCpu' {
         ($samples | Group-Object SampleTime).Count | Should -Be 2
     }
 
+    It 'runs -Continuous until Select-Object -First stops the pipeline' {
+        $watch = [System.Diagnostics.Stopwatch]::StartNew()
+        $samples = Get-ThreadCpu -Id $targetPid -Interval 0.2 -Continuous | Select-Object -First 12
+        $samples.Count | Should -Be 12
+        ($samples | Group-Object SampleTime).Count | Should -Be 3
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 20 -Because 'the sampler must stop when the pipeline does'
+    }
+
     It 'rejects a zero interval' {
         { Get-ThreadCpu -Id $targetPid -Interval 0 -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidInterval,Diag.Commands.GetThreadCpuCommand'
     }

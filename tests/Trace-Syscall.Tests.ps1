@@ -76,6 +76,22 @@ Describe 'Trace-Syscall -FilePath (strace -c of a launched command)' {
         $events.Syscall | Should -Not -Contain 'getppid'
     }
 
+    It 'follows forked children by default and not with -FollowFork:$false' {
+        $followed = Trace-Syscall -FilePath $script:target -ArgumentList fork, 3, 5 -Syscall getppid
+        ($followed | Where-Object Syscall -eq 'getppid').Calls | Should -Be 15
+        $parentOnly = Trace-Syscall -FilePath $script:target -ArgumentList fork, 3, 5 -Syscall getppid -FollowFork:$false
+        $parentOnly | Where-Object Syscall -eq 'getppid' | Should -BeNullOrEmpty
+    }
+
+    It 'shows who maps the 64 MiB malloc arenas (seed 004), as the help example does' {
+        $big = Trace-Syscall -FilePath $script:target -ArgumentList arenas, 4 -Syscall mmap, munmap -Event |
+            Where-Object { $_.Arguments.Where({ $_.Name -eq 'length' }).RawValue -ge 64MB }
+        $big | Should -Not -BeNullOrEmpty
+        @($big | Where-Object Syscall -eq 'mmap')[0].ArgumentText | Should -Match 'PROT_NONE'
+        @($big | Where-Object { $_.ThreadId -ne $_.ProcessId }).Count | Should -BeGreaterThan 0 -Because 'the arenas are made by the worker threads'
+        ($big | Format-Table | Out-String) | Should -Match 'mmap'
+    }
+
     It 'takes -Duration as seconds' {
         $watch = [System.Diagnostics.Stopwatch]::StartNew()
         $target = Start-Target progress

@@ -1,3 +1,4 @@
+using Diag.Linux.ProcFs;
 using System.Diagnostics;
 using System.Globalization;
 using Diag.Linux.Interop;

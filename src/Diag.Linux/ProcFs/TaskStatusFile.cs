@@ -1,8 +1,8 @@
 using System.Globalization;
 
-namespace Diag.Linux.Tracing;
+namespace Diag.Linux.ProcFs;
 
-/// <summary>The few lines of <c>/proc/TID/status</c> the tracer needs (thread group, parent, tracer thread, kernel thread).
+/// <summary>The identity lines of <c>/proc/TID/status</c> the tracer needs (the sampler reads its counters through <see cref="TaskStatusFields"/>) (thread group, parent, tracer thread, kernel thread).
 /// Read only when attaching or classifying a new tracee, never per syscall.</summary>
 internal readonly record struct TaskStatusFile(int ThreadGroupId, int ParentProcessId, int TracerPid, bool IsKernelThread)
 {
