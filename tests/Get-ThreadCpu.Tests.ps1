@@ -104,6 +104,7 @@ Describe 'Get-ThreadCpu' {
         $back.ThreadName | Should -Be 'spin-0'
         $back.Interval | Should -Be $sample.Interval
         $back.PSTypeNames | Should -Contain 'Deserialized.Diag.Linux.Threads.ThreadCpuSample'
+        ($back | Out-String -Width 200) | Should -Match 'NSTID' -Because 'remoted objects keep the top-like view'
     }
 
     It 'streams one batch per sample with -Count' {

@@ -153,6 +153,7 @@ Describe 'Trace-Syscall in the pipeline' {
         $copy.Calls | Should -Be $row.Calls
         $copy.TotalTime | Should -Be $row.TotalTime
         $copy.PSObject.TypeNames | Should -Contain 'Deserialized.Diag.Linux.Tracing.SyscallSummary'
+        ($copy | Out-String) | Should -Match 'usecs/call' -Because 'remoted objects keep the strace -c view'
     }
 }
 

@@ -24,13 +24,18 @@ public class FormatViewTests
             foreach (var typeName in view.Element("ViewSelectedBy")!.Elements("TypeName").Select(t => t.Value))
             {
                 // "Type#Tag" names a view for objects the cmdlet tags (PSObject.TypeNames); the properties are the type's.
-                var type = engine.GetType(typeName.Split('#')[0]);
+                var type = engine.GetType(typeName.Split('#')[0].Replace("Deserialized.", "", StringComparison.Ordinal));
                 Assert.True(type is not null, $"view {view.Element("Name")?.Value} names unknown type {typeName}");
                 foreach (var property in view.Descendants("PropertyName").Select(p => p.Value))
                     Assert.True(type!.GetProperty(property) is not null, $"view of {typeName} names missing property {property}");
             }
         }
     }
+
+    [Theory, MemberData(nameof(OutputTypes))]
+    public void RemotedObjectsGetTheSameView(string typeName) =>
+        // Invoke-Command -HostName web1 { Get-ThreadCpu } returns Deserialized.* objects.
+        Assert.Contains(Views, v => v.Element("ViewSelectedBy")?.Elements("TypeName").Any(t => t.Value == "Deserialized." + typeName) == true);
 
     [Fact]
     public void TableHeadersMatchColumns()
