@@ -57,9 +57,10 @@ public sealed class GetThreadCpuCommand : DiagCmdlet
     {
         if (Interval <= TimeSpan.Zero)
         {
-            ThrowTerminatingError(new ErrorRecord(
-                new ArgumentOutOfRangeException(nameof(Interval), Interval, $"The interval must be positive, not {Interval}. Give seconds (-Interval 0.5) or a TimeSpan (-Interval 00:00:02)."),
-                "InvalidInterval", ErrorCategory.InvalidArgument, Interval));
+            ThrowTerminatingError(new DiagError(
+                new ArgumentOutOfRangeException(nameof(Interval), Interval, $"The interval must be positive, not {Interval}."),
+                "InvalidInterval", ErrorCategory.InvalidArgument, Interval,
+                "Give seconds (-Interval 0.5) or a TimeSpan (-Interval 00:00:02).").ToErrorRecord());
         }
     }
 
