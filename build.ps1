@@ -4,17 +4,25 @@
     Builds, tests and packages the Diag module.
 
 .DESCRIPTION
-    Build    dotnet build of src/Diag, which lays out the importable module in out/Diag.
-    Test     the xunit suites (dotnet test Diag.slnx, the same command CI runs), then the Pester
-             tests in tests/*.Tests.ps1 against out/Diag in a child pwsh (so this session never
-             loads the module's assemblies). Uses the Pester 5 already installed; never downloads.
+    Build    dotnet build of the solution: lays out the importable module in out/Diag, compiles the C
+             test target (out/test-target) and downloads the pinned Pester from NuGet.
+    Test     Build, then every suite: the xunit projects (engine tests on real processes, and the
+             cmdlets run by PowerShell hosted in-process) through dotnet test, then the Pester files
+             tests/*.Tests.ps1 in a child pwsh. Counts come from the runners' own result files
+             (out/TestResults: *.trx and pester.xml), and the last line sums them:
+             "N passed, N failed". Exits non-zero when anything failed or a runner did not report.
     Package  a zip of out/Diag named after the module version, in out/.
+
+    On a fresh clone with only the .NET SDK:  dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 
 .EXAMPLE
     ./build.ps1
 
 .EXAMPLE
-    ./build.ps1 -Task Build, Test
+    ./build.ps1 -Task Test
+
+.EXAMPLE
+    ./build.ps1 -Task Test -PesterPath tests/Trace-Syscall.Tests.ps1
 #>
 [CmdletBinding()]
 param(
@@ -22,7 +30,13 @@ param(
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    # Pester files or folders to run (default: tests/); xunit always runs whole.
+    [string[]] $PesterPath = @(),
+
+    # Run only the Pester tests (after a build), e.g. while writing one.
+    [switch] $SkipXunit
 )
 
 $ErrorActionPreference = 'Stop'
@@ -30,44 +44,102 @@ Set-StrictMode -Version Latest
 
 $root = $PSScriptRoot
 $moduleDir = Join-Path $root 'out/Diag'
+$resultsDir = Join-Path $root 'out/TestResults'
 
 function Invoke-Native {
-    param([string] $FilePath, [string[]] $ArgumentList)
-    & $FilePath @ArgumentList
-    if ($LASTEXITCODE -ne 0) {
+    param([string] $FilePath, [string[]] $ArgumentList, [switch] $AllowFailure)
+    & $FilePath @ArgumentList | Out-Host
+    if ($LASTEXITCODE -ne 0 -and -not $AllowFailure) {
         throw "$FilePath $($ArgumentList -join ' ') failed with exit code $LASTEXITCODE"
     }
+    $LASTEXITCODE
+}
+
+# The versions pinned in Directory.Build.props.
+function Get-BuildProperty {
+    param([string] $Name)
+    $xml = [xml](Get-Content -Raw (Join-Path $root 'Directory.Build.props'))
+    $value = $xml.Project.PropertyGroup | ForEach-Object { $_.$Name } | Where-Object { $_ } | Select-Object -First 1
+    if (-not $value) { throw "Directory.Build.props has no $Name" }
+    $value
+}
+
+function Get-PesterManifest {
+    $version = Get-BuildProperty 'PesterVersion'
+    $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path $HOME '.nuget/packages' }
+    $manifest = Join-Path $packages "pester/$version/tools/Pester.psd1"
+    if (-not (Test-Path $manifest)) {
+        throw ("Pester $version is not in $packages. It comes from NuGet with the solution's restore: " +
+            "run 'dotnet restore Diag.slnx' (or ./build.ps1 -Task Build) and try again.")
+    }
+    $found = (Import-PowerShellDataFile $manifest).ModuleVersion
+    if ($found -ne $version) { throw "$manifest is Pester $found, not the pinned ${version}: delete $(Split-Path $manifest) and restore again." }
+    $manifest
 }
 
 function Invoke-Build {
-    Invoke-Native dotnet @('build', (Join-Path $root 'src/Diag/Diag.csproj'), '-c', $Configuration, '--nologo')
+    $null = Invoke-Native dotnet @('build', (Join-Path $root 'Diag.slnx'), '-c', $Configuration, '--nologo', '-v', 'q')
     Write-Host "Module ready: Import-Module $moduleDir"
 }
 
-function Invoke-Test {
-    Invoke-Native dotnet @('test', (Join-Path $root 'Diag.slnx'), '-c', $Configuration, '--nologo')
-
-    $pester = Get-Module -ListAvailable -Name Pester |
-        Where-Object { $_.Version -ge [version]'5.0.0' } |
-        Sort-Object Version -Descending |
-        Select-Object -First 1
-    if (-not $pester) {
-        throw ('Pester 5 is not installed, so the PowerShell-side tests cannot run. Install it once with ' +
-            "'Install-Module Pester -MinimumVersion 5.0 -Scope CurrentUser' (or Install-PSResource Pester), then run ./build.ps1 -Task Test again.")
+function Invoke-Xunit {
+    # Exit code ignored here: the counts come from the result files, and a run that wrote none fails below.
+    $null = Invoke-Native dotnet @('test', (Join-Path $root 'Diag.slnx'), '-c', $Configuration, '--no-build', '--nologo',
+        '--logger', 'trx', '--logger', 'console;verbosity=minimal', '--results-directory', $resultsDir) -AllowFailure
+    $expected = @(Get-ChildItem (Join-Path $root 'tests') -Filter '*.Tests.csproj' -Recurse).Count
+    $files = @(Get-ChildItem $resultsDir -Filter '*.trx')
+    $counts = foreach ($file in $files) {
+        $trx = [xml](Get-Content -Raw $file.FullName)
+        $c = $trx.TestRun.ResultSummary.Counters
+        [pscustomobject]@{
+            Runner  = 'xunit ' + ($trx.TestRun.TestDefinitions.UnitTest | Select-Object -First 1).TestMethod.codeBase.Split('/')[-1]
+            Passed  = [int]$c.passed
+            Failed  = [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted
+            Skipped = [int]$c.notExecuted
+        }
     }
+    if ($files.Count -lt $expected) {
+        $counts = @($counts) + [pscustomobject]@{ Runner = "xunit: $($expected - $files.Count) test project(s) wrote no results"; Passed = 0; Failed = $expected - $files.Count; Skipped = 0 }
+    }
+    $counts
+}
 
-    # A child pwsh keeps Diag.dll out of this session, so the next build can replace it.
-    $script = @"
-`$ErrorActionPreference = 'Stop'
-Import-Module -Name '$($pester.Path)'
-`$config = New-PesterConfiguration
-`$config.Run.Path = '$(Join-Path $root 'tests')'
-`$config.Run.Exit = `$true
-`$config.Output.Verbosity = 'Detailed'
-Invoke-Pester -Configuration `$config
-"@
-    $pwsh = (Get-Process -Id $PID).Path
-    Invoke-Native $pwsh @('-NoProfile', '-NonInteractive', '-Command', $script)
+function Invoke-PesterSuite {
+    $pester = Get-PesterManifest
+    $paths = if ($PesterPath) { $PesterPath | ForEach-Object { (Resolve-Path $_).Path } } else { @(Join-Path $root 'tests') }
+    $xmlPath = Join-Path $resultsDir 'pester.xml'
+    # A child pwsh (this one's own executable, also under 'dotnet pwsh') keeps Diag.dll out of this
+    # session, so that the next build can replace it.
+    $pwsh = Join-Path $PSHOME 'pwsh'
+    $runner = Join-Path $root 'tests/TestSupport/Invoke-DiagPester.ps1'
+    $null = Invoke-Native $pwsh @('-NoProfile', '-NonInteractive', '-File', $runner, '-PesterManifest', $pester,
+        '-Path', ($paths -join [IO.Path]::PathSeparator), '-ResultPath', $xmlPath) -AllowFailure
+    if (-not (Test-Path $xmlPath)) {
+        return [pscustomobject]@{ Runner = 'Pester: wrote no results (see the output above)'; Passed = 0; Failed = 1; Skipped = 0 }
+    }
+    $suites = ([xml](Get-Content -Raw $xmlPath)).testsuites
+    $failed = [int]$suites.failures + [int]$suites.errors
+    $skipped = [int]$suites.disabled   # Pester counts skipped tests here
+    [pscustomobject]@{ Runner = 'Pester'; Passed = [int]$suites.tests - $failed - $skipped; Failed = $failed; Skipped = $skipped }
+}
+
+function Invoke-Test {
+    Invoke-Build
+    if (Test-Path $resultsDir) { Remove-Item -Recurse -Force $resultsDir }
+    $null = New-Item -ItemType Directory -Force $resultsDir
+    $watch = [Diagnostics.Stopwatch]::StartNew()
+    $counts = @()
+    if (-not $SkipXunit) { $counts += Invoke-Xunit }
+    $counts += Invoke-PesterSuite
+    Write-Host ''
+    foreach ($c in $counts) { Write-Host ('{0,-40} {1,5} passed, {2,3} failed, {3,3} skipped' -f $c.Runner, $c.Passed, $c.Failed, $c.Skipped) }
+    $passed = ($counts | Measure-Object Passed -Sum).Sum
+    $failed = ($counts | Measure-Object Failed -Sum).Sum
+    $skipped = ($counts | Measure-Object Skipped -Sum).Sum
+    Write-Host ('Test time: {0:0} s' -f $watch.Elapsed.TotalSeconds)
+    # The closing line CI reads: every runner counted.
+    Write-Host "$passed passed, $failed failed, $skipped skipped"
+    if ($failed -gt 0) { exit 1 }
 }
 
 function Invoke-Package {
@@ -81,7 +153,7 @@ function Invoke-Package {
 foreach ($t in $Task) {
     switch ($t) {
         'Build' { Invoke-Build }
-        'Test' { Invoke-Build; Invoke-Test }
+        'Test' { Invoke-Test }
         'Package' { Invoke-Package }
     }
 }

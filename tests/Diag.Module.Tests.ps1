@@ -3,7 +3,8 @@
 # after the build has laid out out/Diag.
 
 BeforeAll {
-    $script:modulePath = Join-Path $PSScriptRoot '../out/Diag/Diag.psd1'
+    Import-Module "$PSScriptRoot/TestSupport/DiagTestSupport.psm1" -Force
+    $script:modulePath = Get-DiagModulePath
     Import-Module $script:modulePath -Force -ErrorAction Stop
 }
 

@@ -1,32 +1,17 @@
 # Pester 5 tests of Get-ThreadCpu in a real pwsh: what xunit cannot show (binding, errors, formatting,
 # serialization). Build first: dotnet build Diag.slnx (lays out out/Diag and out/test-target).
 BeforeAll {
-    Import-Module "$PSScriptRoot/../out/Diag/Diag.psd1" -Force
+    Import-Module "$PSScriptRoot/TestSupport/DiagTestSupport.psm1" -Force
+    Import-Module (Get-DiagModulePath) -Force -ErrorAction Stop
 
     # threads 4 1: spin-0 spins, futex-1, nanosleep-2 and pause-3 sleep. The target exits when its stdin closes.
-    $info = [System.Diagnostics.ProcessStartInfo]::new("$PSScriptRoot/../out/test-target/diag-test-target")
-    foreach ($a in 'threads', '4', '1') { $info.ArgumentList.Add($a) }
-    $info.RedirectStandardInput = $true
-    $info.RedirectStandardOutput = $true
-    $info.UseShellExecute = $false
-    $script:target = [System.Diagnostics.Process]::Start($info)
-    $script:threads = @{}
-    while ($true) {
-        $line = $script:target.StandardOutput.ReadLine()
-        if ($null -eq $line) { throw 'diag-test-target exited before READY' }
-        $parts = $line -split ' '
-        if ($parts[0] -eq 'THREAD') { $script:threads[$parts[1]] = [int]$parts[2] }
-        if ($parts[0] -eq 'READY') { break }
-    }
-    $script:targetPid = $script:target.Id
+    $script:target = Start-DiagTestTarget -Arguments threads, 4, 1 -Via Direct
+    $script:threads = $script:target.Threads
+    $script:targetPid = $script:target.Pid
 }
 
 AfterAll {
-    if ($script:target) {
-        $script:target.StandardInput.Close()
-        if (-not $script:target.WaitForExit(3000)) { $script:target.Kill() }
-        $script:target.Dispose()
-    }
+    Stop-DiagTestTarget $script:target
 }
 
 Describe 'Get-ThreadCpu' {
@@ -35,7 +20,10 @@ Describe 'Get-ThreadCpu' {
         $samples.Count | Should -Be 5
         $samples[0].PSTypeNames | Should -Contain 'Diag.Linux.Threads.ThreadCpuSample'
         $samples[0].ThreadName | Should -Be 'spin-0'
-        $samples[0].CpuPercent | Should -BeGreaterThan 30
+        # Relations, not absolute figures: on a busy machine the spinner may get far less than a core.
+        $samples[0].CpuPercent | Should -BeGreaterThan 0
+        $sleepers = ($samples | Select-Object -Skip 1 | Measure-Object CpuPercent -Sum).Sum
+        $samples[0].CpuPercent | Should -BeGreaterThan $sleepers
         ($samples | Where-Object ThreadName -eq 'futex-1').CurrentSyscall | Should -Be 'futex'
     }
 

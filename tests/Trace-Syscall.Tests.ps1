@@ -4,50 +4,15 @@
 # the test target built by `dotnet test` (out/test-target/diag-test-target).
 
 BeforeAll {
-    Import-Module (Join-Path $PSScriptRoot '../out/Diag/Diag.psd1') -Force -ErrorAction Stop
-    $script:target = Join-Path $PSScriptRoot '../out/test-target/diag-test-target'
-    if (-not (Test-Path $script:target)) {
-        throw "Build the test target first: dotnet test Diag.slnx (it writes $script:target)."
-    }
+    Import-Module "$PSScriptRoot/TestSupport/DiagTestSupport.psm1" -Force
+    Import-Module (Get-DiagModulePath) -Force -ErrorAction Stop
+    $script:target = Get-DiagTestTargetPath
 
-    # Starts a long-running target mode; it runs until its stdin closes, so keep the process object.
-    # The mode runs under `spawn`, in a child of the process started here: a PowerShell session cannot
-    # trace its own children (.NET's child handling would take their trace stops), only grandchildren.
-    # Pid is the traced process (the one that printed READY).
-    function Start-Target {
-        param([string[]] $Arguments)
-        $info = [System.Diagnostics.ProcessStartInfo]::new($script:target)
-        foreach ($a in @('spawn') + $Arguments) { $info.ArgumentList.Add($a) }
-        $info.RedirectStandardInput = $true
-        $info.RedirectStandardOutput = $true
-        $info.UseShellExecute = $false
-        $process = [System.Diagnostics.Process]::Start($info)
-        $threads = @{}
-        while ($true) {
-            $line = $process.StandardOutput.ReadLine()
-            if ($null -eq $line) { throw "diag-test-target $Arguments exited before READY" }
-            $parts = $line.Split(' ')
-            if ($parts[0] -eq 'THREAD') { $threads[$parts[1]] = [int]$parts[2] }
-            if ($parts[0] -eq 'READY') { $readyPid = [int]$parts[1]; break }
-        }
-        [pscustomobject]@{ Process = $process; Pid = $readyPid; Threads = $threads }
-    }
-
-    function Stop-Target {
-        param($Target)
-        if ($Target) {
-            $Target.Process.StandardInput.Close()
-            if (-not $Target.Process.WaitForExit(3000)) { $Target.Process.Kill() }
-            $Target.Process.Dispose()
-        }
-    }
-
-    # The one-letter state of a process from /proc; 't' or 'T' would mean the tracer left it stopped.
-    function Get-TargetState {
-        param([int] $ProcessId)
-        $stat = Get-Content -Raw "/proc/$ProcessId/stat"
-        $stat.Substring($stat.LastIndexOf(')') + 2, 1)
-    }
+    # Long-running targets run under `spawn`: a PowerShell session cannot trace its own children
+    # (.NET's child handling would take their trace stops), only grandchildren.
+    function Start-Target { param([string[]] $Arguments) Start-DiagTestTarget -Arguments $Arguments }
+    function Stop-Target { param($Target) Stop-DiagTestTarget $Target }
+    function Get-TargetState { param([int] $ProcessId) Get-DiagProcessState $ProcessId }
 }
 
 Describe 'Trace-Syscall -FilePath (strace -c of a launched command)' {
@@ -183,14 +148,16 @@ Describe 'Trace-Syscall errors' {
     }
 
     It 'refuses a child of this session with a remedy' {
-        $child = [System.Diagnostics.Process]::Start($script:target, 'sleep')
+        # Kept alive by its redirected input: a child that already exited would rightly be TargetNotFound.
+        $child = Start-DiagTestTarget -Arguments sleep -Via Direct
         try {
-            $null = Trace-Syscall -Id $child.Id -Duration 0.3 -ErrorAction SilentlyContinue -ErrorVariable childErrors
+            $child.Process.HasExited | Should -BeFalse
+            $null = Trace-Syscall -Id $child.Pid -Duration 0.3 -ErrorAction SilentlyContinue -ErrorVariable childErrors
             $childErrors.Count | Should -Be 1
             $childErrors[0].FullyQualifiedErrorId | Should -Be 'Unsupported,Diag.Commands.TraceSyscallCommand'
-            $childErrors[0].ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
+            $childErrors[0].ErrorDetails.RecommendedAction | Should -Match '-FilePath'
         }
-        finally { $child.Kill(); $child.WaitForExit(); $child.Dispose() }
+        finally { Stop-DiagTestTarget $child }
     }
 
     It 'rejects a zero duration before tracing anything' {

@@ -30,6 +30,9 @@
  *   spawn MODE ARGS   runs MODE ARGS in a child process (same stdin/stdout) and waits for it; exits with
  *                     its status. The child is then not a child of the test host: a tracer in the host
  *                     must not trace its own children (the runtime's waitpid would take their stops).
+ *   daemon MODE ARGS  forks; the parent exits at once and the child runs MODE ARGS (same stdin/stdout),
+ *                     so the target is nobody's child in the test host and keeps the executable's name
+ *                     (a copy named "vpnserver" is a stand-in for the server a help example names).
  *   thread-exec N     a second thread execs this program as "getppid N 0" while the main thread
  *                     sleeps: execve from a non-leader thread (it takes over the process id); exit 0.
  */
@@ -338,13 +341,19 @@ static int mode_spawn(char **argv)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: %s threads N K | recvfrom-spin | getppid N M | arenas T | progress | churn | fork C N | sleep | rename NAME | spawn MODE ARGS | thread-exec N\n", argv[0]);
+        fprintf(stderr, "usage: %s threads N K | recvfrom-spin | getppid N M | arenas T | progress | churn | fork C N | sleep | rename NAME | spawn MODE ARGS | daemon MODE ARGS | thread-exec N\n", argv[0]);
         return 2;
     }
     const char *mode = argv[1];
     long a = argc > 2 ? atol(argv[2]) : 0, b = argc > 3 ? atol(argv[3]) : 0;
 
     if (!strcmp(mode, "spawn") && argc > 2) return mode_spawn(argv);
+    if (!strcmp(mode, "daemon") && argc > 2) {
+        pid_t p = fork();
+        if (p < 0) die("fork");
+        if (p > 0) _exit(0);
+        return main(argc - 1, argv + 1);
+    }
     if (!strcmp(mode, "thread-exec")) return mode_thread_exec(a);
     if (!strcmp(mode, "getppid")) return mode_getppid(a, b);
     if (!strcmp(mode, "arenas")) return mode_arenas((int)a);

@@ -127,7 +127,7 @@ public sealed class TraceSyscallCommand : DiagCmdlet
     private void Pump(Stopwatch watch, ConsoleInterrupt? interrupt)
     {
         var stopRequested = false;
-        var lastProgress = TimeSpan.MinValue;
+        TimeSpan? lastProgress = null;
         while (true)
         {
             var drained = Drain();
@@ -141,7 +141,7 @@ public sealed class TraceSyscallCommand : DiagCmdlet
             }
             if (StopToken.IsCancellationRequested) return;
 
-            if (watch.Elapsed - lastProgress >= TimeSpan.FromMilliseconds(250))
+            if (lastProgress is null || watch.Elapsed - lastProgress.Value >= TimeSpan.FromMilliseconds(250))
             {
                 lastProgress = watch.Elapsed;
                 WriteProgress(TraceProgress.Create(Duration, watch.Elapsed, _targets, interrupt?.IsActive == true, stopRequested));

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Diag.Linux.Tests;
+namespace Diag.TestSupport;
 
 /// <summary>
 /// A running diag-test-target (tests/TestTarget). Started with a mode, it prints one

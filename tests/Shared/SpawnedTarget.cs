@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Diag.Linux.Tests.Tracing;
+namespace Diag.TestSupport;
 
 /// <summary>
 /// A diag-test-target run through its <c>spawn</c> mode, so that the traced process is a grandchild of
