@@ -23,7 +23,9 @@ Describe 'Import-Module Diag' {
 
     It 'exports exactly the Diag cmdlets' {
         $commands = Get-Command -Module Diag | Sort-Object Name
-        ($commands.Name -join ',') | Should -Be 'Get-ThreadCpu,Trace-Syscall'
+        $exported = (Import-PowerShellDataFile $script:modulePath).CmdletsToExport | Sort-Object
+        ($commands.Name -join ',') | Should -Be ($exported -join ',')
+        $commands.Count | Should -BeGreaterOrEqual 2
         $commands | ForEach-Object { $_.CommandType | Should -Be 'Cmdlet' }
     }
 
@@ -33,7 +35,10 @@ Describe 'Import-Module Diag' {
     }
 
     It 'registers a table view for each output type' {
-        foreach ($typeName in 'Diag.Linux.Threads.ThreadCpuSample', 'Diag.Linux.Tracing.SyscallSummary', 'Diag.Linux.Tracing.SyscallEvent') {
+        # Every [OutputType] of every exported cmdlet, read from PowerShell's own command metadata.
+        $types = Get-Command -Module Diag | ForEach-Object { $_.OutputType.Type } | Where-Object Namespace -like 'Diag*' | Sort-Object FullName -Unique
+        $types.Count | Should -BeGreaterOrEqual 3
+        foreach ($typeName in $types.FullName) {
             $format = Get-FormatData -TypeName $typeName
             $format | Should -Not -BeNullOrEmpty -Because "$typeName needs a default view"
             $controls = $format.FormatViewDefinition | ForEach-Object { $_.Control.GetType().Name }
@@ -48,7 +53,7 @@ Describe 'Import-Module Diag' {
 }
 
 Describe 'Help' {
-    It 'gives <_> a synopsis, every parameter and at least two examples' -ForEach @('Get-ThreadCpu', 'Trace-Syscall') {
+    It 'gives <_> a synopsis, every parameter and at least two examples' -ForEach (Import-PowerShellDataFile "$PSScriptRoot/../Diag.psd1").CmdletsToExport {
         $help = Get-Help $_ -Full
         $help.Synopsis | Should -Not -BeNullOrEmpty
         # Without MAML, Get-Help falls back to a synopsis made of the syntax and no description.
