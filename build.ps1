@@ -12,6 +12,9 @@
              (out/TestResults: *.trx and pester.xml), and the last line sums them:
              "N passed, N failed". Exits non-zero when anything failed or a runner did not report.
     Package  a zip of out/Diag named after the module version, in out/.
+    Help     Build, then regenerate the syntax blocks and parameter attributes of en-US/Diag.dll-Help.xml
+             from the cmdlets' metadata (the hand-written words are kept). The Pester suite fails when
+             the file and the cmdlets disagree.
 
     On a fresh clone with only the .NET SDK:  dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 
@@ -26,7 +29,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Package')]
+    [ValidateSet('Build', 'Test', 'Package', 'Help')]
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
@@ -106,7 +109,8 @@ function Invoke-Xunit {
 
 function Invoke-PesterSuite {
     $pester = Get-PesterManifest
-    $paths = if ($PesterPath) { $PesterPath | ForEach-Object { (Resolve-Path $_).Path } } else { @(Join-Path $root 'tests') }
+    # pwsh -File passes 'a,b' as one string: split it as PowerShell would have.
+    $paths = if ($PesterPath) { $PesterPath -split ',' | ForEach-Object { (Resolve-Path $_.Trim()).Path } } else { @(Join-Path $root 'tests') }
     $xmlPath = Join-Path $resultsDir 'pester.xml'
     # A child pwsh (this one's own executable, also under 'dotnet pwsh') keeps Diag.dll out of this
     # session, so that the next build can replace it.
@@ -142,6 +146,18 @@ function Invoke-Test {
     if ($failed -gt 0) { exit 1 }
 }
 
+function Invoke-Help {
+    Invoke-Build
+    $help = Join-Path $root 'en-US/Diag.dll-Help.xml'
+    $generator = Join-Path $root 'tests/TestSupport/MamlSyntax.psm1'
+    # In a child pwsh, as for the tests: this session never loads Diag.dll.
+    $script = "Import-Module '$moduleDir/Diag.psd1'; Import-Module '$generator'; " +
+        "[IO.File]::WriteAllText('$help', (ConvertTo-MamlText (Update-MamlSyntax -Path '$help')))"
+    $null = Invoke-Native (Join-Path $PSHOME 'pwsh') @('-NoProfile', '-NonInteractive', '-Command', $script)
+    Write-Host "Help syntax regenerated: $help"
+    Invoke-Build # lays the new help out in out/Diag
+}
+
 function Invoke-Package {
     if (-not (Test-Path (Join-Path $moduleDir 'Diag.psd1'))) { Invoke-Build }
     $version = (Import-PowerShellDataFile (Join-Path $root 'Diag.psd1')).ModuleVersion
@@ -155,5 +171,6 @@ foreach ($t in $Task) {
         'Build' { Invoke-Build }
         'Test' { Invoke-Test }
         'Package' { Invoke-Package }
+        'Help' { Invoke-Help }
     }
 }

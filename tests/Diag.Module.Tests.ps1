@@ -66,6 +66,18 @@ Describe 'Help' {
         }
     }
 
+    It 'has syntax blocks and parameter attributes that match the cmdlets (./build.ps1 -Task Help regenerates them)' {
+        Import-Module "$PSScriptRoot/TestSupport/MamlSyntax.psm1" -Force
+        $path = "$PSScriptRoot/../en-US/Diag.dll-Help.xml"
+        $expected = ConvertTo-MamlText (Update-MamlSyntax -Path $path)
+        (Get-Content -Raw $path) | Should -BeExactly $expected
+    }
+
+    It 'names incidents in words, never internal documents' -ForEach (Import-PowerShellDataFile "$PSScriptRoot/../Diag.psd1").CmdletsToExport {
+        $text = Get-Help $_ -Full | Out-String
+        $text | Should -Not -Match '\bseed\s*\d'
+    }
+
     It 'has the about_Diag topic' {
         $about = Get-Help about_Diag
         ($about | Out-String) | Should -Match 'Get-ThreadCpu'

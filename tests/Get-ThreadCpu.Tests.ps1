@@ -78,7 +78,7 @@ Describe 'Get-ThreadCpu' {
 
     It 'shows a top -H like table by default' {
         $text = Get-ThreadCpu -Id $targetPid -Interval 0.2 | Out-String -Width 200
-        foreach ($header in 'PID', 'TID', 'THREAD', 'PROCESS', '%CPU', '%USR', '%SYS', 'TIME+', 'SYSCALL', 'NSTID', 'WCHAN') {
+        foreach ($header in 'PID', 'TID', 'THREAD', 'PROCESS', '%CPU', 'TIME+', 'SYSCALL', 'NSTID', 'WCHAN') {
             $text | Should -Match ([regex]::Escape($header))
         }
         $text | Should -Match 'spin-0'
@@ -113,3 +113,36 @@ Describe 'Get-ThreadCpu' {
         { Get-ThreadCpu -Id $targetPid -Interval 0 -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidInterval,Diag.Commands.GetThreadCpuCommand'
     }
 }
+
+Describe 'Get-ThreadCpu as a session uses it' {
+    It 'comes back from Start-Job with the same table, state letter included' {
+        $modulePath = Split-Path (Split-Path (Get-DiagModulePath))
+        $job = Start-Job -ScriptBlock {
+            param($ModulePath, $TargetPid)
+            $env:PSModulePath = $ModulePath + [IO.Path]::PathSeparator + $env:PSModulePath
+            Get-ThreadCpu -Id $TargetPid -Interval 0.3
+        } -ArgumentList $modulePath, $targetPid
+        $rows = $job | Wait-Job -Timeout 60 | Receive-Job
+        Remove-Job $job
+        $rows.Count | Should -Be 5
+        $rows[0].PSObject.TypeNames | Should -Contain 'Deserialized.Diag.Linux.Threads.ThreadCpuSample'
+        $line = ($rows | Out-String -Width 120) -split "`n" | Where-Object { $_ -match 'pause-3' }
+        $line | Should -Match "\s$($threads['pause-3'])\s+S\s"
+        $line | Should -Match 'pause'
+    }
+
+    It 'refuses -Count with -Continuous before sampling' {
+        { Get-ThreadCpu -Id $targetPid -Count 2 -Continuous -ErrorAction Stop } | Should -Throw -ErrorId 'AmbiguousParameterSet,Diag.Commands.GetThreadCpuCommand'
+    }
+
+    It 'exports readable CSV and JSON' {
+        $sample = Get-ThreadCpu -Id $targetPid -ThreadId $threads['futex-1'] -Interval 0.2
+        ($sample | ConvertTo-Json | ConvertFrom-Json).State | Should -Be 'Sleeping'
+        ($sample | ConvertTo-Csv | ConvertFrom-Csv).CurrentSyscall | Should -Be 'futex'
+    }
+
+    It 'takes the process name first, as Get-Process does' {
+        (Get-ThreadCpu diag-test-target -Interval 0.2 | Where-Object ProcessId -eq $targetPid).Count | Should -Be 5
+    }
+}
+

@@ -38,6 +38,8 @@ BeforeDiscovery {
 
 BeforeAll {
     Import-Module "$PSScriptRoot/TestSupport/DiagTestSupport.psm1" -Force
+    # As if Diag were installed: examples that start a job (Start-Job { Trace-Syscall ... }) load it by name.
+    $env:PSModulePath = (Split-Path (Split-Path (Get-DiagModulePath))) + [IO.Path]::PathSeparator + $env:PSModulePath
     $config = Import-PowerShellDataFile "$PSScriptRoot/HelpExamples.psd1"
     $script:standIns = @{}
     foreach ($s in $config.StandIns) {

@@ -27,10 +27,16 @@ Describe 'Trace-Syscall -FilePath (strace -c of a launched command)' {
         $summary[0].PSObject.TypeNames | Should -Contain 'Diag.Linux.Tracing.SyscallSummary'
     }
 
-    It 'sorts the summary by time, like strace -c' {
-        $summary = Trace-Syscall -FilePath $script:target -ArgumentList getppid, 100, 1
-        $ticks = $summary | ForEach-Object { $_.TotalTime.Ticks }
+    It 'sorts the summary by time, like strace -c, and ends with the total line' {
+        $output = Trace-Syscall -FilePath $script:target -ArgumentList getppid, 100, 1
+        $rows = $output | Where-Object Syscall
+        $ticks = $rows | ForEach-Object { $_.TotalTime.Ticks }
         ($ticks -join ',') | Should -Be (($ticks | Sort-Object -Descending) -join ',')
+        $total = $output[-1]
+        $total.PSObject.TypeNames | Should -Contain 'Diag.Linux.Tracing.SyscallTraceTotal'
+        $total.Calls | Should -Be ($rows | Measure-Object Calls -Sum).Sum
+        $total.Errors | Should -Be ($rows | Measure-Object Errors -Sum).Sum
+        $total.Syscalls | Should -Be $rows.Count
     }
 
     It 'filters by class and streams events with decoded arguments' {
@@ -162,5 +168,41 @@ Describe 'Trace-Syscall errors' {
 
     It 'rejects a zero duration before tracing anything' {
         { Trace-Syscall -Id $PID -Duration 0 } | Should -Throw -ErrorId 'InvalidDuration,Diag.Commands.TraceSyscallCommand'
+    }
+}
+
+Describe 'Trace-Syscall in jobs' {
+    BeforeAll {
+        # Jobs load Diag by name, as an installed module.
+        $script:modulePath = Split-Path (Split-Path (Get-DiagModulePath))
+    }
+
+    It 'runs a launched command inside Start-Job without breaking the job (its output comes back as text)' {
+        $job = Start-Job -ScriptBlock {
+            param($ModulePath)
+            $env:PSModulePath = $ModulePath + [IO.Path]::PathSeparator + $env:PSModulePath
+            Trace-Syscall -FilePath /bin/echo -ArgumentList hi
+            "exit=$LASTEXITCODE"
+        } -ArgumentList $script:modulePath
+        $output = $job | Wait-Job -Timeout 60 | Receive-Job -InformationVariable info
+        $job.State | Should -Be 'Completed'
+        $info.MessageData.Message | Should -Contain 'hi'
+        $output[-1] | Should -Be 'exit=0'
+        ($output | Where-Object { $_.PSObject.TypeNames -contains 'Deserialized.Diag.Linux.Tracing.SyscallTraceTotal' }).ExitCode | Should -Be 0
+        Remove-Job $job
+    }
+
+    It 'formats the summary that comes back from a job like strace -c, total line included' {
+        $job = Start-Job -ScriptBlock {
+            param($ModulePath, $Target)
+            $env:PSModulePath = $ModulePath + [IO.Path]::PathSeparator + $env:PSModulePath
+            Trace-Syscall -FilePath $Target -ArgumentList getppid, 20, 1
+        } -ArgumentList $script:modulePath, $script:target
+        $rows = $job | Wait-Job -Timeout 60 | Receive-Job
+        $text = $rows | Out-String -Width 120
+        $text | Should -Match 'usecs/call'
+        $text | Should -Match '\s20\s+getppid'
+        $text | Should -Match '100\.00 .* total\s+\d+\.\d s, exit code 0'
+        Remove-Job $job
     }
 }

@@ -7,17 +7,19 @@ public class OutputTypeTests
     private static Type Resolve(string name) => typeof(Diag.Linux.Interop.Errno).Assembly.GetType(name)!;
 
     [Theory, MemberData(nameof(OutputTypes))]
-    public void IsAnImmutableSealedRecord(string typeName)
+    public void IsAnImmutableSealedClassWithAReadableToString(string typeName)
     {
         var type = Resolve(typeName);
         Assert.True(type.IsSealed, $"{typeName} must be sealed");
+        // A C# record shows PowerShell a <Clone>$ method, settable init properties and "Type { ... }" text.
+        Assert.Null(type.GetMethod("<Clone>$"));
+        Assert.Null(type.GetProperty("EqualityContract", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance));
         foreach (var property in type.GetProperties())
         {
             var setter = property.SetMethod;
-            var initOnly = setter?.ReturnParameter.GetRequiredCustomModifiers()
-                .Any(m => m.FullName == "System.Runtime.CompilerServices.IsExternalInit") == true;
-            Assert.True(setter is null || !setter.IsPublic || initOnly, $"{typeName}.{property.Name} has a public setter");
+            Assert.True(setter is null || !setter.IsPublic, $"{typeName}.{property.Name} has a public setter (init counts: PowerShell shows it as settable)");
         }
+        Assert.Equal(type, type.GetMethod(nameof(ToString), Type.EmptyTypes)!.DeclaringType);
     }
 
     [Theory, MemberData(nameof(OutputTypes))]

@@ -33,6 +33,8 @@
  *   daemon MODE ARGS  forks; the parent exits at once and the child runs MODE ARGS (same stdin/stdout),
  *                     so the target is nobody's child in the test host and keeps the executable's name
  *                     (a copy named "vpnserver" is a stand-in for the server a help example names).
+ *   zombie            forks a child that exits at once and is never waited for: a zombie, announced as
+ *                     "THREAD zombie <pid>"; then like sleep.
  *   thread-exec N     a second thread execs this program as "getppid N 0" while the main thread
  *                     sleeps: execve from a non-leader thread (it takes over the process id); exit 0.
  */
@@ -341,7 +343,7 @@ static int mode_spawn(char **argv)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: %s threads N K | recvfrom-spin | getppid N M | arenas T | progress | churn | fork C N | sleep | rename NAME | spawn MODE ARGS | daemon MODE ARGS | thread-exec N\n", argv[0]);
+        fprintf(stderr, "usage: %s threads N K | recvfrom-spin | getppid N M | arenas T | progress | churn | fork C N | sleep | zombie | rename NAME | spawn MODE ARGS | daemon MODE ARGS | thread-exec N\n", argv[0]);
         return 2;
     }
     const char *mode = argv[1];
@@ -369,6 +371,22 @@ int main(int argc, char **argv)
         start_thread(worker_thread);
     } else if (!strcmp(mode, "churn")) start_thread(churn_thread);
     else if (!strcmp(mode, "sleep")) expected = 0;
+    else if (!strcmp(mode, "zombie")) {
+        pid_t child = fork();
+        if (child < 0) die("fork");
+        if (child == 0) _exit(0);
+        while (1) { /* announce it once it really is a zombie */
+            char path[64], state = 0;
+            snprintf(path, sizeof path, "/proc/%d/stat", child);
+            FILE *f = fopen(path, "r");
+            if (f) { if (fscanf(f, "%*d (%*[^)]) %c", &state) != 1) state = 0; fclose(f); }
+            if (state == 'Z') break;
+            usleep(1000);
+        }
+        printf("THREAD zombie %d\n", child);
+        fflush(stdout);
+        expected = 0;
+    }
     else if (!strcmp(mode, "rename") && argc > 2) {
         if (prctl(PR_SET_NAME, argv[2], 0, 0, 0) < 0) die("prctl");
         expected = 0;

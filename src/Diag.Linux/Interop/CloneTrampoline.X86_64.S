@@ -15,12 +15,13 @@
 #    56 wake_fd      waker: the eventfd to block on
 #    64 parent_pid   waker: the tracer's process id (to notice a parent that died before PDEATHSIG was set)
 #    72 child_errno  launch: set by the child when a step fails
-#    80 failed_step  launch: 1 chdir, 3 execve
+#    80 failed_step  launch: 1 chdir, 2 dup2 of a standard stream, 3 execve
 #    88 all_ones     0xffffffffffffffff (signal set: everything)
 #    96 saved_mask   the caller's signal mask while the clone happens
 #   104 empty_mask   0
 #   112 sig_dfl      32 zero bytes: a kernel struct sigaction meaning SIG_DFL
 #   144 scratch      32 bytes for the child
+#   176 stdio        launch: 3 fds to make the child's stdin, stdout and stderr (dup2), -1 to keep its own
         .intel_syntax noprefix
         .text
         .globl diag_clone
@@ -85,6 +86,21 @@ next:
         xor     edx, edx
         mov     r10d, 8
         syscall
+        mov     r13d, 2                 # standard streams: dup2(stdio[n], n) for n = 0..2
+        xor     r12d, r12d
+stdio:
+        mov     rdi, [rbx+176+r12*8]
+        test    rdi, rdi
+        js      nextfd                  # -1: keep the stream the child inherited
+        mov     esi, r12d
+        mov     eax, 33                 # dup2 clears FD_CLOEXEC on the copy; the original closes at exec
+        syscall
+        test    rax, rax
+        js      fail
+nextfd:
+        inc     r12d
+        cmp     r12d, 2
+        jbe     stdio
         mov     r13d, 1
         mov     rdi, [rbx+48]
         test    rdi, rdi

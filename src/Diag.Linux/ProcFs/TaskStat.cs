@@ -11,8 +11,15 @@ internal readonly record struct TaskStat(
     int Priority,
     int Nice,
     long StartTicks,
-    int Processor)
+    int Processor,
+    uint Flags)
 {
+    /// <summary>PF_KTHREAD (include/linux/sched.h): the task is a kernel thread.</summary>
+    public const uint KernelThreadFlag = 0x00200000;
+
+    /// <summary>A kernel thread (kworker, ksoftirqd...): no user space, no user system calls.</summary>
+    public bool IsKernelThread => (Flags & KernelThreadFlag) != 0;
+
     /// <summary>
     /// Parses a stat line. The name (field 2) is everything between the first '(' and the LAST ')':
     /// a thread may name itself "a) b (c", so the numeric fields are counted only after the last ')'.
@@ -30,7 +37,7 @@ internal readonly record struct TaskStat(
         // Field 3 (state) starts two bytes after ')'. Fields are numbered as in proc_pid_stat(5).
         var rest = line[(close + 2)..];
         byte state = rest[0];
-        long minflt = 0, majflt = 0, utime = 0, stime = 0, priority = 0, nice = 0, start = 0, processor = -1;
+        long flags = 0, minflt = 0, majflt = 0, utime = 0, stime = 0, priority = 0, nice = 0, start = 0, processor = -1;
         int field = 3;
         int i = 1;
         while (i < rest.Length && field < 39)
@@ -43,6 +50,7 @@ internal readonly record struct TaskStat(
             i += used;
             switch (field)
             {
+                case 9: flags = value; break;
                 case 10: minflt = value; break;
                 case 12: majflt = value; break;
                 case 14: utime = value; break;
@@ -54,7 +62,7 @@ internal readonly record struct TaskStat(
             }
         }
         if (field < 22) return false; // processor (39) exists since Linux 2.2.8; starttime is the least we need
-        stat = new TaskStat(state, minflt, majflt, utime, stime, (int)priority, (int)nice, start, (int)processor);
+        stat = new TaskStat(state, minflt, majflt, utime, stime, (int)priority, (int)nice, start, (int)processor, (uint)flags);
         return true;
     }
 }

@@ -4,8 +4,11 @@ namespace Diag.Linux.ProcFs;
 
 /// <summary>The identity lines of <c>/proc/TID/status</c> the tracer needs (the sampler reads its counters through <see cref="TaskStatusFields"/>) (thread group, parent, tracer thread, kernel thread).
 /// Read only when attaching or classifying a new tracee, never per syscall.</summary>
-internal readonly record struct TaskStatusFile(int ThreadGroupId, int ParentProcessId, int TracerPid, bool IsKernelThread)
+internal readonly record struct TaskStatusFile(int ThreadGroupId, int ParentProcessId, int TracerPid, bool IsKernelThread, char State = '?')
 {
+    /// <summary>Exited, waiting for its parent to collect the exit status: nothing left to trace or inspect.</summary>
+    public bool IsZombie => State is 'Z' or 'X';
+
     /// <summary>Null when the task does not exist (or vanished while being read).</summary>
     public static TaskStatusFile? TryRead(int tid)
     {
@@ -19,6 +22,7 @@ internal readonly record struct TaskStatusFile(int ThreadGroupId, int ParentProc
             return null;
         }
         int tgid = -1, parent = 0, tracer = 0;
+        var state = '?';
         var kernelThread = false;
         var sawVm = false;
         foreach (var line in text.AsSpan().EnumerateLines())
@@ -33,11 +37,14 @@ internal readonly record struct TaskStatusFile(int ThreadGroupId, int ParentProc
                 kernelThread = Number(line) == 1;
             else if (line.StartsWith("VmSize:"))
                 sawVm = true;
+            else if (line.StartsWith("State:") && line[6..].TrimStart() is { Length: > 0 } value)
+                state = value[0];
         }
-        // Kernels before 6.0 have no Kthread line; kernel threads are the tasks without memory.
+        // Kernels before 6.0 have no Kthread line; kernel threads are the tasks without memory (as are
+        // zombies, which have released theirs).
         if (!text.Contains("Kthread:", StringComparison.Ordinal))
-            kernelThread = !sawVm;
-        return tgid < 0 ? null : new TaskStatusFile(tgid, parent, tracer, kernelThread);
+            kernelThread = !sawVm && state is not ('Z' or 'X');
+        return tgid < 0 ? null : new TaskStatusFile(tgid, parent, tracer, kernelThread, state);
     }
 
     /// <summary>The command name of a process, or "?" when it cannot be read.</summary>

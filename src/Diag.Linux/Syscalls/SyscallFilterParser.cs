@@ -25,18 +25,23 @@ internal static class SyscallFilterParser
         ArgumentNullException.ThrowIfNull(specs);
         var numbers = new SortedSet<int>();
         var problems = new List<string>();
+        var entries = 0;
         foreach (var raw in specs)
         {
             if (raw is null)
                 continue;
             foreach (var part in raw.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
+                entries++;
                 if (!TryResolveOne(part, numbers))
                     problems.Add(Describe(part));
             }
         }
+        // A filter of blanks would silently trace nothing: strace refuses an empty -e trace= too.
+        if (entries == 0)
+            problems.Add("the syscall filter is empty: give a syscall name, a wildcard or a class");
         if (problems.Count > 0)
-            throw new ArgumentException(string.Join("; ", problems), nameof(specs));
+            throw new ArgumentException(string.Join("; ", problems)); // no parameter name: the message is shown to users
         return numbers.ToArray();
     }
 

@@ -1,7 +1,8 @@
 namespace Diag.Linux.Threads;
 
-/// <summary>Where a <see cref="ThreadCpuSample"/>'s CpuPercent and CpuTime come from.</summary>
-public enum CpuTimeSource
+/// <summary>Where a thread's CpuPercent and CpuTime come from (engine-internal; samples carry the name
+/// as a string in <see cref="ThreadCpuSample.CpuTimeSource"/>).</summary>
+internal enum CpuTimeSource
 {
     /// <summary>The scheduler's nanosecond run time (sum_exec_runtime) from <c>/proc/…/schedstat</c>: precise to the nanosecond.</summary>
     Schedstat,
@@ -10,4 +11,15 @@ public enum CpuTimeSource
     /// <summary>The same nanosecond run time as <see cref="Schedstat"/>, read through the kernel's taskstats
     /// netlink interface (needs CAP_NET_ADMIN, so root): cheaper per thread than /proc files.</summary>
     Taskstats,
+}
+
+internal static class CpuTimeSourceNames
+{
+    /// <summary>The name samples carry; constant strings, so no allocation per thread.</summary>
+    public static string Name(this CpuTimeSource source) => source switch
+    {
+        CpuTimeSource.Schedstat => nameof(CpuTimeSource.Schedstat),
+        CpuTimeSource.Taskstats => nameof(CpuTimeSource.Taskstats),
+        _ => nameof(CpuTimeSource.ClockTicks),
+    };
 }

@@ -4,13 +4,14 @@ namespace Diag.Linux.Threads;
 public sealed class ThreadCpuBatch
 {
     internal ThreadCpuBatch(int sampleNumber, IReadOnlyList<ThreadCpuSample> samples, IReadOnlyList<int> missingProcessIds,
-        IReadOnlyList<int> unmatchedNamePatterns, bool someFieldsUnreadable)
+        IReadOnlyList<int> unmatchedNamePatterns, IReadOnlyCollection<int> deniedProcessIds, TimeSpan readTime = default)
     {
         SampleNumber = sampleNumber;
         Samples = samples;
         MissingProcessIds = missingProcessIds;
         UnmatchedNamePatterns = unmatchedNamePatterns;
-        SomeFieldsUnreadable = someFieldsUnreadable;
+        DeniedProcessIds = deniedProcessIds.Order().ToArray();
+        ReadTime = readTime;
     }
 
     /// <summary>1 for the first interval, 2 for the next, ...</summary>
@@ -27,5 +28,11 @@ public sealed class ThreadCpuBatch
 
     /// <summary>True when some CurrentSyscall/WaitChannel fields are null because reading them needs
     /// ptrace access to the thread (root or CAP_SYS_PTRACE for other users' processes).</summary>
-    public bool SomeFieldsUnreadable { get; }
+    public bool SomeFieldsUnreadable => DeniedProcessIds.Count > 0;
+
+    /// <summary>The processes whose threads' CurrentSyscall/WaitChannel could not be read, lowest first.</summary>
+    public IReadOnlyList<int> DeniedProcessIds { get; }
+
+    /// <summary>CPU-side time this sample spent reading the kernel (the cost of the sample itself).</summary>
+    public TimeSpan ReadTime { get; }
 }

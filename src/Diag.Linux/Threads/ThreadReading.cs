@@ -36,6 +36,8 @@ internal readonly struct ThreadReading
     /// <summary>Null when not read, or not permitted (see <see cref="AccessDenied"/>).</summary>
     public Diag.Linux.ProcFs.TaskSyscall? Syscall { get; init; }
     public string? WaitChannel { get; init; }
+    /// <summary>A kernel thread (PF_KTHREAD): it has no user system call.</summary>
+    public bool IsKernelThread { get; init; }
     /// <summary>True when syscall/wchan could not be read for lack of ptrace access.</summary>
     public bool AccessDenied { get; init; }
 

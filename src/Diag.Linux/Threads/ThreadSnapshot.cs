@@ -14,12 +14,15 @@ internal sealed class ThreadSnapshot
     /// <summary>CLOCK_BOOTTIME in clock ticks when the pass began: threads started later are new.</summary>
     public long StartBootTicks { get; set; }
 
-    public bool SomeFieldsUnreadable { get; set; }
+    /// <summary>Processes with threads whose syscall and wchan could not be read (no ptrace access).</summary>
+    public HashSet<int> DeniedProcessIds { get; } = new();
+
+    public bool SomeFieldsUnreadable => DeniedProcessIds.Count > 0;
 
     public void Clear()
     {
         Threads.Clear();
         ProcessNames.Clear();
-        SomeFieldsUnreadable = false;
+        DeniedProcessIds.Clear();
     }
 }

@@ -36,8 +36,17 @@ internal sealed unsafe class ThreadSnapshotReader : IDisposable
         if (_procFd < 0) throw new SyscallException("open", -_procFd, procPath);
         Clock = KernelClock.Read(_reader, procPath);
         _files = new TaskFileCache(_reader);
-        if (useTaskstats && Path.GetFullPath(rootPath) == "/") _taskstats = TaskstatsClient.TryOpen(out _);
+        if (!useTaskstats) TaskstatsUnusedReason = "the /proc path was asked for";
+        else if (Path.GetFullPath(rootPath) != "/") TaskstatsUnusedReason = $"{procPath} is not the live /proc";
+        else
+        {
+            _taskstats = TaskstatsClient.TryOpen(out string? whyNot);
+            TaskstatsUnusedReason = whyNot;
+        }
     }
+
+    /// <summary>Why taskstats is not used (null when it is): e.g. EPERM without CAP_NET_ADMIN.</summary>
+    public string? TaskstatsUnusedReason { get; }
 
     /// <summary>True when thread counters come from taskstats rather than /proc files.</summary>
     public bool UsesTaskstats => _taskstats is not null;
@@ -140,7 +149,7 @@ internal sealed unsafe class ThreadSnapshotReader : IDisposable
     private static void Add(ThreadSnapshot into, in ThreadReading reading)
     {
         into.Threads.TryAdd(reading.ThreadId, reading);
-        if (reading.AccessDenied) into.SomeFieldsUnreadable = true;
+        if (reading.AccessDenied) into.DeniedProcessIds.Add(reading.ProcessId);
     }
 
     /// <summary>
@@ -198,7 +207,7 @@ internal sealed unsafe class ThreadSnapshotReader : IDisposable
             if (full)
             {
                 if (!TryReadStat(taskFd, tid, full: true, keepOpen, out var stat, out string? name)) continue;
-                if (!TryReadSyscallAndWaitChannel(taskFd, tid, stat.State, keepOpen, out var syscall, out string? wchan, out bool denied)) continue;
+                if (!TryReadSyscallAndWaitChannel(taskFd, tid, stat, keepOpen, out var syscall, out string? wchan, out bool denied)) continue;
                 int namespaceTid = tid;
                 if (process.InNestedPidNamespace)
                 {
@@ -219,6 +228,7 @@ internal sealed unsafe class ThreadSnapshotReader : IDisposable
                     Syscall = syscall,
                     WaitChannel = wchan,
                     AccessDenied = denied,
+                    IsKernelThread = stat.IsKernelThread,
                 };
             }
             Add(into, reading);
@@ -248,7 +258,7 @@ internal sealed unsafe class ThreadSnapshotReader : IDisposable
         TaskSyscall? syscall = null;
         string? wchan = null;
         bool denied = false;
-        if (full && !TryReadSyscallAndWaitChannel(taskFd, tid, stat.State, keepOpen, out syscall, out wchan, out denied)) return false;
+        if (full && !TryReadSyscallAndWaitChannel(taskFd, tid, stat, keepOpen, out syscall, out wchan, out denied)) return false;
 
         reading = new ThreadReading
         {
@@ -276,6 +286,7 @@ internal sealed unsafe class ThreadSnapshotReader : IDisposable
             Syscall = syscall,
             WaitChannel = wchan,
             AccessDenied = denied,
+            IsKernelThread = stat.IsKernelThread,
         };
         return true;
     }
@@ -294,13 +305,21 @@ internal sealed unsafe class ThreadSnapshotReader : IDisposable
     }
 
     /// <summary>What the thread is blocked in; false when it is gone.</summary>
-    private bool TryReadSyscallAndWaitChannel(int taskFd, int tid, byte state, bool keepOpen,
+    private bool TryReadSyscallAndWaitChannel(int taskFd, int tid, in TaskStat stat, bool keepOpen,
         out TaskSyscall? syscall, out string? wchan, out bool denied)
     {
         syscall = null;
         wchan = null;
         denied = false;
-        if (state == (byte)'R')
+        if (stat.IsKernelThread)
+        {
+            // A kernel thread's syscall file reads "0 0x0 ...": not read(2), just no user context. Its
+            // wait channel (worker_thread, smpboot_thread_fn) is what it waits in.
+            if (stat.State != (byte)'R' && _files.Read(taskFd, tid, TaskFileCache.File.WaitChannel, keepOpen, out var kernelWchan) == 0)
+                wchan = ParseWaitChannel(kernelWchan);
+            return true;
+        }
+        if (stat.State == (byte)'R')
         {
             // The syscall file answers "running" for any runnable thread (task_current_syscall gives
             // up on TASK_RUNNING) and wchan is 0 for it: no need to read either.

@@ -28,6 +28,8 @@ internal static class AttachFailure
                 $"{what} is already traced by {tracer.ToString(CultureInfo.InvariantCulture)} ({TaskStatusFile.ReadComm(tracer)})",
                 "a thread can have only one tracer: end the other trace (quit gdb or strace, or detach it) and try again") { Errno = errno };
         }
+        if (status.Value.IsZombie)
+            return Exited(tid, status.Value, wholeProcess);
         if (status.Value.IsKernelThread)
             return KernelThread(tid, wholeProcess);
         return new TraceStartException(TraceFailureReason.AccessDenied, tid,
@@ -49,17 +51,28 @@ internal static class AttachFailure
             $"process {pid.ToString(CultureInfo.InvariantCulture)} is a child of this process ({TaskStatusFile.ReadComm(Environment.ProcessId)}), which cannot trace its own children: its child-process handling would take their trace stops",
             "launch the command under the trace instead (-FilePath), or start it so that this process is not its parent (from another shell, or through a shell that backgrounds it: sh -c 'command &')");
 
+    /// <summary>A zombie: PTRACE_SEIZE answers EPERM, which would wrongly read as a permission problem.</summary>
+    public static TraceStartException Exited(int tid, TaskStatusFile status, bool wholeProcess)
+    {
+        var parent = status.ParentProcessId;
+        return new TraceStartException(TraceFailureReason.TargetExited, tid,
+            $"{Describe(tid, wholeProcess)} has exited and is waiting for its parent, process {parent.ToString(CultureInfo.InvariantCulture)} ({TaskStatusFile.ReadComm(parent)}), to collect its exit status (a zombie): it makes no more system calls",
+            $"nothing is left to trace; if it stays a zombie, its parent is not calling wait(): look at the parent (Get-ThreadCpu -Id {parent.ToString(CultureInfo.InvariantCulture)}, Trace-Syscall -Id {parent.ToString(CultureInfo.InvariantCulture)} -Syscall wait4,waitid)")
+        { Errno = Errno.EPERM };
+    }
+
     public static TraceStartException KernelThread(int tid, bool wholeProcess) =>
         new(TraceFailureReason.Unsupported, tid, $"{Describe(tid, wholeProcess)} is a kernel thread, which ptrace cannot trace",
             "trace a user-space process or thread");
 
     /// <summary>What to do about EPERM on this machine: root or CAP_SYS_PTRACE, and the Yama setting when it is the obstacle.</summary>
-    public static string PermissionRemedy()
+    public static string PermissionRemedy() => PermissionRemedy(Libc.GetEffectiveUserId() == 0);
+
+    internal static string PermissionRemedy(bool root)
     {
         var host = Environment.ProcessPath ?? "pwsh";
         var capability = $"run as root, or grant CAP_SYS_PTRACE (sudo setcap cap_sys_ptrace+ep {host})";
         var yama = ReadYamaScope();
-        var root = Libc.GetEffectiveUserId() == 0;
         return yama switch
         {
             1 when !root => capability + ", or set kernel.yama.ptrace_scope to 0 (sudo sysctl kernel.yama.ptrace_scope=0): at 1 it only lets a process trace its own descendants",

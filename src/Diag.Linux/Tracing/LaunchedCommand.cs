@@ -26,6 +26,9 @@ internal sealed unsafe class LaunchedCommand : IDisposable
         request->Argv = (ulong)_strings.AddArray(argv);
         request->Envp = (ulong)_strings.AddArray(Environment());
         request->WorkingDirectory = string.IsNullOrEmpty(launch.WorkingDirectory) ? 0 : (ulong)_strings.Add(launch.WorkingDirectory);
+        request->StdinFd = launch.StandardInputFd;
+        request->StdoutFd = launch.StandardOutputFd;
+        request->StderrFd = launch.StandardErrorFd;
     }
 
     public string ExecutablePath { get; }
@@ -54,6 +57,10 @@ internal sealed unsafe class LaunchedCommand : IDisposable
             return new TraceStartException(TraceFailureReason.LaunchFailed, pid,
                 $"cannot change to working directory '{WorkingDirectory}': {Errno.GetDescription(errno)} ({Errno.GetName(errno)})",
                 "check that the working directory exists and is accessible") { Errno = errno };
+        if (_child.Request->FailedStep == CloneTrampoline.StepStdio)
+            return new TraceStartException(TraceFailureReason.LaunchFailed, pid,
+                $"cannot give the command its standard streams: dup2 failed with {Errno.GetDescription(errno)} ({Errno.GetName(errno)})",
+                "too many open files: close some, or raise the limit (ulimit -n)") { Errno = errno };
         if (errno == 0)
             return new TraceStartException(TraceFailureReason.LaunchFailed, pid,
                 $"'{ExecutablePath}' ended before it could be traced", "check that the command can run on its own");

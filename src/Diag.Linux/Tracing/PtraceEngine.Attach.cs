@@ -17,6 +17,8 @@ internal sealed unsafe partial class PtraceEngine
             throw new TraceStartException(TraceFailureReason.TargetNotFound, pid,
                 $"{pid} is a thread of process {status.ThreadGroupId}, not a process",
                 $"trace the thread with -ThreadId {pid}, or the process with -Id {status.ThreadGroupId}");
+        if (status.IsZombie)
+            throw AttachFailure.Exited(pid, status, wholeProcess: true);
         if (status.IsKernelThread)
             throw AttachFailure.KernelThread(pid, wholeProcess: true);
         if (status.ParentProcessId == Environment.ProcessId)
@@ -63,6 +65,8 @@ internal sealed unsafe partial class PtraceEngine
     {
         var status = TaskStatusFile.TryRead(tid) ?? throw AttachFailure.NotFound(tid, wholeProcess: false);
         CheckNotSelf(status.ThreadGroupId);
+        if (status.IsZombie)
+            throw AttachFailure.Exited(tid, status, wholeProcess: false);
         if (status.IsKernelThread)
             throw AttachFailure.KernelThread(tid, wholeProcess: false);
         if (TaskStatusFile.TryRead(status.ThreadGroupId)?.ParentProcessId == Environment.ProcessId)

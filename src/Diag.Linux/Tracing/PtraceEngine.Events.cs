@@ -14,7 +14,7 @@ internal sealed unsafe partial class PtraceEngine
         var isError = completed && returnValue is < 0 and >= -4095;
         var e = new SyscallEvent
         {
-            Timestamp = _startUtc + SummaryBuilder.ToTimeSpan(tracee.EntryTimestamp - _startTimestamp),
+            Timestamp = _startTime + SummaryBuilder.ToTimeSpan(tracee.EntryTimestamp - _startTimestamp),
             ProcessId = tracee.ProcessId,
             ThreadId = tracee.CallThreadId,
             Syscall = SyscallTable.GetName(tracee.Number),
@@ -28,7 +28,7 @@ internal sealed unsafe partial class PtraceEngine
             Completed = completed,
         };
         if (!_session.TryWriteEvent(e))
-            _droppedEvents++;
+            _droppedEvents.Add(e.Syscall);
         tracee.EntryArguments = null;
     }
 

@@ -48,8 +48,8 @@ internal sealed unsafe partial class PtraceEngine
     private TraceEndReason _endReason = TraceEndReason.Stopped;
     private long _startTimestamp;
     private long _endTimestamp;
-    private DateTime _startUtc;
-    private long _droppedEvents;
+    private DateTime _startTime;
+    private readonly SyscallTally _droppedEvents = new();
     private bool _warnedForeignAbi;
     private bool _warnedDecoder;
 
@@ -91,9 +91,6 @@ internal sealed unsafe partial class PtraceEngine
                 _endTimestamp = Stopwatch.GetTimestamp();
             }
         }
-        if (_droppedEvents > 0)
-            _session.Notice(TraceNoticeKind.Warning,
-                $"{_droppedEvents} events were dropped because they were not read fast enough (the tracees were not held up)");
         if (_session.DroppedNotices > 0)
             _session.Notice(TraceNoticeKind.Warning, $"{_session.DroppedNotices} notices were dropped");
         return new TraceResult(
@@ -101,7 +98,14 @@ internal sealed unsafe partial class PtraceEngine
             SummaryBuilder.ToTimeSpan(_endTimestamp - _startTimestamp),
             _exitCode, _terminatingSignal, _endReason)
         {
-            DroppedEvents = _droppedEvents,
+            ProcessId = _target switch
+            {
+                TraceTarget.Process p => p.ProcessId,
+                TraceTarget.Launch => _launchedPid,
+                _ => null,
+            },
+            DroppedEvents = _droppedEvents.Total,
+            DroppedEventsBySyscall = _droppedEvents.ToDictionary(),
         };
     }
 
@@ -124,7 +128,7 @@ internal sealed unsafe partial class PtraceEngine
             _ptraceOptions |= Libc.PTRACE_O_TRACEFORK | Libc.PTRACE_O_TRACEVFORK;
 
         _waker = TracerWaker.Start(_session.WakeFd);
-        _startUtc = DateTime.UtcNow;
+        _startTime = DateTime.Now;
         _startTimestamp = Stopwatch.GetTimestamp();
         switch (_target)
         {

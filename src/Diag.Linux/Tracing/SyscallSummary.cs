@@ -7,46 +7,65 @@ namespace Diag.Linux.Tracing;
 /// the tracer's own stop overhead. Only calls that returned are counted (as strace does: exit_group
 /// never returns).
 /// </summary>
-public sealed record SyscallSummary
+public sealed class SyscallSummary
 {
     /// <summary>Syscall name, e.g. <c>recvfrom</c>.</summary>
-    public required string Syscall { get; init; }
+    public string Syscall { get; internal init; } = "";
 
     /// <summary>x86_64 syscall number.</summary>
-    public required int Number { get; init; }
+    public int Number { get; internal init; }
 
     /// <summary>The process that made the calls; null when the row merges several processes (FollowForks without ByThread).</summary>
-    public int? ProcessId { get; init; }
+    public int? ProcessId { get; internal init; }
 
     /// <summary>The thread that made the calls; set only with ByThread.</summary>
-    public int? ThreadId { get; init; }
+    public int? ThreadId { get; internal init; }
 
     /// <summary>Calls that returned.</summary>
-    public long Calls { get; init; }
+    public long Calls { get; internal init; }
 
     /// <summary>Calls that returned an error (-4095..-1).</summary>
-    public long Errors { get; init; }
+    public long Errors { get; internal init; }
 
     /// <summary>Errors by errno, most frequent first: <c>EAGAIN=1234 EINTR=2</c>; empty when none.</summary>
-    public string ErrorBreakdown { get; init; } = "";
+    public string ErrorBreakdown { get; internal init; } = "";
 
     /// <summary>Errors by errno, most frequent first.</summary>
-    public ErrnoCount[] ErrorCounts { get; init; } = [];
+    public ErrnoCount[] ErrorCounts { get; internal init; } = [];
 
     /// <summary>Wall time spent in the calls (entry stop to exit stop).</summary>
-    public TimeSpan TotalTime { get; init; }
+    public TimeSpan TotalTime { get; internal init; }
 
     /// <summary><see cref="TotalTime"/> / <see cref="Calls"/>.</summary>
-    public TimeSpan AverageTime { get; init; }
+    public TimeSpan AverageTime { get; internal init; }
 
     /// <summary>The longest single call.</summary>
-    public TimeSpan MaxTime { get; init; }
+    public TimeSpan MaxTime { get; internal init; }
 
     /// <summary>Share of the summed TotalTime of all rows, 0..100.</summary>
-    public double TimePercent { get; init; }
+    public double TimePercent { get; internal init; }
+
+    /// <summary>A line like strace -c's: <c>recvfrom: 3718514 calls, 3718514 errors, 4.412337 s</c>.</summary>
+    public override string ToString() =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{Syscall}: {Calls} calls, {Errors} errors, {TotalTime.TotalSeconds:0.000000} s");
 }
 
 /// <summary>How many calls failed with one errno.</summary>
-/// <param name="Error">The errno name, e.g. <c>EAGAIN</c>.</param>
-/// <param name="Count">How many calls.</param>
-public sealed record ErrnoCount(string Error, long Count);
+public sealed class ErrnoCount
+{
+    internal ErrnoCount(string error, long count)
+    {
+        Error = error;
+        Count = count;
+    }
+
+    /// <summary>The errno name, e.g. <c>EAGAIN</c>.</summary>
+    public string Error { get; }
+
+    /// <summary>How many calls.</summary>
+    public long Count { get; }
+
+    /// <summary><c>EAGAIN=1234</c>.</summary>
+    public override string ToString() => Error + "=" + Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -6,6 +6,9 @@ public enum TraceFailureReason
     /// <summary>The process or thread does not exist (or is not what was asked for).</summary>
     TargetNotFound,
 
+    /// <summary>It has exited and waits for its parent to collect its status (a zombie): nothing to trace.</summary>
+    TargetExited,
+
     /// <summary>No permission to trace it: not root, no CAP_SYS_PTRACE, Yama ptrace_scope, a setuid target.</summary>
     AccessDenied,
 

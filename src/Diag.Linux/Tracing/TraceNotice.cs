@@ -17,6 +17,6 @@ public enum TraceNoticeKind
 /// <param name="ThreadId">The thread concerned, if any.</param>
 public sealed record TraceNotice(TraceNoticeKind Kind, string Message, int? ProcessId, int? ThreadId)
 {
-    /// <summary>When it happened (UTC).</summary>
-    public DateTime Timestamp { get; init; } = DateTime.UtcNow;
+    /// <summary>When it happened (local time).</summary>
+    public DateTime Timestamp { get; init; } = DateTime.Now;
 }

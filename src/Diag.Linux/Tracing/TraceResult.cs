@@ -18,6 +18,13 @@ public enum TraceEndReason
 /// <param name="EndReason">Stopped or TargetExited.</param>
 public sealed record TraceResult(IReadOnlyList<SyscallSummary> Summary, TimeSpan Elapsed, int? ExitCode, int? TerminatingSignal, TraceEndReason EndReason)
 {
-    /// <summary>Events not delivered because the consumer of <see cref="ISyscallTraceSession.Events"/> fell behind.</summary>
+    /// <summary>Events not delivered because the consumer of <see cref="ISyscallTraceSession.Events"/> fell behind
+    /// (the tracees are never held up for a slow consumer: their calls are still counted in the summary).</summary>
     public long DroppedEvents { get; init; }
+
+    /// <summary>The launched command's process id, or the traced process; null for a thread target.</summary>
+    public int? ProcessId { get; init; }
+
+    /// <summary><see cref="DroppedEvents"/> by syscall name.</summary>
+    public IReadOnlyDictionary<string, long> DroppedEventsBySyscall { get; init; } = new Dictionary<string, long>();
 }

@@ -7,6 +7,17 @@ public abstract record TraceTarget
     {
     }
 
+    /// <summary>The target as a user names it: <c>process 1234 (nginx)</c>, <c>thread 5072 of process 5060 (vpnserver)</c>, <c>/usr/bin/make</c>.</summary>
+    public string Describe() => this switch
+    {
+        Process p => $"process {p.ProcessId} ({ProcFs.TaskStatusFile.ReadComm(p.ProcessId)})",
+        Thread t => ProcFs.TaskStatusFile.TryRead(t.ThreadId) is { } status && status.ThreadGroupId != t.ThreadId
+            ? $"thread {t.ThreadId} of process {status.ThreadGroupId} ({ProcFs.TaskStatusFile.ReadComm(status.ThreadGroupId)})"
+            : $"thread {t.ThreadId}",
+        Launch l => l.FilePath,
+        _ => "?",
+    };
+
     /// <summary>Every thread of process <paramref name="ProcessId"/>, and the threads it creates while traced.</summary>
     public sealed record Process(int ProcessId) : TraceTarget;
 
@@ -15,11 +26,19 @@ public abstract record TraceTarget
 
     /// <summary>
     /// A command started for the trace and traced from its first syscall (its execve). It inherits the
-    /// caller's standard input, output and error and environment. <paramref name="FilePath"/> without a
+    /// caller's environment, and its standard streams as <see cref="StandardInputFd"/>.. say (by default
+    /// the caller's own). <paramref name="FilePath"/> without a
     /// '/' is looked up in PATH; a relative path with a '/' is relative to the process's current directory.
     /// <paramref name="WorkingDirectory"/> (null: the current directory) is where the command starts.
     /// A launched command does not outlive its trace: when the trace is stopped before the command exits,
     /// the command is killed (SIGKILL), as strace's Ctrl+C ends the command it started.
     /// </summary>
-    public sealed record Launch(string FilePath, IReadOnlyList<string> Arguments, string? WorkingDirectory) : TraceTarget;
+    public sealed record Launch(string FilePath, IReadOnlyList<string> Arguments, string? WorkingDirectory) : TraceTarget
+    {
+        /// <summary>File descriptors of the caller that become the command's stdin, stdout and stderr
+        /// (duplicated in the child before exec); -1 keeps the caller's own stream.</summary>
+        public int StandardInputFd { get; init; } = -1;
+        public int StandardOutputFd { get; init; } = -1;
+        public int StandardErrorFd { get; init; } = -1;
+    }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Management.Automation;
 using Diag.Commands.Infrastructure;
 using Diag.Linux.Interop;
@@ -11,27 +12,37 @@ namespace Diag.Commands;
 /// objects, busiest first. Collects every input in ProcessRecord and samples once in EndProcessing, so
 /// <c>Get-Process nginx | Get-ThreadCpu</c> measures all of them over one interval.
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "ThreadCpu", DefaultParameterSetName = AllSet)]
+/// <remarks>
+/// The parameter sets pair each way of choosing processes (all, -Name, -Id, -InputObject) with -Count or
+/// -Continuous, so that PowerShell refuses <c>-Count 2 -Continuous</c> when it binds, before sampling.
+/// </remarks>
+[Cmdlet(VerbsCommon.Get, "ThreadCpu", DefaultParameterSetName = AllSet + CountSuffix)]
 [OutputType(typeof(ThreadCpuSample))]
 public sealed class GetThreadCpuCommand : DiagCmdlet
 {
     private const string IdSet = "Id", NameSet = "Name", InputObjectSet = "InputObject", AllSet = "All";
+    private const string CountSuffix = "Count", ContinuousSuffix = "Continuous";
 
     private readonly List<int> _processIds = new();
 
-    /// <summary>Process IDs to sample.</summary>
-    [Parameter(ParameterSetName = IdSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("ProcessId", "Pid")]
-    public int[] Id { get; set; } = Array.Empty<int>();
-
     /// <summary>Process names to sample; wildcards allowed, matched as Get-Process does.</summary>
-    [Parameter(ParameterSetName = NameSet, Mandatory = true)]
+    [Parameter(ParameterSetName = NameSet + CountSuffix, Mandatory = true, Position = 0)]
+    [Parameter(ParameterSetName = NameSet + ContinuousSuffix, Mandatory = true, Position = 0)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ProcessNameCompleter))]
     public string[] Name { get; set; } = Array.Empty<string>();
 
+    /// <summary>Process IDs to sample.</summary>
+    [Parameter(ParameterSetName = IdSet + CountSuffix, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = IdSet + ContinuousSuffix, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("ProcessId", "Pid")]
+    [ArgumentCompleter(typeof(ProcessIdCompleter))]
+    public int[] Id { get; set; } = Array.Empty<int>();
+
     /// <summary>Processes from Get-Process.</summary>
-    [Parameter(ParameterSetName = InputObjectSet, Mandatory = true, ValueFromPipeline = true)]
+    [Parameter(ParameterSetName = InputObjectSet + CountSuffix, Mandatory = true, ValueFromPipeline = true)]
+    [Parameter(ParameterSetName = InputObjectSet + ContinuousSuffix, Mandatory = true, ValueFromPipeline = true)]
     public Process[] InputObject { get; set; } = Array.Empty<Process>();
 
     /// <summary>Keep only these thread IDs.</summary>
@@ -45,13 +56,24 @@ public sealed class GetThreadCpuCommand : DiagCmdlet
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Number of samples (each one interval long).</summary>
-    [Parameter]
+    [Parameter(ParameterSetName = AllSet + CountSuffix)]
+    [Parameter(ParameterSetName = NameSet + CountSuffix)]
+    [Parameter(ParameterSetName = IdSet + CountSuffix)]
+    [Parameter(ParameterSetName = InputObjectSet + CountSuffix)]
     [ValidateRange(1, int.MaxValue)]
     public int Count { get; set; } = 1;
 
     /// <summary>Sample until Ctrl+C.</summary>
-    [Parameter]
+    [Parameter(ParameterSetName = AllSet + ContinuousSuffix, Mandatory = true)]
+    [Parameter(ParameterSetName = NameSet + ContinuousSuffix, Mandatory = true)]
+    [Parameter(ParameterSetName = IdSet + ContinuousSuffix, Mandatory = true)]
+    [Parameter(ParameterSetName = InputObjectSet + ContinuousSuffix, Mandatory = true)]
     public SwitchParameter Continuous { get; set; }
+
+    /// <summary>How processes are chosen, without the Count/Continuous half of the set name.</summary>
+    private string Selection => ParameterSetName.EndsWith(ContinuousSuffix, StringComparison.Ordinal)
+        ? ParameterSetName[..^ContinuousSuffix.Length]
+        : ParameterSetName[..^CountSuffix.Length];
 
     protected override void BeginProcessing()
     {
@@ -66,14 +88,14 @@ public sealed class GetThreadCpuCommand : DiagCmdlet
 
     protected override void ProcessRecord()
     {
-        if (ParameterSetName == IdSet) _processIds.AddRange(Id);
-        else if (ParameterSetName == InputObjectSet) _processIds.AddRange(InputObject.Where(p => p is not null).Select(p => p.Id));
+        if (Selection == IdSet) _processIds.AddRange(Id);
+        else if (Selection == InputObjectSet) _processIds.AddRange(InputObject.Where(p => p is not null).Select(p => p.Id));
     }
 
     protected override void EndProcessing()
     {
-        if (ParameterSetName is IdSet or InputObjectSet && _processIds.Count == 0) return;
-        var selection = ParameterSetName switch
+        if (Selection is IdSet or InputObjectSet && _processIds.Count == 0) return;
+        var selection = Selection switch
         {
             IdSet or InputObjectSet => ThreadSelection.ForProcessIds(_processIds),
             NameSet => ThreadSelection.ForProcessNames(Name.Select(MatcherOf)),
@@ -94,6 +116,7 @@ public sealed class GetThreadCpuCommand : DiagCmdlet
 
         using (sampler)
         {
+            WriteVerbose(sampler.SourceDescription);
             int? count = Continuous ? null : Count;
             bool showProgress = Continuous || Count > 1;
             bool warned = false;
@@ -108,9 +131,10 @@ public sealed class GetThreadCpuCommand : DiagCmdlet
                 if (batch.SomeFieldsUnreadable && !warned)
                 {
                     warned = true;
-                    WriteWarning("CurrentSyscall and WaitChannel are empty for threads of processes you may not ptrace. " +
-                                 "Run as root or with CAP_SYS_PTRACE to see them.");
+                    WriteWarning(ThreadAccessWarning.Describe(batch.DeniedProcessIds));
                 }
+                WriteDebug(string.Create(CultureInfo.InvariantCulture,
+                    $"Sample {batch.SampleNumber}: {batch.Samples.Count} threads of {batch.Samples.Select(s => s.ProcessId).Distinct().Count()} processes, read in {batch.ReadTime.TotalMilliseconds:0.0} ms; CPU time from {string.Join(", ", batch.Samples.GroupBy(s => s.CpuTimeSource).Select(g => $"{g.Key} ({g.Count()})"))}."));
                 WriteObject(batch.Samples, enumerateCollection: true);
                 if (showProgress && (count is null || batch.SampleNumber < count))
                     WriteSampleProgress(progress, batch.SampleNumber + 1, count);
@@ -144,5 +168,6 @@ public sealed class GetThreadCpuCommand : DiagCmdlet
 
     private static DiagError NoProcessForName(string name) => new(
         new ArgumentException($"Cannot find a process with the name \"{name}\". Verify the process name and call the cmdlet again."),
-        "NoProcessFoundForGivenName", ErrorCategory.ObjectNotFound, name);
+        "NoProcessFoundForGivenName", ErrorCategory.ObjectNotFound, name,
+        "List the running processes with Get-Process, or use a wildcard (-Name 'nginx*').");
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Management.Automation;
 using Diag.Commands.Infrastructure;
 using Diag.Linux.Syscalls;
@@ -10,7 +9,7 @@ namespace Diag.Commands;
 /// <para type="synopsis">Counts or streams the system calls of a process, a thread or a command, like strace -c and strace -f -e.</para>
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Trace, "Syscall", DefaultParameterSetName = ProcessSet)]
-[OutputType(typeof(SyscallSummary), typeof(SyscallEvent))]
+[OutputType(typeof(SyscallSummary), typeof(SyscallTraceTotal), typeof(SyscallEvent))]
 public sealed class TraceSyscallCommand : DiagCmdlet
 {
     private const string ProcessSet = "Process";
@@ -20,20 +19,20 @@ public sealed class TraceSyscallCommand : DiagCmdlet
     private const string ByThreadTypeName = "Diag.Linux.Tracing.SyscallSummary#ByThread";
 
     private readonly List<TraceTarget> _targets = new();
-    private bool _summaryByThread;
-    private readonly List<(TraceTarget Target, ISyscallTraceSession Session)> _sessions = new();
+    private SyscallTraceRun? _run;
 
-    /// <summary>Process to trace: all its threads, and threads it creates while traced.</summary>
+    /// <summary>Processes to trace: all their threads, and threads they create while traced.</summary>
     [Parameter(ParameterSetName = ProcessSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Parameter(ParameterSetName = ThreadSet, ValueFromPipelineByPropertyName = true)]
     [Alias("ProcessId", "Pid")]
     [ValidateRange(1, int.MaxValue)]
-    public int Id { get; set; }
+    [ArgumentCompleter(typeof(ProcessIdCompleter))]
+    public int[] Id { get; set; } = [];
 
-    /// <summary>One thread to trace, as strace -p TID; binds from Get-ThreadCpu output.</summary>
+    /// <summary>Threads to trace, as strace -p TID; binds from Get-ThreadCpu output.</summary>
     [Parameter(ParameterSetName = ThreadSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateRange(1, int.MaxValue)]
-    public int ThreadId { get; set; }
+    public int[] ThreadId { get; set; } = [];
 
     /// <summary>Command to launch and trace from its first system call.</summary>
     [Parameter(ParameterSetName = LaunchSet, Mandatory = true, Position = 0)]
@@ -44,6 +43,21 @@ public sealed class TraceSyscallCommand : DiagCmdlet
     [Parameter(ParameterSetName = LaunchSet, Position = 1)]
     [Alias("Args")]
     public string[] ArgumentList { get; set; } = [];
+
+    /// <summary>A file the launched command reads as its standard input.</summary>
+    [Parameter(ParameterSetName = LaunchSet)]
+    [ValidateNotNullOrEmpty]
+    public string? RedirectStandardInput { get; set; }
+
+    /// <summary>A file the launched command writes its standard output to.</summary>
+    [Parameter(ParameterSetName = LaunchSet)]
+    [ValidateNotNullOrEmpty]
+    public string? RedirectStandardOutput { get; set; }
+
+    /// <summary>A file the launched command writes its standard error to.</summary>
+    [Parameter(ParameterSetName = LaunchSet)]
+    [ValidateNotNullOrEmpty]
+    public string? RedirectStandardError { get; set; }
 
     /// <summary>Follow child processes (fork, vfork, clone without CLONE_THREAD). On by default with -FilePath.</summary>
     [Parameter]
@@ -81,131 +95,120 @@ public sealed class TraceSyscallCommand : DiagCmdlet
     protected override void ProcessRecord()
     {
         // Collected here, traced together in EndProcessing: several hot threads piped in are traced over the same window.
-        TraceTarget target = ParameterSetName switch
+        IEnumerable<TraceTarget> targets = ParameterSetName switch
         {
-            ThreadSet => new TraceTarget.Thread(ThreadId),
-            LaunchSet => new TraceTarget.Launch(ResolveLaunchPath(FilePath), ArgumentList, SessionState.Path.CurrentFileSystemLocation.ProviderPath),
-            _ => new TraceTarget.Process(Id),
+            ThreadSet => ThreadId.Select(tid => (TraceTarget)new TraceTarget.Thread(tid)),
+            LaunchSet => [new TraceTarget.Launch(ResolveLaunchPath(FilePath), ArgumentList, SessionState.Path.CurrentFileSystemLocation.ProviderPath)],
+            _ => Id.Select(pid => (TraceTarget)new TraceTarget.Process(pid)),
         };
-        if (!_targets.Contains(target)) _targets.Add(target);
+        foreach (var target in targets)
+            if (!_targets.Contains(target)) _targets.Add(target);
     }
 
     protected override void EndProcessing()
     {
+        if (_targets.Count == 0) return;
         var options = BuildOptions();
-        _summaryByThread = options.ByThread;
-        foreach (var target in _targets)
-        {
-            try
-            {
-                _sessions.Add((target, PtraceSyscallTracer.Start(target, options)));
-            }
-            catch (TraceStartException e)
-            {
-                WriteDiagError(TraceErrors.FromStartFailure(e, target));
-            }
-        }
-        if (_sessions.Count == 0) return;
+        _run = new SyscallTraceRun(_targets, options, new TraceRunSettings { Duration = Duration, LaunchStreams = LaunchStreams() });
 
-        // A launched command owns the terminal (its input, and Ctrl+C as SIGINT), so only attached traces read Ctrl+C as a key.
+        // A launched command owns the terminal (its input, and Ctrl+C as SIGINT), so only attached traces
+        // read Ctrl+C as a key: it ends the trace and the summary is still written, as with strace -c.
         using var interrupt = Event || ParameterSetName == LaunchSet ? null : ConsoleInterrupt.Capture();
-        var watch = Stopwatch.StartNew();
         try
         {
-            Pump(watch, interrupt);
+            Write(_run.Run(StopToken), interrupt, options.ByThread);
             WriteProgress(new ProgressRecord(TraceProgress.ActivityId, "Trace-Syscall", "Done") { RecordType = ProgressRecordType.Completed });
-            foreach (var (target, session) in _sessions) WriteResult(session, target);
         }
         finally
         {
-            DetachAll(canWrite: !StopToken.IsCancellationRequested);
+            DetachAll(canWarn: !StopToken.IsCancellationRequested);
         }
     }
 
-    /// <summary>Runs on the pipeline thread: writes events and notices as they arrive, shows progress,
-    /// and ends the trace at the deadline, on Ctrl+C, or when every target is gone.</summary>
-    private void Pump(Stopwatch watch, ConsoleInterrupt? interrupt)
+    private void Write(IEnumerable<TraceRunItem> items, ConsoleInterrupt? interrupt, bool byThread)
     {
-        var stopRequested = false;
-        TimeSpan? lastProgress = null;
-        while (true)
+        foreach (var item in items)
         {
-            var drained = Drain();
-            if (_sessions.All(s => s.Session.Completion.IsCompleted) && drained) return;
-
-            var overDeadline = Duration is { } d && watch.Elapsed >= d;
-            if (!stopRequested && (overDeadline || StopToken.IsCancellationRequested || interrupt?.Pressed() == true))
+            switch (item.Kind)
             {
-                stopRequested = true;
-                foreach (var (_, session) in _sessions) session.Stop();
+                case TraceRunItemKind.Event:
+                    WriteObject(item.Event);
+                    break;
+                case TraceRunItemKind.Output:
+                    WriteLaunchedOutput(item.Output!);
+                    break;
+                case TraceRunItemKind.Message when item.MessageKind == TraceNoticeKind.Warning:
+                    WriteWarning(item.Message);
+                    break;
+                case TraceRunItemKind.Message:
+                    WriteVerbose(item.Message);
+                    break;
+                case TraceRunItemKind.Progress:
+                    if (interrupt?.Pressed() == true) _run!.RequestStop();
+                    WriteProgress(TraceProgress.Create(Duration, item.Elapsed, _targets, interrupt?.IsActive == true, item.Stopping));
+                    break;
+                case TraceRunItemKind.StartFailed:
+                    WriteDiagError(TraceErrors.FromStartFailure(item.StartFailure!, item.Target!));
+                    break;
+                case TraceRunItemKind.Failed:
+                    WriteDiagError(TraceErrors.FromTraceFailure(item.Failure!, item.Target!));
+                    break;
+                case TraceRunItemKind.Finished:
+                    WriteResult(item, byThread);
+                    break;
             }
-            if (StopToken.IsCancellationRequested) return;
-
-            if (lastProgress is null || watch.Elapsed - lastProgress.Value >= TimeSpan.FromMilliseconds(250))
-            {
-                lastProgress = watch.Elapsed;
-                WriteProgress(TraceProgress.Create(Duration, watch.Elapsed, _targets, interrupt?.IsActive == true, stopRequested));
-            }
-            WaitForActivity(TimeSpan.FromMilliseconds(100));
         }
     }
 
-    /// <summary>Writes what the tracer threads queued; true when every queue is finished and empty.</summary>
-    private bool Drain()
+    private void WriteResult(TraceRunItem item, bool byThread)
     {
-        var finished = true;
-        foreach (var (_, session) in _sessions)
+        if (item.Message is { } advice) WriteWarning(advice);
+        var total = item.Total!;
+        if (item.Target is TraceTarget.Launch)
         {
-            while (session.Notices.TryRead(out var notice))
-            {
-                if (notice.Kind == TraceNoticeKind.Warning) WriteWarning(notice.Message);
-                else WriteVerbose(notice.Message);
-            }
-            while (session.Events.TryRead(out var e))
-            {
-                if (Event) WriteObject(e);
-            }
-            finished &= session.Events.Completion.IsCompleted && session.Notices.Completion.IsCompleted;
+            // As for any native command a script runs: 128 + the signal when a signal killed it, as shells say.
+            var code = total.ExitCode ?? (item.Result!.TerminatingSignal is { } signal ? 128 + signal : (int?)null);
+            if (code is { } c) SessionState.PSVariable.Set("global:LASTEXITCODE", c);
         }
-        return finished;
-    }
-
-    private void WaitForActivity(TimeSpan timeout)
-    {
-        var waits = new List<Task>(_sessions.Count * 2);
-        foreach (var (_, session) in _sessions)
-        {
-            waits.Add(session.Completion);
-            if (Event) waits.Add(session.Events.WaitToReadAsync(StopToken).AsTask());
-        }
-        try { Task.WaitAny(waits.ToArray(), (int)timeout.TotalMilliseconds, StopToken); }
-        catch (OperationCanceledException) { }
-    }
-
-    private void WriteResult(ISyscallTraceSession session, TraceTarget target)
-    {
-        TraceResult result;
-        try
-        {
-            result = session.Completion.GetAwaiter().GetResult();
-        }
-        catch (Exception e) when (e is not PipelineStoppedException)
-        {
-            WriteDiagError(TraceErrors.FromTraceFailure(e, target));
-            return;
-        }
-        if (result.ExitCode is { } code) WriteVerbose($"{TraceProgress.Describe(target)} exited with code {code}.");
-        if (result.TerminatingSignal is { } signal) WriteVerbose($"{TraceProgress.Describe(target)} was killed by signal {signal}.");
         if (Event) return;
-        foreach (var row in result.Summary)
+        foreach (var row in item.Result!.Summary)
         {
-            if (!_summaryByThread) { WriteObject(row); continue; }
+            if (!byThread) { WriteObject(row); continue; }
             // Tagged so that the default view adds the PID and TID columns.
             var tagged = new PSObject(row);
             tagged.TypeNames.Insert(0, ByThreadTypeName);
             WriteObject(tagged);
         }
+        WriteObject(total);
     }
+
+    /// <summary>A launched command's captured line, shown as Write-Host shows text: on the console, and
+    /// carried by jobs and remoting as host output, never mixed into the objects.</summary>
+    private void WriteLaunchedOutput(LaunchedOutputLine line)
+    {
+        var message = new HostInformationMessage { Message = line.Text };
+        if (line.IsError) message.ForegroundColor = ConsoleColor.Red;
+        WriteInformation(message, ["PSHOST", line.IsError ? "Stderr" : "Stdout", "Trace-Syscall"]);
+    }
+
+    /// <summary>
+    /// Where the launched command's streams go: the -Redirect* files; otherwise, on an interactive
+    /// console, the terminal itself (as under strace: interactive programs work, Ctrl+C reaches them);
+    /// anywhere else (a job, a remoting session, redirected output) pwsh's own stdin and stdout are the
+    /// transport, so the command gets no input and its output is captured and written as host text.
+    /// </summary>
+    private LaunchStreamSettings LaunchStreams()
+    {
+        var interactive = !Console.IsInputRedirected && !Console.IsOutputRedirected;
+        var fallbackInput = interactive ? LaunchStream.Inherit : LaunchStream.Null;
+        var fallbackOutput = interactive ? LaunchStream.Inherit : LaunchStream.Capture;
+        return new LaunchStreamSettings(
+            RedirectStandardInput is { } input ? LaunchStream.ToFile(ResolveFilePath(input)) : fallbackInput,
+            RedirectStandardOutput is { } output ? LaunchStream.ToFile(ResolveFilePath(output)) : fallbackOutput,
+            RedirectStandardError is { } error ? LaunchStream.ToFile(ResolveFilePath(error)) : fallbackOutput);
+    }
+
+    private string ResolveFilePath(string path) => GetUnresolvedProviderPathFromPSPath(path);
 
     private Diag.Linux.Tracing.TraceOptions BuildOptions()
     {
@@ -228,7 +231,7 @@ public sealed class TraceSyscallCommand : DiagCmdlet
             Syscalls = syscalls,
             FollowForks = followFork,
             CollectEvents = Event,
-                // Several targets traced together are told apart by their thread IDs.
+            // Several targets traced together are told apart by their thread IDs.
             ByThread = ByThread || _targets.Count > 1,
         };
     }
@@ -238,31 +241,18 @@ public sealed class TraceSyscallCommand : DiagCmdlet
         path.Contains('/') ? GetUnresolvedProviderPathFromPSPath(path) : path;
 
     /// <summary>Every tracee is detached before the cmdlet returns, whatever ended it.</summary>
-    private void DetachAll(bool canWrite)
+    private void DetachAll(bool canWarn)
     {
-        foreach (var (_, session) in _sessions)
-        {
-            session.Stop();
-            var confirmed = WaitQuietly(session.Completion, TimeSpan.FromSeconds(10));
-            if (!confirmed && canWrite)
-            {
-                // The pipeline may already be stopping (Select-Object -First); the warning is then best effort.
-                try { WriteWarning("The tracer did not confirm the detach within 10 s; check the target with Get-ThreadCpu (State must not be TracingStop)."); }
-                catch (Exception e) when (e is PipelineStoppedException or InvalidOperationException) { }
-            }
-            session.Dispose();
-        }
-        _sessions.Clear();
-    }
-
-    private static bool WaitQuietly(Task task, TimeSpan timeout)
-    {
-        try { return task.Wait(timeout); }
-        catch (AggregateException) { return true; } // the failure itself is reported by WriteResult
+        if (_run is null) return;
+        var confirmed = _run.Detach();
+        _run.Dispose();
+        _run = null;
+        if (!confirmed && canWarn)
+            WriteWarning("The tracer did not confirm the detach within 10 s; check the target with Get-ThreadCpu (State must not be TracingStop).");
     }
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) DetachAll(canWrite: false);
+        if (disposing) _run?.Dispose();
     }
 }

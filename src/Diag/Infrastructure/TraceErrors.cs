@@ -11,15 +11,16 @@ internal static class TraceErrors
         var (id, category) = e.Reason switch
         {
             TraceFailureReason.TargetNotFound => ("TargetNotFound", ErrorCategory.ObjectNotFound),
+            TraceFailureReason.TargetExited => ("TargetExited", ErrorCategory.ObjectNotFound),
             TraceFailureReason.AccessDenied => ("AccessDenied", ErrorCategory.PermissionDenied),
             TraceFailureReason.AlreadyTraced => ("AlreadyTraced", ErrorCategory.ResourceBusy),
             TraceFailureReason.LaunchFailed => ("LaunchFailed", ErrorCategory.ObjectNotFound),
             _ => ("Unsupported", ErrorCategory.NotImplemented),
         };
-        return new DiagError(e, id, category, TraceProgress.Describe(target), e.Remedy);
+        return new DiagError(e, id, category, target.Describe(), e.Remedy);
     }
 
     public static DiagError FromTraceFailure(Exception e, TraceTarget target) =>
-        new(e, "TraceFailed", ErrorCategory.OperationStopped, TraceProgress.Describe(target),
+        new(e, "TraceFailed", ErrorCategory.OperationStopped, target.Describe(),
             "The target was detached. Run the command again; if it repeats, report it with the message above.");
 }

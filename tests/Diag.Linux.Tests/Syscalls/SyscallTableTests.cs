@@ -102,6 +102,18 @@ public class SyscallTableTests
     }
 
     [Fact]
+    public void ABlankFilterIsRefusedAndTheMessageNamesNoInternalParameter()
+    {
+        foreach (var blank in new[] { new[] { "  " }, new[] { "", " , " } })
+        {
+            var e = Assert.Throws<ArgumentException>(() => SyscallTable.Resolve(blank));
+            Assert.Contains("empty", e.Message);
+            Assert.DoesNotContain("(Parameter '", e.Message);
+        }
+        Assert.DoesNotContain("(Parameter '", Assert.Throws<ArgumentException>(() => SyscallTable.Resolve(["recvfrm"])).Message);
+    }
+
+    [Fact]
     public void ResolveExpandsClasses()
     {
         var file = SyscallTable.Resolve(new[] { "file" });

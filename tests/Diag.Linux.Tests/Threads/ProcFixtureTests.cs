@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Diag.Linux.ProcFs;
 using Diag.Linux.Threads;
 using Xunit;
-using ThreadState = Diag.Linux.Threads.ThreadState;
+using ThreadState = Diag.Linux.Threads.ThreadStates;
 
 namespace Diag.Linux.Tests.Threads;
 
@@ -35,7 +35,7 @@ public sealed class ProcFixtureTests : IDisposable
 
         Assert.Equal(3, batch.Samples.Count);
         var main = batch.Thread(Pid);
-        Assert.Equal(CpuTimeSource.ClockTicks, main.CpuTimeSource);
+        Assert.Equal("ClockTicks", main.CpuTimeSource);
         Assert.Equal(TimeSpan.FromSeconds(1.5), main.CpuTime); // (100 + 50) ticks at USER_HZ 100
         Assert.Equal(0, main.CpuPercent); // nothing changed during the interval
         Assert.Equal("a) b (c", main.ThreadName);
@@ -82,7 +82,7 @@ public sealed class ProcFixtureTests : IDisposable
         Assert.Equal(30, sample.UserPercent, 6);
         Assert.Equal(20, sample.SystemPercent, 6);
         Assert.Equal(50, sample.CpuPercent, 6);
-        Assert.Equal(CpuTimeSource.ClockTicks, sample.CpuTimeSource);
+        Assert.Equal("ClockTicks", sample.CpuTimeSource);
         Assert.Equal(TimeSpan.FromSeconds(10.6), sample.CpuTime);
         Assert.Equal(3, sample.MinorFaults); // 14 -> 17 in the rewritten stat line
     }

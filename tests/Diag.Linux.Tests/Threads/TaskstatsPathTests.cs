@@ -2,7 +2,7 @@ using Diag.Linux.Interop;
 using Diag.Linux.Netlink;
 using Diag.Linux.Threads;
 using Xunit;
-using ThreadState = Diag.Linux.Threads.ThreadState;
+using ThreadState = Diag.Linux.Threads.ThreadStates;
 
 namespace Diag.Linux.Tests.Threads;
 
@@ -31,7 +31,7 @@ public sealed class TaskstatsPathTests : IDisposable
         Assert.True(sampler.UsesTaskstats);
         var batch = sampler.Sample(TimeSpan.FromSeconds(0.3), 1).Single();
         Assert.Equal(9, batch.Samples.Count);
-        Assert.All(batch.Samples, s => Assert.Equal(CpuTimeSource.Taskstats, s.CpuTimeSource));
+        Assert.All(batch.Samples, s => Assert.Equal("Taskstats", s.CpuTimeSource));
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public sealed class TaskstatsPathTests : IDisposable
         Assert.False(sampler.UsesTaskstats);
         var batch = sampler.Sample(TimeSpan.FromSeconds(0.5), 1).Single();
         CheckThreadsTarget(batch);
-        Assert.All(batch.Samples, s => Assert.Equal(CpuTimeSource.Schedstat, s.CpuTimeSource));
+        Assert.All(batch.Samples, s => Assert.Equal("Schedstat", s.CpuTimeSource));
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using Diag.Linux.Interop;
 using Diag.Linux.Threads;
 using Xunit;
-using ThreadState = Diag.Linux.Threads.ThreadState;
+using ThreadState = Diag.Linux.Threads.ThreadStates;
 
 namespace Diag.Linux.Tests.Threads;
 
@@ -92,7 +92,7 @@ public sealed class ThreadCpuRankingTests : IDisposable
             Assert.Equal(_target.Pid, s.ProcessId);
             Assert.Equal("diag-test-target", s.ProcessName); // comm is cut to "diag-test-targe"; the untruncated name wins
             // Root (this machine and CI) reads through taskstats; the /proc path is covered by TaskstatsPathTests.
-            Assert.Equal(Libc.GetEffectiveUserId() == 0 ? CpuTimeSource.Taskstats : CpuTimeSource.Schedstat, s.CpuTimeSource);
+            Assert.Equal(Libc.GetEffectiveUserId() == 0 ? "Taskstats" : "Schedstat", s.CpuTimeSource);
             Assert.InRange(s.Processor, 0, cpus - 1);
             Assert.Equal(0, s.Nice);
             Assert.Equal(20, s.Priority);

@@ -1,6 +1,6 @@
 using Diag.Linux.Threads;
 using Xunit;
-using ThreadState = Diag.Linux.Threads.ThreadState;
+using ThreadState = Diag.Linux.Threads.ThreadStates;
 
 namespace Diag.Linux.Tests.Threads;
 

@@ -14,7 +14,7 @@ public sealed class TraceSyscallCmdletTests : IClassFixture<PowerShellSession>
     public void ALaunchedCommandIsCountedExactly()
     {
         // The 0.1.0 crash (a TimeSpan overflow in the progress clock) failed exactly this, on every trace.
-        var rows = _pwsh.Invoke("Trace-Syscall -FilePath $TestTarget -ArgumentList getppid, 300, 2").AssertClean().Output;
+        var rows = _pwsh.Invoke("Trace-Syscall -FilePath $TestTarget -ArgumentList getppid, 300, 2 | Where-Object Syscall").AssertClean().Output;
         var getppid = Assert.Single(rows, r => (string)r.Properties["Syscall"].Value == "getppid");
         Assert.Equal(300L, getppid.Properties["Calls"].Value);
         Assert.Contains(rows, r => (long)r.Properties["Errors"].Value == 2 && (string)r.Properties["ErrorBreakdown"].Value == "ENOENT=2");
@@ -89,5 +89,160 @@ public sealed class TraceSyscallCmdletTests : IClassFixture<PowerShellSession>
         Assert.Contains("% time", text);
         Assert.Contains("usecs/call", text);
         Assert.Contains("getppid", text);
+    }
+
+    // ---- what a real session met (the real-session issue) ----
+
+    [Fact]
+    public void ALaunchedCommandsOutputNeverReachesAJobsTransport()
+    {
+        // A job and an SSH session use pwsh's stdout as their transport: the child's "hi" broke it.
+        using var job = new OutOfProcessSession();
+        var r = job.Invoke("Trace-Syscall -FilePath /bin/echo -ArgumentList hi").AssertClean();
+        Assert.Contains(r.Output, o => o.TypeNames.Contains("Deserialized.Diag.Linux.Tracing.SyscallTraceTotal"));
+        Assert.Contains("hi", r.Information);
+    }
+
+    [Fact]
+    public void CapturedOutputIsHostTextTaggedByStream()
+    {
+        var r = _pwsh.Invoke("Trace-Syscall -FilePath /bin/sh -ArgumentList '-c', 'echo out; echo err >&2' -InformationVariable info | Out-Null; $info | ForEach-Object { '{0}:{1}' -f ($_.Tags -join '/'), $_.MessageData }").AssertClean();
+        Assert.Contains("PSHOST/Stdout/Trace-Syscall:out", r.Objects<string>());
+        Assert.Contains("PSHOST/Stderr/Trace-Syscall:err", r.Objects<string>());
+    }
+
+    [Fact]
+    public void RedirectedStreamsGoToTheirFiles()
+    {
+        var dir = Directory.CreateTempSubdirectory("diag-redirect");
+        try
+        {
+            _pwsh.SetVariable("dir", dir.FullName);
+            var r = _pwsh.Invoke("""
+                Set-Content -Path "$dir/in.txt" -Value 'from a file'
+                Push-Location $dir
+                try { $null = Trace-Syscall -FilePath /bin/sh -ArgumentList '-c', 'cat; echo oops >&2' -RedirectStandardInput in.txt -RedirectStandardOutput out.txt -RedirectStandardError err.txt }
+                finally { Pop-Location }
+                """).AssertClean();
+            Assert.Empty(r.Information);
+            Assert.Equal("from a file\n", File.ReadAllText(Path.Combine(dir.FullName, "out.txt")));
+            Assert.Equal("oops\n", File.ReadAllText(Path.Combine(dir.FullName, "err.txt")));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void TheDeadlineHoldsWhenTheConsumerIsSlowAndTheLossIsReportedPerSyscall()
+    {
+        using var target = SpawnedTarget.Start("recvfrom-spin");
+        _pwsh.SetVariable("hot", target.Threads["NatThread"]);
+        var r = _pwsh.Invoke("""
+            $k = 0
+            Trace-Syscall -ThreadId $hot -Event -Duration 1 | ForEach-Object { $k++; if ($k % 200 -eq 0) { Start-Sleep -Milliseconds 100 } }
+            """);
+        Assert.Empty(r.Errors);
+        Assert.True(r.Elapsed < TimeSpan.FromSeconds(5), $"a 1 s trace took {r.Elapsed}");
+        var warning = Assert.Single(r.Warnings, w => w.Contains("not delivered"));
+        Assert.Matches(@"recvfrom \d+", warning);
+        Assert.Contains("-Syscall", warning);
+        Assert.True(ProcessState.WaitUntilUntraced(target.Pid, TimeSpan.FromSeconds(2)));
+    }
+
+    [Fact]
+    public void AZombieIsSaidToHaveExitedNotToBeForbidden()
+    {
+        using var target = SpawnedTarget.Start("zombie");
+        _pwsh.SetVariable("zombie", target.Threads["zombie"]);
+        var error = _pwsh.Invoke("Trace-Syscall -Id $zombie -Duration 0.2").SingleError();
+        Assert.Equal("TargetExited,Diag.Commands.TraceSyscallCommand", error.FullyQualifiedErrorId);
+        Assert.Contains("waiting for its parent", error.Exception.Message);
+        Assert.Contains(target.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), error.ErrorDetails.RecommendedAction);
+    }
+
+    [Fact]
+    public void ABlankSyscallFilterIsAnErrorWithoutAnInternalParameterName()
+    {
+        var error = _pwsh.Invoke("Trace-Syscall -Id $PID -Syscall '  ' -Duration 0.2").SingleError();
+        Assert.Equal("UnknownSyscall,Diag.Commands.TraceSyscallCommand", error.FullyQualifiedErrorId);
+        Assert.DoesNotContain("(Parameter '", error.Exception.Message);
+        var unknown = _pwsh.Invoke("Trace-Syscall -Id $PID -Syscall recvfrm -Duration 0.2").SingleError();
+        Assert.DoesNotContain("(Parameter '", unknown.Exception.Message);
+        Assert.Contains("recvfrom", unknown.Exception.Message);
+    }
+
+    [Fact]
+    public void AnIdleTargetIsSaidToHaveMadeNoCall()
+    {
+        using var target = SpawnedTarget.Start("sleep");
+        _pwsh.SetVariable("idle", target.Pid);
+        var r = _pwsh.Invoke("Trace-Syscall -Id $idle -Duration 0.3").AssertClean();
+        Assert.Contains(r.Warnings, w => w.Contains("made no system call") && w.Contains("0.3 s"));
+        var total = Assert.Single(r.Output);
+        Assert.Equal(0L, total.Properties["Calls"].Value);
+    }
+
+    [Fact]
+    public void TheExitCodeIsWhereAScriptTestsIt()
+    {
+        var r = _pwsh.Invoke("""
+            $total = Trace-Syscall -FilePath /bin/sh -ArgumentList '-c', 'exit 7' -Verbose | Select-Object -Last 1
+            $total.ExitCode
+            $LASTEXITCODE
+            $total = Trace-Syscall -FilePath /bin/sh -ArgumentList '-c', 'kill -KILL $$' | Select-Object -Last 1
+            $total.TerminatingSignal
+            $LASTEXITCODE
+            """).AssertClean();
+        Assert.Equal(new object[] { 7, 7, "SIGKILL", 137 }, r.Output.Select(o => o.BaseObject).ToArray());
+        Assert.Single(r.Verbose, v => v.Contains("exited with code 7"));
+    }
+
+    [Fact]
+    public void TheSummaryEndsWithStraceCsTotalLine()
+    {
+        var r = _pwsh.Invoke("Trace-Syscall -FilePath $TestTarget -ArgumentList getppid, 100, 3").AssertClean();
+        var total = r.Output[^1];
+        Assert.Contains("Diag.Linux.Tracing.SyscallTraceTotal", total.TypeNames);
+        var rows = r.Output.Take(r.Output.Count - 1).ToList();
+        Assert.Equal(rows.Sum(o => (long)o.Properties["Calls"].Value), total.Properties["Calls"].Value);
+        Assert.Equal(rows.Sum(o => (long)o.Properties["Errors"].Value), total.Properties["Errors"].Value);
+        var text = _pwsh.Format("Trace-Syscall -FilePath $TestTarget -ArgumentList getppid, 100, 3", 120);
+        Assert.Matches(@"100\.00\s+\d+\.\d{6}.*\s\d+ total\s+\d+\.\d s, exit code 0", text);
+    }
+
+    [Fact]
+    public void SeveralProcessIdsAreTracedTogether()
+    {
+        using var one = SpawnedTarget.Start("recvfrom-spin");
+        using var two = SpawnedTarget.Start("recvfrom-spin");
+        _pwsh.SetVariable("pids", new[] { one.Pid, two.Pid });
+        var rows = _pwsh.Invoke("Trace-Syscall -Id $pids -Duration 0.5 -Syscall recvfrom | Where-Object Syscall").AssertClean().Output;
+        Assert.Equal(new[] { one.Pid, two.Pid }.Order(), rows.Select(r => (int)r.Properties["ProcessId"].Value).Distinct().Order());
+    }
+
+    [Fact]
+    public void EventsKeepTheirArgumentsReadableAt80And120Columns()
+    {
+        foreach (var width in new[] { 80, 120 })
+        {
+            var text = _pwsh.Format("Trace-Syscall -FilePath $TestTarget -ArgumentList getppid, 0, 1 -Syscall openat -Event | Where-Object Error", width);
+            Assert.Contains("/nonexistent/", text);
+            Assert.Contains("diag-test-target", text.Replace("\n", "").Replace(" ", "")); // the whole path, wrapped not cut
+            Assert.Contains("ENOENT", text);
+            Assert.All(text.Split('\n'), line => Assert.True(line.Length <= width));
+        }
+    }
+
+    [Fact]
+    public void EventTimesAreLocalLikeGetDate()
+    {
+        var r = _pwsh.Invoke("""
+            $e = Trace-Syscall -FilePath $TestTarget -ArgumentList getppid, 1, 0 -Syscall getppid -Event
+            $e.Timestamp.Kind
+            [math]::Abs(((Get-Date) - $e.Timestamp).TotalMinutes) -lt 1
+            """).AssertClean();
+        Assert.Equal(new object[] { DateTimeKind.Local, true }, r.Output.Select(o => o.BaseObject).ToArray());
     }
 }

@@ -39,6 +39,12 @@ internal static class SignalNames
         ("SIGPWR", 30),
         ("SIGSYS", 31));
 
+    /// <summary>A signal's name: <c>SIGSEGV</c>, <c>SIGRTMIN+3</c>, or the number.</summary>
+    public static string Name(int signal) =>
+        Standard.TryGetName(signal, out var name) ? name
+        : signal >= SIGRTMIN && signal <= 64 ? "SIGRTMIN+" + (signal - SIGRTMIN).ToString(System.Globalization.CultureInfo.InvariantCulture)
+        : signal.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The first real-time signal as the kernel numbers it (glibc reserves the first few).</summary>
     public const int SIGRTMIN = 32;
 
