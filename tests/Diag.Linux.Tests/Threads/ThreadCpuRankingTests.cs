@@ -22,11 +22,11 @@ public sealed class ThreadCpuRankingTests : IDisposable
         double maxSleeper = batch.Samples.Skip(2).Max(s => s.CpuPercent);
         foreach (var spinner in batch.Samples.Take(2))
         {
-            // Generous: two spinners share 2 cores with the sampler, the test host and whatever else runs (a build).
-            Assert.True(spinner.CpuPercent > 10, $"{spinner.ThreadName} at {spinner.CpuPercent:F1} %");
-            Assert.True(spinner.CpuPercent > 10 * maxSleeper, $"{spinner.ThreadName} {spinner.CpuPercent:F1} % vs sleepers' max {maxSleeper:F1} %");
+            // Relations only: how much CPU a spinner gets depends on what else runs on the machine.
+            Assert.True(spinner.CpuPercent > 0, $"{spinner.ThreadName} at {spinner.CpuPercent:F1} %");
+            Assert.True(spinner.CpuPercent > maxSleeper, $"{spinner.ThreadName} {spinner.CpuPercent:F1} % vs sleepers' max {maxSleeper:F1} %");
             Assert.True(spinner.CpuPercent < 150, $"one thread cannot use {spinner.CpuPercent:F1} % of one CPU");
-            Assert.True(spinner.UserPercent > 10, $"a user-space spinner shows user time: {spinner.UserPercent}");
+            Assert.True(spinner.UserPercent >= spinner.SystemPercent, $"a user-space spinner: user {spinner.UserPercent} vs system {spinner.SystemPercent}");
             Assert.True(spinner.CpuTime > TimeSpan.Zero);
         }
         Assert.Equal(batch.Samples.OrderByDescending(s => s.CpuPercent).Select(s => s.ThreadId), batch.Samples.Select(s => s.ThreadId));
@@ -50,7 +50,7 @@ public sealed class ThreadCpuRankingTests : IDisposable
             Assert.NotNull(sample.CurrentSyscallNumber);
             Assert.Equal(ThreadState.Sleeping, sample.State);
             Assert.NotNull(sample.WaitChannel);
-            Assert.True(sample.CpuPercent < 5, $"{name} at {sample.CpuPercent} %");
+            Assert.Equal(0, sample.CpuPercent); // it never woke up during the interval
         }
         Assert.False(batch.SomeFieldsUnreadable);
     }
