@@ -1,0 +1,90 @@
+namespace Diag.Linux.CoreDumps;
+
+// The conclusion: one word from the checks' effects (a probe's proof overrides them), where the core goes, one sentence.
+internal sealed partial class CoreDumpChecklist
+{
+    public CoreDumpVerdict BuildVerdict(ProbeResult? probe)
+    {
+        var blockers = Names(CheckEffect.Blocks);
+        var uncertain = Names(CheckEffect.Uncertain);
+        var truncating = Names(CheckEffect.Truncates);
+        var warnings = _checks.Where(c => c.Check.Status == CheckStatus.Warning).Select(c => c.Check.Check).Distinct().ToArray();
+        var predicted = blockers.Length > 0 ? CoreDumpOutcome.NotWritten
+            : uncertain.Length > 0 ? CoreDumpOutcome.Unknown
+            : truncating.Length > 0 ? CoreDumpOutcome.Truncated
+            : CoreDumpOutcome.Written;
+        var outcome = probe?.Outcome switch
+        {
+            ProbeOutcome.CoreFound when predicted is CoreDumpOutcome.NotWritten or CoreDumpOutcome.Unknown => truncating.Length > 0 ? CoreDumpOutcome.Truncated : CoreDumpOutcome.Written,
+            ProbeOutcome.NoCore => CoreDumpOutcome.NotWritten,
+            _ => predicted,
+        };
+        var destination = Destination();
+        var summary = Summary(outcome, predicted, destination, blockers, truncating, uncertain);
+        if (probe is not null) summary += " " + probe.Summary(predicted);
+        return new CoreDumpVerdict
+        {
+            ProcessId = _facts?.Pid,
+            ProcessName = _facts?.Name,
+            Outcome = outcome,
+            Status = outcome switch
+            {
+                CoreDumpOutcome.Written => CheckStatus.Pass,
+                CoreDumpOutcome.NotWritten => CheckStatus.Fail,
+                _ => CheckStatus.Warning,
+            },
+            Destination = destination,
+            Blockers = blockers,
+            Warnings = warnings,
+            EstimatedCoreBytes = _facts?.Size.ResidentBytes,
+            Verified = probe?.Outcome ?? ProbeOutcome.NotRun,
+            ProbeCorePath = probe?.CorePath,
+            Summary = summary,
+        };
+    }
+
+    private CoreDumpCheckName[] Names(CheckEffect effect) =>
+        _checks.Where(c => c.Effect == effect).Select(c => c.Check.Check).Distinct().ToArray();
+
+    /// <summary>Where the core would go, as one phrase.</summary>
+    internal string Destination()
+    {
+        switch (Pattern.Kind)
+        {
+            case CorePatternKind.File when Location is { } l:
+                return l.InProcessRoot ? $"{l.Path} (inside its root; {l.HostPath} from here)" : l.Path;
+            case CorePatternKind.File:
+                return Pattern.IsAbsolute ? Pattern.Text : $"each process's current directory ({Pattern.Text})";
+        }
+        return _handler switch
+        {
+            { Kind: CoreHandlerKind.SystemdCoredump, Systemd: { } s } => s.Storage switch
+            {
+                "external" => $"systemd-coredump: {SystemdCoredumpSettings.Store} (coredumpctl list)",
+                "journal" => "systemd-coredump: the journal (coredumpctl list)",
+                _ => $"systemd-coredump, which keeps nothing (Storage={s.Storage})",
+            },
+            { Kind: CoreHandlerKind.Apport } => "apport: a crash report in /var/crash",
+            { Kind: CoreHandlerKind.Abrt } h => $"abrt: a dump directory in {h.StoreDirectory}",
+            { } h => Pattern.Kind == CorePatternKind.Socket ? $"the socket {h.Path}" : $"the pipe handler {h.Path}",
+            null => Pattern.Text,
+        };
+    }
+
+    private string Summary(CoreDumpOutcome outcome, CoreDumpOutcome predicted, string destination,
+        CoreDumpCheckName[] blockers, CoreDumpCheckName[] truncating, CoreDumpCheckName[] uncertain)
+    {
+        string who = _facts is null ? "A service started with the default limits" : "A crash";
+        string List(CoreDumpCheckName[] names) => string.Join(", ", names);
+        if (outcome != predicted) return "";
+        return outcome switch
+        {
+            CoreDumpOutcome.NotWritten => $"No core: {List(blockers)} {(blockers.Length == 1 ? "stops" : "stop")} it (see Remedy).",
+            CoreDumpOutcome.Truncated => $"{who} would leave a core in {destination}, but cut short ({List(truncating)}).",
+            CoreDumpOutcome.Unknown => $"{who} would hand the core to {destination}; whether it is kept is uncertain ({List(uncertain)}).",
+            _ => _facts is { } f
+                ? $"A crash would leave a core of about {ByteSize.Format(f.Size.ResidentBytes)} in {destination}."
+                : $"{who} would leave a core in {destination}.",
+        };
+    }
+}
