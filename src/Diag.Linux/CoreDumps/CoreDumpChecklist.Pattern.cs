@@ -181,24 +181,26 @@ internal sealed partial class CoreDumpChecklist
         const string expected = "%p or %t in the pattern, or kernel.core_uses_pid = 1";
         const string remedy = "sysctl -w kernel.core_uses_pid=1, or add .%p.%t to kernel.core_pattern (lasting: /etc/sysctl.d/60-core.conf)";
         bool distinct = Pattern.NamesEachCrash || _kernel.UsesPid;
+        string earlier = Location is { Name.IsExact: true } location && MachineRoot.Stat(location.HostPath, out _) is { IsRegularFile: true } old
+            ? $" A core from an earlier crash is already there ({ByteSize.Format(old.Size)}, {DateTime.UnixEpoch.AddSeconds(old.ModifiedSeconds).ToLocalTime():yyyy-MM-dd HH:mm}): move it away before it is replaced."
+            : "";
         if (!distinct)
         {
             Add(name, CheckStatus.Warning, CheckEffect.None, actual, expected,
-                "Every crash writes the same file name: the next crash replaces this core.", remedy);
+                "Every crash writes the same file name: the next crash replaces the last core." + earlier, remedy);
             return;
         }
         bool onlyPid = !Pattern.Parts.Any(p => p.Specifier is 'P' or 'I' or 't');
         if (_facts is { OtherPidNamespace: true } f && onlyPid)
         {
             Add(name, CheckStatus.Warning, CheckEffect.None, actual, "%t (or %P) in the pattern",
-                $"The pid in the name is its pid inside its container ({Number(f.NamespacePid)}), the same after every restart: a later crash replaces the core.",
+                $"The pid in the name is its pid inside its container ({Number(f.NamespacePid)}), the same after every restart: a later crash replaces the core." + earlier,
                 "add .%t to kernel.core_pattern");
             return;
         }
-        if (Location is { Name.IsExact: true } location && MachineRoot.Stat(location.HostPath, out _) is { IsRegularFile: true } old)
+        if (earlier.Length > 0)
         {
-            Add(name, CheckStatus.Info, CheckEffect.None, actual, expected,
-                $"A core from an earlier crash is already there ({ByteSize.Format(old.Size)}, {DateTime.UnixEpoch.AddSeconds(old.ModifiedSeconds).ToLocalTime():yyyy-MM-dd HH:mm}): the next crash of this process replaces it.");
+            Add(name, CheckStatus.Info, CheckEffect.None, actual, expected, earlier.TrimStart());
             return;
         }
         Pass(name, actual, expected, "Each crash gets a core file of its own.");

@@ -61,10 +61,11 @@ internal sealed class CoreLocation
             };
         }
         bool inProcessRoot = facts.OtherRoot && !dumpsAsRoot;
+        directory = directory.Length > 1 ? directory.TrimEnd('/') : "/";
         return new CoreLocation
         {
-            DirectoryOnHost = inProcessRoot ? machine.ProcPath(facts.Pid, "root") + directory : machine.PathOf(directory.Length == 0 ? "/" : directory),
-            Directory = directory.Length == 0 ? "/" : directory,
+            DirectoryOnHost = inProcessRoot ? machine.ProcPath(facts.Pid, "root") + directory : machine.PathOf(directory),
+            Directory = directory,
             Name = name,
             InProcessRoot = inProcessRoot,
         };

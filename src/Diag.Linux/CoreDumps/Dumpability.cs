@@ -10,7 +10,7 @@ internal enum DumpabilityState
     /// prctl(PR_SET_DUMPABLE, 0). Its mode is then fs.suid_dumpable as it was at that moment (0 or 2).</summary>
     NotDumpable,
 
-    /// <summary>A root process with uniform ids: its /proc directory belongs to root either way, so a
+    /// <summary>A root process with uniform ids: its /proc files belong to root either way, so a
     /// prctl(PR_SET_DUMPABLE, 0) cannot be seen; assumed dumpable.</summary>
     AssumedDumpable,
 
@@ -19,9 +19,10 @@ internal enum DumpabilityState
 }
 
 /// <summary>
-/// Reads a process's dumpability off /proc: proc(5) makes /proc/PID belong to root (of the process's user
-/// namespace) whenever the attribute is not 1, so for a process that is not root the owner tells it exactly.
-/// For a root process only mixed ids (setuid root program) reveal it.
+/// Reads a process's dumpability off /proc: the kernel makes the files in /proc/PID belong to root (of the
+/// process's user namespace) whenever the attribute is not 1 (the directory itself keeps the effective uid), so
+/// for a process that is not root the owner of /proc/PID/stat tells it exactly. For a root process only mixed ids
+/// (a setuid root program) reveal it.
 /// </summary>
 internal static class Dumpability
 {
@@ -32,11 +33,11 @@ internal static class Dumpability
         uint root = facts.UserNamespaceRoot;
         if (c.EffectiveUid != root)
         {
-            if (facts.ProcDirectoryOwner is not { } owner) return (DumpabilityState.Unknown, "its /proc directory could not be read");
-            if (owner != root) return (DumpabilityState.Dumpable, $"dumpable: /proc/{facts.Pid} belongs to its own uid {c.EffectiveUid}");
+            if (facts.ProcFileOwner is not { } owner) return (DumpabilityState.Unknown, $"/proc/{facts.Pid}/stat could not be read");
+            if (owner != root) return (DumpabilityState.Dumpable, $"dumpable: /proc/{facts.Pid}/stat belongs to its own uid {c.EffectiveUid}");
             return (DumpabilityState.NotDumpable, c.HasMixedIds
                 ? $"not dumpable: it runs with mixed ids (uid {Ids(c.RealUid, c.EffectiveUid, c.SavedUid, c.FsUid)}, gid {Ids(c.RealGid, c.EffectiveGid, c.SavedGid, c.FsGid)}): a setuid/setgid program"
-                : $"not dumpable: /proc/{facts.Pid} belongs to root although it runs as uid {c.EffectiveUid}: it changed credentials (or called prctl(PR_SET_DUMPABLE, 0))");
+                : $"not dumpable: /proc/{facts.Pid}/stat belongs to root although it runs as uid {c.EffectiveUid}: it changed credentials (or called prctl(PR_SET_DUMPABLE, 0))");
         }
         if (c.HasMixedIds)
             return (DumpabilityState.NotDumpable, $"not dumpable: it runs a setuid/setgid program (uid {Ids(c.RealUid, c.EffectiveUid, c.SavedUid, c.FsUid)}, gid {Ids(c.RealGid, c.EffectiveGid, c.SavedGid, c.FsGid)})");

@@ -29,8 +29,9 @@ internal sealed class ProcessFacts
     public ResourceLimitPair? FileSizeLimit { get; init; }
     public ProcessCredentials? Credentials { get; init; }
 
-    /// <summary>The owner of /proc/PID: root (of its user namespace) when the process is not dumpable.</summary>
-    public uint? ProcDirectoryOwner { get; init; }
+    /// <summary>The owner of the files in /proc/PID (its stat): root (of its user namespace) when the process is not
+    /// dumpable, else its effective uid. The directory itself always belongs to the effective uid.</summary>
+    public uint? ProcFileOwner { get; init; }
 
     /// <summary>The host uid that is uid 0 in the process's user namespace (0 outside containers with user namespaces).</summary>
     public uint UserNamespaceRoot { get; init; }
@@ -101,7 +102,7 @@ internal sealed class ProcessFacts
         var cwd = Link("cwd");
         var root = Link("root");
         var maps = Readable("maps");
-        var owner = MachineRoot.Stat(machine.ProcPath(pid, ""), out _)?.Uid;
+        var owner = MachineRoot.Stat(machine.ProcPath(pid, "stat"), out _)?.Uid;
         var credentials = ProcessCredentials.Parse(status);
 
         bool isGo = exe is not null && ElfSectionNames.Read(machine.ProcPath(pid, "exe")) is var sections &&
@@ -118,7 +119,7 @@ internal sealed class ProcessFacts
             CoreLimit = ResourceLimitPair.FromLimitsFile(limits, "Max core file size"),
             FileSizeLimit = ResourceLimitPair.FromLimitsFile(limits, "Max file size"),
             Credentials = credentials,
-            ProcDirectoryOwner = owner,
+            ProcFileOwner = owner,
             UserNamespaceRoot = NamespaceRoot(MachineRoot.ReadHostText(machine.ProcPath(pid, "uid_map"))),
             WorkingDirectory = cwd,
             RootDirectory = root,
