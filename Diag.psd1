@@ -8,6 +8,7 @@
     Description          = 'Linux troubleshooting as PowerShell objects: per-thread CPU (top -H) and syscall tracing (strace -c, strace -f -e) from native /proc and ptrace engines, composable in the pwsh pipeline.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
+    TypesToProcess       = @('Diag.CoreDump.types.ps1xml')
     FormatsToProcess     = @('Diag.ThreadCpu.format.ps1xml', 'Diag.Syscall.format.ps1xml', 'Diag.CoreDump.format.ps1xml')
     CmdletsToExport      = @('Get-ThreadCpu', 'Trace-Syscall', 'Test-CoreDumpConfig')
     FunctionsToExport    = @()

@@ -26,7 +26,7 @@ internal sealed partial class CoreDumpChecklist
         {
             ProcessId = _facts?.Pid,
             ProcessName = _facts?.Name,
-            Outcome = outcome,
+            Verdict = outcome,
             Status = outcome switch
             {
                 CoreDumpOutcome.Written => CheckStatus.Pass,

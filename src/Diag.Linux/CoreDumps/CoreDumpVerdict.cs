@@ -13,7 +13,7 @@ public sealed class CoreDumpVerdict
     public string? ProcessName { get; internal init; }
 
     /// <summary>In one word: Written, Truncated, NotWritten or Unknown.</summary>
-    public CoreDumpOutcome Outcome { get; internal init; }
+    public CoreDumpOutcome Verdict { get; internal init; }
 
     /// <summary>Pass for Written, Fail for NotWritten, Warning otherwise: filters the same way as the checks.</summary>
     public CheckStatus Status { get; internal init; }
@@ -40,5 +40,5 @@ public sealed class CoreDumpVerdict
     public string Summary { get; internal init; } = "";
 
     public override string ToString() =>
-        (ProcessId is { } pid ? $"{ProcessName} ({pid}): " : "system: ") + $"{Outcome} - {Summary}";
+        (ProcessId is { } pid ? $"{ProcessName} ({pid}): " : "system: ") + $"{Verdict} - {Summary}";
 }

@@ -31,7 +31,7 @@ public sealed class FixtureVerdictTests
         Assert.Contains("90-hardening.conf", storage.Actual);
         Assert.Contains("Storage=external", storage.Remedy);
         Assert.Equal(CheckStatus.Pass, report.Status(CoreDumpCheckName.PipeHandler));
-        Assert.Equal(CoreDumpOutcome.NotWritten, report.Verdict.Outcome);
+        Assert.Equal(CoreDumpOutcome.NotWritten, report.Verdict.Verdict);
         Assert.Equal([CoreDumpCheckName.HandlerStorage], report.Verdict.Blockers);
         Assert.Contains("keeps nothing", report.Verdict.Destination);
     }
@@ -50,7 +50,7 @@ public sealed class FixtureVerdictTests
         Assert.Equal(CheckStatus.NotApplicable, report.Status(CoreDumpCheckName.CoreFileName));
         Assert.Equal(CheckStatus.NotApplicable, report.Status(CoreDumpCheckName.FileSizeLimit));
         Assert.Equal(CheckStatus.Info, report.Status(CoreDumpCheckName.PipeLimit));
-        Assert.Equal(CoreDumpOutcome.Written, report.Verdict.Outcome);
+        Assert.Equal(CoreDumpOutcome.Written, report.Verdict.Verdict);
         Assert.StartsWith("systemd-coredump: /var/lib/systemd/coredump", report.Verdict.Destination);
     }
 
@@ -78,7 +78,7 @@ public sealed class FixtureVerdictTests
         var report = f.Inspect();
 
         Assert.Equal(CheckStatus.Pass, report.Status(CoreDumpCheckName.CoreLimit));
-        Assert.Equal(CoreDumpOutcome.Written, report.Verdict.Outcome);
+        Assert.Equal(CoreDumpOutcome.Written, report.Verdict.Verdict);
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public sealed class FixtureVerdictTests
 
         Assert.Equal(CheckStatus.Fail, report.Status(CoreDumpCheckName.CoreLimit));
         Assert.Equal(CheckStatus.Warning, report.Status(CoreDumpCheckName.HandlerStorage)); // an unknown handler
-        Assert.Equal(CoreDumpOutcome.NotWritten, report.Verdict.Outcome);
+        Assert.Equal(CoreDumpOutcome.NotWritten, report.Verdict.Verdict);
     }
 
     [Fact]
@@ -105,7 +105,7 @@ public sealed class FixtureVerdictTests
 
         Assert.Equal(CheckStatus.Fail, report.Status(CoreDumpCheckName.PipeHandler));
         Assert.Contains("no such program", report.Check(CoreDumpCheckName.PipeHandler).Actual);
-        Assert.Equal(CoreDumpOutcome.NotWritten, report.Verdict.Outcome);
+        Assert.Equal(CoreDumpOutcome.NotWritten, report.Verdict.Verdict);
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public sealed class FixtureVerdictTests
 
         Assert.Equal("apport", report.Check(CoreDumpCheckName.PipeHandler).Actual.Split('(', ')')[1]);
         Assert.Equal(CheckStatus.Warning, report.Status(CoreDumpCheckName.HandlerStorage));
-        Assert.Equal(CoreDumpOutcome.Unknown, report.Verdict.Outcome);
+        Assert.Equal(CoreDumpOutcome.Unknown, report.Verdict.Verdict);
         Assert.Equal("apport: a crash report in /var/crash", report.Verdict.Destination);
     }
 
@@ -135,7 +135,7 @@ public sealed class FixtureVerdictTests
         var report = f.Inspect();
 
         Assert.Equal(CheckStatus.Fail, report.Status(CoreDumpCheckName.HandlerStorage));
-        Assert.Equal(CoreDumpOutcome.NotWritten, report.Verdict.Outcome);
+        Assert.Equal(CoreDumpOutcome.NotWritten, report.Verdict.Verdict);
     }
 
     [Fact]
@@ -151,7 +151,7 @@ public sealed class FixtureVerdictTests
         Assert.Contains("/var/crash: does not exist", directory.Actual);
         Assert.Equal("mkdir -p -m 1777 /var/crash", directory.Remedy);
         Assert.Equal(CheckStatus.Pass, report.Status(CoreDumpCheckName.CoreFileName));
-        Assert.Equal(CoreDumpOutcome.NotWritten, report.Verdict.Outcome);
+        Assert.Equal(CoreDumpOutcome.NotWritten, report.Verdict.Verdict);
         Assert.Equal($"/var/crash/core.worker.{CoreDumpFixture.Pid}", report.Verdict.Destination);
     }
 
@@ -165,7 +165,7 @@ public sealed class FixtureVerdictTests
         var report = f.Inspect();
 
         Assert.Equal(CheckStatus.Pass, report.Status(CoreDumpCheckName.CoreDirectory));
-        Assert.Equal(CoreDumpOutcome.Written, report.Verdict.Outcome);
+        Assert.Equal(CoreDumpOutcome.Written, report.Verdict.Verdict);
         Assert.Equal($"/var/crash/core.worker.{CoreDumpFixture.Pid}.<time>", report.Verdict.Destination);
     }
 
@@ -186,7 +186,7 @@ public sealed class FixtureVerdictTests
         var check = report.Check(CoreDumpCheckName.SuidDumpable);
         Assert.Equal(status, check.Status);
         Assert.Contains($"fs.suid_dumpable = {suidDumpable}; not dumpable", check.Actual);
-        Assert.Equal(outcome, report.Verdict.Outcome);
+        Assert.Equal(outcome, report.Verdict.Verdict);
         if (status == CheckStatus.Fail && suidDumpable == 0) Assert.Contains("sysctl -w fs.suid_dumpable=2", check.Remedy);
         if (pattern == "core") Assert.Equal(CheckStatus.Fail, report.Status(CoreDumpCheckName.CorePattern));
     }
@@ -268,7 +268,7 @@ public sealed class FixtureVerdictTests
         var program = report.Check(CoreDumpCheckName.Program);
         Assert.Equal(CheckStatus.Fail, program.Status);
         Assert.Contains("-XX:-CreateCoredumpOnCrash (command line)", program.Actual);
-        Assert.Equal(CoreDumpOutcome.NotWritten, report.Verdict.Outcome);
+        Assert.Equal(CoreDumpOutcome.NotWritten, report.Verdict.Verdict);
     }
 
     [Fact]
@@ -322,7 +322,7 @@ public sealed class FixtureVerdictTests
         Assert.Contains("* soft core 0 (/etc/security/limits.conf:2)", report.Check(CoreDumpCheckName.LoginLimit).Actual);
         Assert.Equal(CheckStatus.Pass, report.Status(CoreDumpCheckName.SuidDumpable));
         Assert.Null(report.Verdict.ProcessId);
-        Assert.Equal(CoreDumpOutcome.NotWritten, report.Verdict.Outcome);
+        Assert.Equal(CoreDumpOutcome.NotWritten, report.Verdict.Verdict);
     }
 
     [Fact]
@@ -334,7 +334,7 @@ public sealed class FixtureVerdictTests
         var report = f.Inspect();
 
         Assert.Equal(CheckStatus.Fail, report.Status(CoreDumpCheckName.CorePattern));
-        Assert.Equal(CoreDumpOutcome.NotWritten, report.Verdict.Outcome);
+        Assert.Equal(CoreDumpOutcome.NotWritten, report.Verdict.Verdict);
     }
 
     [Fact]
@@ -348,7 +348,7 @@ public sealed class FixtureVerdictTests
         var report = f.Inspect();
 
         Assert.Equal(CheckStatus.Warning, report.Status(CoreDumpCheckName.FileSizeLimit));
-        Assert.Equal(CoreDumpOutcome.Truncated, report.Verdict.Outcome);
+        Assert.Equal(CoreDumpOutcome.Truncated, report.Verdict.Verdict);
         Assert.Equal(64L << 20, report.Verdict.EstimatedCoreBytes - 4 * 4096); // RssAnon + 4 pages of notes
     }
 

@@ -19,7 +19,7 @@ public sealed class RealProcessTests
         Assert.Equal(CheckStatus.Fail, limit.Status);
         Assert.StartsWith($"now: prlimit --pid {target.Pid} --core=unlimited:unlimited", limit.Remedy);
         Assert.Contains("ulimit -c unlimited", limit.Remedy);
-        Assert.Equal(CoreDumpOutcome.NotWritten, report.Verdict.Outcome);
+        Assert.Equal(CoreDumpOutcome.NotWritten, report.Verdict.Verdict);
         Assert.Contains(CoreDumpCheckName.CoreLimit, report.Verdict.Blockers);
         Assert.All(report.Checks, c => Assert.Equal(target.Pid, c.ProcessId));
         Assert.All(report.Checks, c => Assert.Equal("diag-test-target", c.ProcessName));
@@ -45,7 +45,7 @@ public sealed class RealProcessTests
             Assert.Contains($"{dir.FullName}: owner root (0), mode 0755", directory.Actual);
             Assert.Equal("writable by nobody (65534)", directory.Expected);
             Assert.Contains("kernel.core_pattern=/var/crash/core.%e.%p", directory.Remedy);
-            Assert.Equal(CoreDumpOutcome.NotWritten, report.Verdict.Outcome);
+            Assert.Equal(CoreDumpOutcome.NotWritten, report.Verdict.Verdict);
             Assert.Equal([CoreDumpCheckName.CoreDirectory], report.Verdict.Blockers);
         }
         finally
@@ -102,7 +102,7 @@ public sealed class RealProcessTests
             {
                 Assert.Contains("core-file", program.Remedy);
                 Assert.Contains(CoreDumpCheckName.Program, report.Verdict.Blockers);
-                Assert.Equal(CoreDumpOutcome.NotWritten, report.Verdict.Outcome);
+                Assert.Equal(CoreDumpOutcome.NotWritten, report.Verdict.Verdict);
             }
             else Assert.DoesNotContain(CoreDumpCheckName.Program, report.Verdict.Blockers);
             Assert.Equal("mysqld", report.Verdict.ProcessName);

@@ -135,11 +135,11 @@ public sealed class VerifyTests
     /// <summary>Core found if and only if the checks (without the probe) say a core is written.</summary>
     private static void AssertAgreement(CoreDumpReport report)
     {
-        var predicted = report.Checklist.BuildVerdict(null).Outcome;
+        var predicted = report.Checklist.BuildVerdict(null).Verdict;
         Assert.Contains(report.Verdict.Verified, new[] { ProbeOutcome.CoreFound, ProbeOutcome.NoCore });
         bool coreExpected = predicted is CoreDumpOutcome.Written or CoreDumpOutcome.Truncated;
         Assert.True(coreExpected == (report.Verdict.Verified == ProbeOutcome.CoreFound),
             $"checks say {predicted}, probe says {report.Verdict.Verified}: {report.Verdict.Summary}");
-        Assert.Equal(predicted, report.Verdict.Outcome);
+        Assert.Equal(predicted, report.Verdict.Verdict);
     }
 }
