@@ -1,10 +1,11 @@
 namespace Diag.Linux.CoreDumps;
 
 /// <summary>The result of one check of <see cref="CoreDumpCheck"/>.</summary>
+/// <remarks>Values start at 1, so that every value is true in PowerShell: Where-Object Check (or Status, Verdict) keeps them all.</remarks>
 public enum CheckStatus
 {
     /// <summary>Nothing here stops or shortens a core dump.</summary>
-    Pass,
+    Pass = 1,
 
     /// <summary>A core may be truncated, lost, or its fate is up to something Diag cannot see.</summary>
     Warning,

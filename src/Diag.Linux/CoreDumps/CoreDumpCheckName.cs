@@ -1,10 +1,11 @@
 namespace Diag.Linux.CoreDumps;
 
 /// <summary>What one <see cref="CoreDumpCheck"/> looks at.</summary>
+/// <remarks>Values start at 1, so that every value is true in PowerShell: Where-Object Check (or Status, Verdict) keeps them all.</remarks>
 public enum CoreDumpCheckName
 {
     /// <summary>The process's RLIMIT_CORE, soft and hard (ulimit -c).</summary>
-    CoreLimit,
+    CoreLimit = 1,
 
     /// <summary>The systemd unit's LimitCORE=, or systemd's DefaultLimitCORE= for services.</summary>
     ServiceLimit,

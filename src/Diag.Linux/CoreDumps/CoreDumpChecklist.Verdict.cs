@@ -9,19 +9,25 @@ internal sealed partial class CoreDumpChecklist
         var uncertain = Names(CheckEffect.Uncertain);
         var truncating = Names(CheckEffect.Truncates);
         var warnings = _checks.Where(c => c.Check.Status == CheckStatus.Warning).Select(c => c.Check.Check).Distinct().ToArray();
-        var predicted = blockers.Length > 0 ? CoreDumpOutcome.NotWritten
-            : uncertain.Length > 0 ? CoreDumpOutcome.Unknown
-            : truncating.Length > 0 ? CoreDumpOutcome.Truncated
-            : CoreDumpOutcome.Written;
+        var predicted = Outcome(_checks);
+        // A probe proves the kernel's side only: it has none of the program's own crash handling (Program).
+        var program = Outcome(_checks.Where(c => c.Check.Check == CoreDumpCheckName.Program));
         var outcome = probe?.Outcome switch
         {
-            ProbeOutcome.CoreFound when predicted is CoreDumpOutcome.NotWritten or CoreDumpOutcome.Unknown => truncating.Length > 0 ? CoreDumpOutcome.Truncated : CoreDumpOutcome.Written,
+            ProbeOutcome.CoreFound => program is CoreDumpOutcome.NotWritten or CoreDumpOutcome.Unknown ? program
+                : truncating.Length > 0 ? CoreDumpOutcome.Truncated : CoreDumpOutcome.Written,
             ProbeOutcome.NoCore => CoreDumpOutcome.NotWritten,
             _ => predicted,
         };
         var destination = Destination();
         var summary = Summary(outcome, predicted, destination, blockers, truncating, uncertain);
-        if (probe is not null) summary += " " + probe.Summary(predicted);
+        if (probe is not null)
+        {
+            summary = (summary + " " + probe.Summary(KernelPrediction())).Trim();
+            if (probe.Outcome == ProbeOutcome.CoreFound && program != CoreDumpOutcome.Written)
+                summary += " The probe has none of the program's own crash handling, which " +
+                           (program == CoreDumpOutcome.NotWritten ? "stops the core (see Program)." : "may stop the core (see Program).");
+        }
         return new CoreDumpVerdict
         {
             ProcessId = _facts?.Pid,
@@ -41,6 +47,18 @@ internal sealed partial class CoreDumpChecklist
             ProbeCorePath = probe?.CorePath,
             Summary = summary,
         };
+    }
+
+    /// <summary>What the kernel's side predicts, which a probe can prove: every check but the program's own switch.</summary>
+    internal CoreDumpOutcome KernelPrediction() => Outcome(_checks.Where(c => c.Check.Check != CoreDumpCheckName.Program));
+
+    private static CoreDumpOutcome Outcome(IEnumerable<(CoreDumpCheck Check, CheckEffect Effect)> checks)
+    {
+        var effects = checks.Select(c => c.Effect).ToHashSet();
+        return effects.Contains(CheckEffect.Blocks) ? CoreDumpOutcome.NotWritten
+            : effects.Contains(CheckEffect.Uncertain) ? CoreDumpOutcome.Unknown
+            : effects.Contains(CheckEffect.Truncates) ? CoreDumpOutcome.Truncated
+            : CoreDumpOutcome.Written;
     }
 
     private CoreDumpCheckName[] Names(CheckEffect effect) =>

@@ -69,7 +69,7 @@ public sealed class CoreDumpInspector
     public CoreDumpReport Verify(CoreDumpReport report, CancellationToken cancel)
     {
         var checklist = CoreDumpChecklist.ForProcess(_machine, _kernel, _handler, report.Checklist.Facts ?? throw new ArgumentException("-Verify needs a process", nameof(report)));
-        var predicted = checklist.BuildVerdict(null).Verdict;
+        var predicted = checklist.KernelPrediction();
         var probe = report.Plan is { } plan ? CoreProbe.Run(plan, cancel) : ProbeResult.Failed(report.WhyNoProbe ?? "no probe can run here");
         checklist.AddProbe(probe.ToCheck(checklist.Facts!, predicted));
         return new CoreDumpReport(checklist, probe);

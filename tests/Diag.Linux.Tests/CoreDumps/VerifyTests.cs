@@ -132,14 +132,41 @@ public sealed class VerifyTests
         }
     }
 
+    [Fact]
+    public void AProbeProvesTheKernelsSideButMysqldsOwnHandlingStillStopsTheCore()
+    {
+        var dir = CoreDumpTargets.Directory(CoreDumpTargets.Private);
+        var bin = System.IO.Directory.CreateTempSubdirectory("diag-core-bin-");
+        try
+        {
+            var mysqld = CoreDumpTargets.StandIn(bin, "mysqld");
+            using var target = TargetProcess.StartProgram(mysqld, dir.FullName, null, "sleep");
+            CoreDumpTargets.SetCoreLimit(target.Pid, ulong.MaxValue);
+
+            var report = CoreDumpTargets.Verify(target.Pid);
+
+            AssertAgreement(report);
+            Assert.Equal(ProbeOutcome.CoreFound, report.Verdict.Verified);
+            Assert.Equal(CoreDumpOutcome.NotWritten, report.Verdict.Verdict); // mysqld without core-file exits without a core
+            Assert.Equal([CoreDumpCheckName.Program], report.Verdict.Blockers);
+            Assert.Contains("stops the core (see Program)", report.Verdict.Summary);
+            Assert.Empty(CoreDumpTargets.Entries(dir));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+            bin.Delete(recursive: true);
+        }
+    }
+
     /// <summary>Core found if and only if the checks (without the probe) say a core is written.</summary>
     private static void AssertAgreement(CoreDumpReport report)
     {
-        var predicted = report.Checklist.BuildVerdict(null).Verdict;
+        var predicted = report.Checklist.KernelPrediction();
         Assert.Contains(report.Verdict.Verified, new[] { ProbeOutcome.CoreFound, ProbeOutcome.NoCore });
         bool coreExpected = predicted is CoreDumpOutcome.Written or CoreDumpOutcome.Truncated;
         Assert.True(coreExpected == (report.Verdict.Verified == ProbeOutcome.CoreFound),
             $"checks say {predicted}, probe says {report.Verdict.Verified}: {report.Verdict.Summary}");
-        Assert.Equal(predicted, report.Verdict.Verdict);
+        Assert.Equal(report.Checklist.BuildVerdict(null).Verdict, report.Verdict.Verdict);
     }
 }
