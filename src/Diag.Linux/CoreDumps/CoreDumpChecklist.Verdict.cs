@@ -8,10 +8,10 @@ internal sealed partial class CoreDumpChecklist
         var blockers = Names(CheckEffect.Blocks);
         var uncertain = Names(CheckEffect.Uncertain);
         var truncating = Names(CheckEffect.Truncates);
-        var warnings = _checks.Where(c => c.Check.Status == CheckStatus.Warning).Select(c => c.Check.Check).Distinct().ToArray();
-        var predicted = Outcome(_checks);
+        var warnings = Names(c => c.Check.Status == CheckStatus.Warning);
+        var predicted = Outcome(c => true);
         // A probe proves the kernel's side only: it has none of the program's own crash handling (Program).
-        var program = Outcome(_checks.Where(c => c.Check.Check == CoreDumpCheckName.Program));
+        var program = Outcome(c => c.Check.Check == CoreDumpCheckName.Program);
         var outcome = probe?.Outcome switch
         {
             ProbeOutcome.CoreFound => program is CoreDumpOutcome.NotWritten or CoreDumpOutcome.Unknown ? program
@@ -19,8 +19,9 @@ internal sealed partial class CoreDumpChecklist
             ProbeOutcome.NoCore => CoreDumpOutcome.NotWritten,
             _ => predicted,
         };
-        var destination = Destination();
-        var summary = Summary(outcome, predicted, destination, blockers, truncating, uncertain);
+        var destination = _facts?.IsKernelThread == true ? "none" : Destination();
+        var summary = _facts?.IsKernelThread == true ? "A kernel thread never dumps core."
+            : Summary(outcome, predicted, destination, blockers, truncating, uncertain);
         if (probe is not null)
         {
             summary = (summary + " " + probe.Summary(KernelPrediction())).Trim();
@@ -50,19 +51,42 @@ internal sealed partial class CoreDumpChecklist
     }
 
     /// <summary>What the kernel's side predicts, which a probe can prove: every check but the program's own switch.</summary>
-    internal CoreDumpOutcome KernelPrediction() => Outcome(_checks.Where(c => c.Check.Check != CoreDumpCheckName.Program));
+    internal CoreDumpOutcome KernelPrediction() => Outcome(c => c.Check.Check != CoreDumpCheckName.Program);
 
-    private static CoreDumpOutcome Outcome(IEnumerable<(CoreDumpCheck Check, CheckEffect Effect)> checks)
+    /// <summary>The outcome the effects of the selected checks add up to: any block, else any doubt, else any cut.</summary>
+    private CoreDumpOutcome Outcome(Func<CheckEntry, bool> selected)
     {
-        var effects = checks.Select(c => c.Effect).ToHashSet();
-        return effects.Contains(CheckEffect.Blocks) ? CoreDumpOutcome.NotWritten
-            : effects.Contains(CheckEffect.Uncertain) ? CoreDumpOutcome.Unknown
-            : effects.Contains(CheckEffect.Truncates) ? CoreDumpOutcome.Truncated
-            : CoreDumpOutcome.Written;
+        bool blocks = false, uncertain = false, truncates = false;
+        foreach (var entry in _checks)
+        {
+            if (!selected(entry)) continue;
+            blocks |= entry.Effect == CheckEffect.Blocks;
+            uncertain |= entry.Effect == CheckEffect.Uncertain;
+            truncates |= entry.Effect == CheckEffect.Truncates;
+        }
+        return blocks ? CoreDumpOutcome.NotWritten : uncertain ? CoreDumpOutcome.Unknown : truncates ? CoreDumpOutcome.Truncated : CoreDumpOutcome.Written;
     }
 
-    private CoreDumpCheckName[] Names(CheckEffect effect) =>
-        _checks.Where(c => c.Effect == effect).Select(c => c.Check.Check).Distinct().ToArray();
+    private CoreDumpCheckName[] Names(CheckEffect effect) => Names(c => c.Effect == effect);
+
+    /// <summary>The names of the selected checks, each once, in checklist order.</summary>
+    private CoreDumpCheckName[] Names(Func<CheckEntry, bool> selected)
+    {
+        // Plain arrays: generic collections of an enum would each be compiled on first use.
+        var seen = new bool[64];
+        var names = new CoreDumpCheckName[_checks.Count];
+        int count = 0;
+        foreach (var entry in _checks)
+        {
+            int index = (int)entry.Check.Check;
+            if (!selected(entry) || seen[index]) continue;
+            seen[index] = true;
+            names[count++] = entry.Check.Check;
+        }
+        var result = new CoreDumpCheckName[count];
+        for (int i = 0; i < count; i++) result[i] = names[i];
+        return result;
+    }
 
     /// <summary>Where the core would go, as one phrase.</summary>
     internal string Destination()

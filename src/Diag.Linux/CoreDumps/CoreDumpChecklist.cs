@@ -2,6 +2,10 @@ using System.Globalization;
 
 namespace Diag.Linux.CoreDumps;
 
+/// <summary>One check and what it means for the verdict. A class, not a tuple: generic code over reference types is
+/// shared and precompiled, so the first checklist of a session does not wait for the JIT.</summary>
+internal sealed record CheckEntry(CoreDumpCheck Check, CheckEffect Effect);
+
 /// <summary>What a check means for the verdict, beyond its status.</summary>
 internal enum CheckEffect
 {
@@ -34,7 +38,7 @@ internal sealed partial class CoreDumpChecklist
     private readonly KernelCoreSettings _kernel;
     private readonly CoreHandler? _handler;
     private readonly ProcessFacts? _facts;
-    private readonly List<(CoreDumpCheck Check, CheckEffect Effect)> _checks = new();
+    private readonly List<CheckEntry> _checks = new();
     private readonly DumpabilityState _dumpability;
     private readonly string _dumpabilityReason;
     private Dictionary<uint, string>? _userNames;
@@ -63,11 +67,17 @@ internal sealed partial class CoreDumpChecklist
     /// <summary>A process that is not dumpable under fs.suid_dumpable = 2 dumps as root, only to an absolute path or a pipe.</summary>
     internal bool DumpsAsRoot => _dumpability == DumpabilityState.NotDumpable && _kernel.SuidDumpable == 2;
 
-    internal IReadOnlyList<(CoreDumpCheck Check, CheckEffect Effect)> Checks => _checks;
+    internal IReadOnlyList<CheckEntry> Checks => _checks;
 
     public static CoreDumpChecklist ForProcess(MachineRoot machine, KernelCoreSettings kernel, CoreHandler? handler, ProcessFacts facts)
     {
         var list = new CoreDumpChecklist(machine, kernel, handler, facts);
+        if (facts.IsKernelThread)
+        {
+            list.Add(CoreDumpCheckName.Program, CheckStatus.Info, CheckEffect.Blocks, "a kernel thread", "",
+                "A kernel thread has no user memory: it never dumps core.");
+            return list;
+        }
         list.CheckCoreLimit(facts);
         if (facts.ServiceUnit is { } unit && list.SystemdIsInit()) list.CheckServiceLimit(unit);
         list.CheckFileSizeLimit(facts);
@@ -117,11 +127,11 @@ internal sealed partial class CoreDumpChecklist
     }
 
     /// <summary>Adds the result of a probe (-Verify).</summary>
-    internal void AddProbe(CoreDumpCheck check) => _checks.Add((check, CheckEffect.None));
+    internal void AddProbe(CoreDumpCheck check) => _checks.Add(new CheckEntry(check, CheckEffect.None));
 
     private void Add(CoreDumpCheckName name, CheckStatus status, CheckEffect effect, string actual, string expected, string message, string remedy = "")
     {
-        _checks.Add((new CoreDumpCheck
+        _checks.Add(new CheckEntry(new CoreDumpCheck
         {
             Check = name,
             Status = status,

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace Diag.Linux.CoreDumps;
 
@@ -40,7 +39,7 @@ internal sealed class CoreNameValues
 /// <summary>A file pattern expanded for one process: where its core would be created, for display and for finding it.</summary>
 internal sealed class CoreFileName
 {
-    private CoreFileName(string directory, string name, Regex nameMatch, bool exact, bool directoryKnown)
+    private CoreFileName(string directory, string name, CoreNameMatcher nameMatch, bool exact, bool directoryKnown)
     {
         Directory = directory;
         Name = name;
@@ -56,7 +55,7 @@ internal sealed class CoreFileName
     public string Name { get; }
 
     /// <summary>Matches the file names this pattern can produce for these values.</summary>
-    public Regex NameMatch { get; }
+    public CoreNameMatcher NameMatch { get; }
 
     /// <summary>Every value of the name is known: <see cref="Name"/> is the exact file name.</summary>
     public bool IsExact { get; }
@@ -69,14 +68,14 @@ internal sealed class CoreFileName
     /// <summary>Expands a file pattern as format_corename does, appending ".PID" for kernel.core_uses_pid when the pattern has no %p.</summary>
     public static CoreFileName Expand(CorePattern pattern, CoreNameValues values, bool usesPid)
     {
-        var pieces = new List<(string Text, string? Wildcard)>();
+        var pieces = new List<NamePiece>();
         foreach (var part in pattern.Parts)
         {
-            if (part.IsLiteral) { pieces.Add((part.Literal, null)); continue; }
+            if (part.IsLiteral) { pieces.Add(new NamePiece(part.Literal, null)); continue; }
             pieces.Add(Specifier(part.Specifier, values));
         }
         if (usesPid && !pattern.NamesPid)
-            pieces.Add(values.Pid is { } pid ? ("." + Number(pid), null) : (".<pid>", @"\.\d+"));
+            pieces.Add(values.Pid is { } pid ? new NamePiece("." + Number(pid), null) : new NamePiece(".<pid>", ".#"));
 
         // '/' only ever comes from literal text (expanded values have theirs replaced by '!'): the directory
         // is everything up to the last '/'.
@@ -91,11 +90,11 @@ internal sealed class CoreFileName
         }
         var directory = new StringBuilder();
         var name = new StringBuilder();
-        var regex = new StringBuilder("^");
+        var match = new List<NamePiece>();
         bool exact = true, directoryKnown = true;
         for (int i = 0; i < pieces.Count; i++)
         {
-            var (text, wildcard) = pieces[i];
+            var (text, wildcard) = (pieces[i].Text, pieces[i].Wildcard);
             if (i < lastSlashPiece || (i == lastSlashPiece && lastSlashOffset == text.Length - 1))
             {
                 directory.Append(text);
@@ -108,15 +107,13 @@ internal sealed class CoreFileName
                 text = text[(lastSlashOffset + 1)..];
             }
             name.Append(text);
-            if (wildcard is null) regex.Append(Regex.Escape(text));
-            else { regex.Append(wildcard); exact = false; }
+            match.Add(new NamePiece(text, wildcard));
+            exact &= wildcard is null;
         }
-        regex.Append('$');
-        return new CoreFileName(directory.ToString(), name.ToString(), new Regex(regex.ToString(), RegexOptions.CultureInvariant),
-            exact, directoryKnown);
+        return new CoreFileName(directory.ToString(), name.ToString(), new CoreNameMatcher(match), exact, directoryKnown);
     }
 
-    private static (string Text, string? Wildcard) Specifier(char specifier, CoreNameValues v) => specifier switch
+    private static NamePiece Specifier(char specifier, CoreNameValues v) => specifier switch
     {
         'p' => Known(v.Pid, "<pid>"),
         'P' => Known(v.GlobalPid, "<pid>"),
@@ -126,28 +123,68 @@ internal sealed class CoreFileName
         'g' => Known(v.Gid, "<gid>"),
         'd' => Known(v.Dumpable, "<dumpable>"),
         's' => Known(v.Signal, "<signal>"),
-        't' => ("<time>", @"\d+"),
-        'C' => ("<cpu>", @"\d+"),
+        't' => new NamePiece("<time>", "#"),
+        'C' => new NamePiece("<cpu>", "#"),
         'h' => Escaped(v.Host, "<host>"),
         'e' => Escaped(v.Comm, "<comm>"),
         'E' => Escaped(v.ExecutablePath, "<exe>"),
         'f' => Escaped(v.ExecutablePath is { } exe ? exe[(exe.LastIndexOf('/') + 1)..] : null, "<exe>"),
-        'c' => v.CoreLimit is { } limit ? (limit.ToString(CultureInfo.InvariantCulture), null) : ("<limit>", @"\d+"),
-        _ => ("", null), // unknown specifiers (and %F, a pipe's pidfd) expand to nothing in a file name
+        'c' => v.CoreLimit is { } limit ? new NamePiece(limit.ToString(CultureInfo.InvariantCulture), null) : new NamePiece("<limit>", "#"),
+        _ => new NamePiece("", null), // unknown specifiers (and %F, a pipe's pidfd) expand to nothing in a file name
     };
 
-    private static (string, string?) Known<T>(T? value, string placeholder) where T : struct, IFormattable =>
-        value is { } v ? (v.ToString(null, CultureInfo.InvariantCulture), null) : (placeholder, @"\d+");
+    private static NamePiece Known<T>(T? value, string placeholder) where T : struct, IFormattable =>
+        value is { } v ? new NamePiece(v.ToString(null, CultureInfo.InvariantCulture), null) : new NamePiece(placeholder, "#");
 
     /// <summary>cn_esc_printf: '/' becomes '!', and "." or ".." or an empty value cannot form a path component.</summary>
-    private static (string, string?) Escaped(string? value, string placeholder)
+    private static NamePiece Escaped(string? value, string placeholder)
     {
-        if (value is null) return (placeholder, "[^/]*");
+        if (value is null) return new NamePiece(placeholder, "*");
         var text = value.Replace('/', '!');
         if (text is "." or "..") text = "!" + text[1..];
         if (text.Length == 0) text = "!";
-        return (text, null);
+        return new NamePiece(text, null);
     }
 
     private static string Number(long n) => n.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>A piece of an expanded name: known text, or a placeholder matched as a wildcard ("#" digits, ".#" a dot and
+/// digits, "*" anything but '/').</summary>
+internal sealed record NamePiece(string Text, string? Wildcard);
+
+/// <summary>Matches file names against an expanded pattern whose unknown values are wildcards.</summary>
+internal sealed class CoreNameMatcher(IReadOnlyList<NamePiece> pieces)
+{
+    public bool IsMatch(string name) => Match(name, 0, 0);
+
+    private bool Match(string name, int at, int piece)
+    {
+        if (piece == pieces.Count) return at == name.Length;
+        var (text, wildcard) = (pieces[piece].Text, pieces[piece].Wildcard);
+        switch (wildcard)
+        {
+            case null:
+                return string.CompareOrdinal(name, at, text, 0, text.Length) == 0 && name.Length - at >= text.Length && Match(name, at + text.Length, piece + 1);
+            case ".#":
+                return at < name.Length && name[at] == '.' && Digits(name, at + 1, piece);
+            case "#":
+                return Digits(name, at, piece);
+            default:
+                for (int end = at; end <= name.Length; end++)
+                {
+                    if (Match(name, end, piece + 1)) return true;
+                    if (end < name.Length && name[end] == '/') return false;
+                }
+                return false;
+        }
+    }
+
+    /// <summary>One or more digits from <paramref name="at"/>, then the rest of the pattern.</summary>
+    private bool Digits(string name, int at, int piece)
+    {
+        for (int end = at; end < name.Length && char.IsAsciiDigit(name[end]); end++)
+            if (Match(name, end + 1, piece + 1)) return true;
+        return false;
+    }
 }

@@ -88,7 +88,7 @@ internal sealed class CorePattern
 }
 
 /// <summary>One piece of a file pattern: literal text, or a %-specifier (its letter).</summary>
-internal readonly record struct CoreNamePart(char Specifier, string Literal)
+internal sealed record CoreNamePart(char Specifier, string Literal)
 {
     public bool IsLiteral => Specifier == '\0';
 

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Diag.Linux.CoreDumps;
 
 /// <summary>One "core" line of pam_limits' configuration.</summary>
-internal readonly record struct LoginLimitEntry(string Domain, string Type, ulong? Bytes, string Where)
+internal sealed record LoginLimitEntry(string Domain, string Type, ulong? Bytes, string Where)
 {
     public override string ToString() =>
         $"{Domain} {Type} core {(Bytes is { } b ? (b / 1024).ToString(CultureInfo.InvariantCulture) : "unlimited")} ({Where})";

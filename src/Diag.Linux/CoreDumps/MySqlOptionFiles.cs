@@ -8,7 +8,7 @@ namespace Diag.Linux.CoreDumps;
 internal static class MySqlOptionFiles
 {
     /// <summary>One option line of a server group.</summary>
-    internal readonly record struct Entry(string Name, string? Value, string Text, string Where);
+    internal sealed record Entry(string Name, string? Value, string Text, string Where);
 
     private const int MaxIncludeDepth = 10;
 

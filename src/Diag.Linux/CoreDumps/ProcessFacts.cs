@@ -59,6 +59,9 @@ internal sealed class ProcessFacts
     /// <summary>The executable has Go's .go.buildinfo section.</summary>
     public bool IsGo { get; init; }
 
+    /// <summary>A kernel thread (kthreadd and its children): no user memory, never a core.</summary>
+    public bool IsKernelThread { get; init; }
+
     /// <summary>The systemd unit it runs in (from /proc/PID/cgroup), e.g. mysql.service.</summary>
     public string? ServiceUnit { get; init; }
 
@@ -131,6 +134,9 @@ internal sealed class ProcessFacts
             IsJvm = maps?.Contains("/libjvm.so", StringComparison.Ordinal) == true || Path.GetFileName(exe) == "java",
             IsGo = isGo,
             ServiceUnit = ServiceUnitOf(MachineRoot.ReadHostText(machine.ProcPath(pid, "cgroup"))),
+            // Kernels before 6.0 have no Kthread line; kernel threads are the tasks without memory.
+            IsKernelThread = status.Contains("\nKthread:\t1", StringComparison.Ordinal) ||
+                             (!status.Contains("\nKthread:", StringComparison.Ordinal) && !status.Contains("\nVmSize:", StringComparison.Ordinal)),
             Unreadable = unreadable,
         };
 

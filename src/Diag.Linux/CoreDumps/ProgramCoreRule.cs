@@ -1,7 +1,7 @@
 namespace Diag.Linux.CoreDumps;
 
 /// <summary>Where a program's own core-dump switch was found, and whether it lets cores through.</summary>
-internal readonly record struct SwitchReading(bool On, string Setting, string Where);
+internal sealed record SwitchReading(bool On, string Setting, string Where);
 
 /// <summary>A program-specific switch: a command-line option, an environment variable, a configuration file entry.</summary>
 internal abstract class ProgramSwitch

@@ -1,7 +1,7 @@
 namespace Diag.Linux.CoreDumps;
 
 /// <summary>One setting of a systemd configuration and the file it came from.</summary>
-internal readonly record struct SystemdSetting(string Value, string File);
+internal sealed record SystemdSetting(string Value, string File);
 
 /// <summary>
 /// Reads systemd's INI files the way systemd does (systemd.syntax(7)): one main file (the first of the

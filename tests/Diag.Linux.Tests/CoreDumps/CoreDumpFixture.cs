@@ -56,7 +56,7 @@ internal sealed class CoreDumpFixture : IDisposable
         Write($"{dir}/environ", environment);
         Write($"{dir}/status",
             $"Name:\t{name}\nTgid:\t{Pid}\nPid:\t{Pid}\nUid:\t{string.Join('\t', uids)}\nGid:\t{string.Join('\t', gids)}\nGroups:\t\n" +
-            $"NSpid:\t{Pid}\nRssAnon:\t{residentKiB} kB\nRssFile:\t1024 kB\nRssShmem:\t0 kB\nVmSwap:\t0 kB\n" +
+            $"NSpid:\t{Pid}\nKthread:\t0\nVmSize:\t{residentKiB * 4} kB\nRssAnon:\t{residentKiB} kB\nRssFile:\t1024 kB\nRssShmem:\t0 kB\nVmSwap:\t0 kB\n" +
             $"SigCgt:\t0000000000000000\nCapEff:\t{(uids[1] == 0 ? "000001ffffffffff" : "0000000000000000")}\n");
         Write($"{dir}/stat", $"{Pid} ({name}) S 1 {Pid} {Pid} 0 -1 4194560 100 0 0 0 10 5 0 0 20 0 1 0 1234 1000000 500 18446744073709551615\n");
         Write($"{dir}/limits", Limits(coreLimit, fileSizeLimit));

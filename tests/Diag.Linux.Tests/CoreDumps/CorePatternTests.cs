@@ -32,9 +32,20 @@ public sealed class CorePatternTests
     {
         var expanded = CoreFileName.Expand(CorePattern.Parse("/tmp/core.%e.%p.%t"), Mysqld, false);
         Assert.False(expanded.IsExact);
-        Assert.Matches(expanded.NameMatch, "core.mysqld.1.1732900000");
-        Assert.DoesNotMatch(expanded.NameMatch, "core.mysqld.2.1732900000");
-        Assert.DoesNotMatch(expanded.NameMatch, "core.mysqld.1.");
+        Assert.True(expanded.NameMatch.IsMatch("core.mysqld.1.1732900000"));
+        Assert.False(expanded.NameMatch.IsMatch("core.mysqld.2.1732900000"));
+        Assert.False(expanded.NameMatch.IsMatch("core.mysqld.1."));
+    }
+
+    [Fact]
+    public void AnUnknownExecutableMatchesAnyNameWithoutASlash()
+    {
+        var probe = new CoreNameValues { Comm = "diag-coreprobe", Pid = 42 };
+        var expanded = CoreFileName.Expand(CorePattern.Parse("/var/crash/%E-%p"), probe, usesPid: true);
+        Assert.Equal("<exe>-42", expanded.Name);
+        Assert.True(expanded.NameMatch.IsMatch("!memfd:diag-core-probe (deleted)-42"));
+        Assert.False(expanded.NameMatch.IsMatch("a/b-42"));
+        Assert.False(expanded.NameMatch.IsMatch("x-43"));
     }
 
     [Fact]

@@ -153,5 +153,16 @@ public sealed class RealProcessTests
     }
 
     [Fact]
+    public void AKernelThreadNeverDumps()
+    {
+        var report = CoreDumpTargets.Inspect(2); // kthreadd
+        var check = Assert.Single(report.Checks);
+        Assert.Equal(CoreDumpCheckName.Program, check.Check);
+        Assert.Equal("a kernel thread", check.Actual);
+        Assert.Equal(CoreDumpOutcome.NotWritten, report.Verdict.Verdict);
+        Assert.Equal("A kernel thread never dumps core.", report.Verdict.Summary);
+    }
+
+    [Fact]
     public void AProcessThatDoesNotExistGivesNoReport() => Assert.Null(new CoreDumpInspector().InspectProcess(int.MaxValue));
 }
