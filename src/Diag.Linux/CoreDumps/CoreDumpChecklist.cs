@@ -81,19 +81,7 @@ internal sealed partial class CoreDumpChecklist
         list.CheckCoreLimit(facts);
         if (facts.ServiceUnit is { } unit && list.SystemdIsInit()) list.CheckServiceLimit(unit);
         list.CheckFileSizeLimit(facts);
-        list.CheckPattern();
-        if (kernel.Pattern.Kind == CorePatternKind.File)
-        {
-            list.CheckCoreDirectory();
-            list.CheckFreeSpace();
-        }
-        else
-        {
-            list.CheckPipeHandler();
-            list.CheckHandlerStorage();
-            list.CheckFreeSpace();
-        }
-        list.CheckCoreFileName();
+        list.CheckWhereTheCoreGoes();
         list.CheckSuidDumpable(facts);
         list.CheckPipeLimit();
         var rules = ProgramCoreRules.All.Where(r => r.Applies(facts)).ToList();
@@ -108,22 +96,27 @@ internal sealed partial class CoreDumpChecklist
         var list = new CoreDumpChecklist(machine, kernel, handler, null);
         list.CheckDefaultServiceLimit();
         list.CheckLoginLimit();
-        list.CheckPattern();
-        if (kernel.Pattern.Kind == CorePatternKind.File)
-        {
-            list.CheckCoreDirectory();
-            list.CheckFreeSpace();
-        }
-        else
-        {
-            list.CheckPipeHandler();
-            list.CheckHandlerStorage();
-            list.CheckFreeSpace();
-        }
-        list.CheckCoreFileName();
+        list.CheckWhereTheCoreGoes();
         list.CheckSystemSuidDumpable();
         list.CheckPipeLimit();
         return list;
+    }
+
+    /// <summary>The pattern, then its directory (a file) or its handler and store (a pipe or socket), free space, the file name.</summary>
+    private void CheckWhereTheCoreGoes()
+    {
+        CheckPattern();
+        if (Pattern.Kind == CorePatternKind.File)
+        {
+            CheckCoreDirectory();
+        }
+        else
+        {
+            CheckPipeHandler();
+            CheckHandlerStorage();
+        }
+        CheckFreeSpace();
+        CheckCoreFileName();
     }
 
     /// <summary>Adds the result of a probe (-Verify).</summary>

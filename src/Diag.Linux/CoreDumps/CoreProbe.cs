@@ -203,37 +203,18 @@ internal static unsafe class CoreProbe
         bool dumped, List<string> compromises)
     {
         if (directory is null || location is null)
-            return new ProbeResult
-            {
-                Outcome = dumped ? ProbeOutcome.Unproven : ProbeOutcome.NoCore,
-                KernelDumped = dumped,
-                Detail = $"its directory cannot be opened ({Errno.GetDescription(directoryErrno)})",
-                Compromises = compromises,
-            };
+            return ProbeResult.NotFound(dumped ? ProbeOutcome.Unproven : ProbeOutcome.NoCore, dumped,
+                $"its directory cannot be opened ({Errno.GetDescription(directoryErrno)})", compromises);
         foreach (var name in directory.Names().Except(before).Where(n => location.Name.NameMatch.IsMatch(n)).Order(StringComparer.Ordinal))
         {
             if (directory.CoreFileSize(name) is not { } bytes) continue;
             var path = location.Directory.TrimEnd('/') + "/" + name;
-            bool deleted = directory.Delete(name);
-            return new ProbeResult
-            {
-                Outcome = ProbeOutcome.CoreFound,
-                KernelDumped = dumped,
-                CorePath = path,
-                CoreBytes = bytes,
-                Detail = $"the probe's core was at {path}" + (dumped ? "" : " (cut short: the kernel stopped at a limit)") +
-                         (deleted ? ", and is deleted" : ", and could NOT be deleted: remove it by hand"),
-                Compromises = compromises,
-            };
+            return ProbeResult.Found(path, bytes, dumped, directory.Delete(name),
+                $"the probe's core was at {path}" + (dumped ? "" : " (cut short: the kernel stopped at a limit)"), compromises);
         }
-        return new ProbeResult
-        {
-            Outcome = dumped ? ProbeOutcome.Unproven : ProbeOutcome.NoCore,
-            KernelDumped = dumped,
-            Detail = dumped ? $"the kernel reports a core written, but none matching {location.Name.Name} is in {location.Directory}"
-                            : $"the kernel wrote no core to {location.Directory}",
-            Compromises = compromises,
-        };
+        return ProbeResult.NotFound(dumped ? ProbeOutcome.Unproven : ProbeOutcome.NoCore, dumped,
+            dumped ? $"the kernel reports a core written, but none matching {location.Name.Name} is in {location.Directory}"
+                   : $"the kernel wrote no core to {location.Directory}", compromises);
     }
 
     private static HashSet<string> StoreSnapshot(CoreHandler? handler)
@@ -253,56 +234,37 @@ internal static unsafe class CoreProbe
         List<string> compromises, Stopwatch started, CancellationToken cancel)
     {
         var name = handler?.Name ?? "the handler";
-        if (!dumped)
-            return new ProbeResult { Outcome = ProbeOutcome.NoCore, Detail = $"the kernel handed no core to {name}", Compromises = compromises };
+        if (!dumped) return ProbeResult.NotFound(ProbeOutcome.NoCore, false, $"the kernel handed no core to {name}", compromises);
         if (handler?.StoreDirectory is not { } store)
-            return new ProbeResult
-            {
-                Outcome = ProbeOutcome.Unproven, KernelDumped = true, Compromises = compromises,
-                Detail = $"the kernel handed the core to {name}, whose store Diag does not know",
-            };
+            return ProbeResult.NotFound(ProbeOutcome.Unproven, true, $"the kernel handed the core to {name}, whose store Diag does not know", compromises);
 
         bool systemd = handler.Kind == CoreHandlerKind.SystemdCoredump;
+        bool external = systemd && handler.Systemd?.Storage == "external";
         var pidText = pid.ToString(CultureInfo.InvariantCulture);
         // systemd-coredump: core.COMM.UID.BOOTID.PID.USEC[.zst]; apport and abrt name the pid or the program.
         bool Mine(string entry) => systemd
             ? entry.StartsWith($"core.{CoreProbeProgram.Name}.{uid.ToString(CultureInfo.InvariantCulture)}.", StringComparison.Ordinal) && entry.Contains($".{pidText}.", StringComparison.Ordinal)
             : entry.Contains(pidText, StringComparison.Ordinal) || entry.Contains(CoreProbeProgram.Name, StringComparison.Ordinal) || entry.Contains("memfd", StringComparison.Ordinal);
-        var deadline = systemd && handler.Systemd?.Storage == "external" ? HandlerDeadline : TimeSpan.FromSeconds(3);
+        var deadline = external ? HandlerDeadline : TimeSpan.FromSeconds(3);
         while (!cancel.IsCancellationRequested)
         {
+            // systemd-coredump links a finished file into place, so a name that appears is complete.
             foreach (var entry in StoreSnapshot(handler).Except(before).Where(Mine))
             {
                 var path = store + "/" + entry;
-                // systemd-coredump links the finished file into place; wait for its temporary name to go.
                 long bytes = Directory.Exists(path) ? 0 : new FileInfo(path).Length;
-                bool deleted = ProbeDirectory.DeleteEntry(path);
-                return new ProbeResult
-                {
-                    Outcome = ProbeOutcome.CoreFound,
-                    KernelDumped = true,
-                    CorePath = path,
-                    CoreBytes = bytes,
-                    Detail = $"{name} kept the probe's core at {path}" + (deleted ? ", now deleted" : ", which could NOT be deleted: remove it by hand") +
-                             (systemd ? " (its journal entry stays)" : ""),
-                    Compromises = compromises,
-                };
+                return ProbeResult.Found(path, bytes, true, ProbeDirectory.DeleteEntry(path),
+                    $"{name} kept the probe's core at {path}" + (systemd ? " (its journal entry stays)" : ""), compromises);
             }
             if (started.Elapsed > deadline) break;
             Thread.Sleep(100);
         }
-        if (systemd && handler.Systemd?.Storage == "external")
-            return new ProbeResult
-            {
-                Outcome = ProbeOutcome.NoCore, KernelDumped = true, Compromises = compromises,
-                Detail = $"systemd-coredump got the core but stored nothing in {store} (journalctl -t systemd-coredump says why)",
-            };
-        return new ProbeResult
-        {
-            Outcome = ProbeOutcome.Unproven, KernelDumped = true, Compromises = compromises,
-            Detail = systemd
-                ? $"systemd-coredump keeps cores in the journal (coredumpctl info {pidText}), which Diag cannot read or clean"
-                : $"the kernel handed the core to {name}, which kept nothing Diag can find in {store} (it skips programs that are not from a package)",
-        };
+        if (external)
+            return ProbeResult.NotFound(ProbeOutcome.NoCore, true,
+                $"systemd-coredump got the core but stored nothing in {store} (journalctl -t systemd-coredump says why)", compromises);
+        return ProbeResult.NotFound(ProbeOutcome.Unproven, true, systemd
+            ? $"systemd-coredump keeps cores in the journal (coredumpctl info {pidText}), which Diag cannot read or clean"
+            : $"the kernel handed the core to {name}, which kept nothing Diag can find in {store} (it skips programs that are not from a package)",
+            compromises);
     }
 }

@@ -22,6 +22,21 @@ internal sealed class ProbeResult
     public static ProbeResult Failed(string detail, IReadOnlyList<string>? compromises = null) =>
         new() { Outcome = ProbeOutcome.Failed, Detail = detail, Compromises = compromises ?? [] };
 
+    /// <summary>The probe's core was found (and deleted, or not).</summary>
+    public static ProbeResult Found(string path, long bytes, bool dumped, bool deleted, string where, IReadOnlyList<string> compromises) => new()
+    {
+        Outcome = ProbeOutcome.CoreFound,
+        KernelDumped = dumped,
+        CorePath = path,
+        CoreBytes = bytes,
+        Detail = where + (deleted ? ", now deleted" : ", which could NOT be deleted: remove it by hand"),
+        Compromises = compromises,
+    };
+
+    /// <summary>No core was found: NoCore, or Unproven when it may be where Diag cannot look.</summary>
+    public static ProbeResult NotFound(ProbeOutcome outcome, bool dumped, string detail, IReadOnlyList<string> compromises) =>
+        new() { Outcome = outcome, KernelDumped = dumped, Detail = detail, Compromises = compromises };
+
     /// <summary>The probe's sentence in the verdict, against what the checks predicted.</summary>
     public string Summary(CoreDumpOutcome predicted)
     {

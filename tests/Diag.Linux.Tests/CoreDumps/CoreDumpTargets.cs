@@ -19,19 +19,14 @@ internal static unsafe class CoreDumpTargets
         Assert.True(Libc.PrLimit(pid, Libc.RLIMIT_CORE, &limit, null) == 0, "prlimit: " + Errno.GetName(Libc.LastErrno));
     }
 
-    /// <summary>A temporary directory with a mode (owned by the test's user, root here).</summary>
-    public static DirectoryInfo Directory(UnixFileMode mode)
-    {
-        var dir = System.IO.Directory.CreateTempSubdirectory("diag-core-");
-        File.SetUnixFileMode(dir.FullName, mode);
-        return dir;
-    }
+    /// <summary>A temporary directory with a mode (owned by the test's user, root here), deleted when disposed.</summary>
+    public static ScratchDirectory Directory(UnixFileMode mode) => new(mode);
 
     public const UnixFileMode Private = (UnixFileMode)0x1ED;  // 0755: only its owner (root) writes
     public const UnixFileMode Shared = (UnixFileMode)0x3FF;   // 1777: everyone writes, as /tmp
 
     /// <summary>A copy of the test target under another name (a stand-in for a server), in its own directory.</summary>
-    public static string StandIn(DirectoryInfo directory, string name)
+    public static string StandIn(ScratchDirectory directory, string name)
     {
         var path = Path.Combine(directory.FullName, name);
         File.Copy(TargetProcess.ExecutablePath, path);
@@ -40,7 +35,7 @@ internal static unsafe class CoreDumpTargets
     }
 
     /// <summary>The test target with a .go.buildinfo section added (objcopy), as a Go binary has.</summary>
-    public static string GoLike(DirectoryInfo directory)
+    public static string GoLike(ScratchDirectory directory)
     {
         var info = Path.Combine(directory.FullName, "buildinfo");
         File.WriteAllText(info, "\xff Go buildinf:");
@@ -63,6 +58,20 @@ internal static unsafe class CoreDumpTargets
     }
 
     /// <summary>Every entry of a directory (to show that -Verify left nothing behind).</summary>
-    public static string[] Entries(DirectoryInfo directory) =>
+    public static string[] Entries(ScratchDirectory directory) =>
         System.IO.Directory.GetFileSystemEntries(directory.FullName).Select(Path.GetFileName).OfType<string>().Order().ToArray();
+}
+
+/// <summary>A temporary directory that is deleted with everything in it when disposed.</summary>
+internal sealed class ScratchDirectory : IDisposable
+{
+    public ScratchDirectory(UnixFileMode mode)
+    {
+        FullName = Directory.CreateTempSubdirectory("diag-core-").FullName;
+        File.SetUnixFileMode(FullName, mode);
+    }
+
+    public string FullName { get; }
+
+    public void Dispose() => Directory.Delete(FullName, recursive: true);
 }

@@ -95,16 +95,21 @@ public sealed class FixtureVerdictTests
         Assert.Equal(CoreDumpOutcome.NotWritten, report.Verdict.Verdict);
     }
 
-    [Fact]
-    public void AMissingPipeHandlerFails()
+    [Theory]
+    [InlineData("|/usr/share/apport/apport -p%p -s%s -c%c -d%d -P%P -u%u -g%g -- %E", CoreDumpCheckName.PipeHandler, "no such program")]
+    [InlineData("", CoreDumpCheckName.CorePattern, "(empty)")]
+    [InlineData("|", CoreDumpCheckName.CorePattern, "= |")]
+    [InlineData("@run/coredump", CoreDumpCheckName.CorePattern, "= @run/coredump")]
+    [InlineData("@/run/systemd/coredump", CoreDumpCheckName.PipeHandler, "no such socket")]
+    public void AMissingHandlerOrAnUnusablePatternStopsEveryCore(string pattern, CoreDumpCheckName failing, string actual)
     {
-        using var f = new CoreDumpFixture("|/usr/share/apport/apport -p%p -s%s -c%c -d%d -P%P -u%u -g%g -- %E");
+        using var f = new CoreDumpFixture(pattern);
         f.Process("worker", Root, Root, coreLimit: null, cwd: "srv");
 
         var report = f.Inspect();
 
-        Assert.Equal(CheckStatus.Fail, report.Status(CoreDumpCheckName.PipeHandler));
-        Assert.Contains("no such program", report.Check(CoreDumpCheckName.PipeHandler).Actual);
+        Assert.Equal(CheckStatus.Fail, report.Status(failing));
+        Assert.Contains(actual, report.Check(failing).Actual);
         Assert.Equal(CoreDumpOutcome.NotWritten, report.Verdict.Verdict);
     }
 
@@ -322,18 +327,6 @@ public sealed class FixtureVerdictTests
         Assert.Contains("* soft core 0 (/etc/security/limits.conf:2)", report.Check(CoreDumpCheckName.LoginLimit).Actual);
         Assert.Equal(CheckStatus.Pass, report.Status(CoreDumpCheckName.SuidDumpable));
         Assert.Null(report.Verdict.ProcessId);
-        Assert.Equal(CoreDumpOutcome.NotWritten, report.Verdict.Verdict);
-    }
-
-    [Fact]
-    public void AnEmptyPatternStopsEveryCore()
-    {
-        using var f = new CoreDumpFixture("");
-        f.Process("worker", Root, Root, coreLimit: null, cwd: "srv");
-
-        var report = f.Inspect();
-
-        Assert.Equal(CheckStatus.Fail, report.Status(CoreDumpCheckName.CorePattern));
         Assert.Equal(CoreDumpOutcome.NotWritten, report.Verdict.Verdict);
     }
 

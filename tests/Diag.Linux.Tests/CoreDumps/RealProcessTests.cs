@@ -30,56 +30,42 @@ public sealed class RealProcessTests
     {
         Assert.True(CoreDumpTargets.Kernel.Pattern is { Kind: CorePatternKind.File, IsAbsolute: false },
             "this test needs a relative kernel.core_pattern (the default 'core'), as the test machines have");
-        var dir = CoreDumpTargets.Directory(CoreDumpTargets.Private);
-        try
-        {
-            using var target = TargetProcess.StartProgram(TargetProcess.ExecutablePath, dir.FullName, null,
-                "credentials", $"{CoreDumpTargets.Nobody}", $"{CoreDumpTargets.Nobody}", "core", "dumpable");
+        using var dir = CoreDumpTargets.Directory(CoreDumpTargets.Private);
+        using var target = TargetProcess.StartProgram(TargetProcess.ExecutablePath, dir.FullName, null,
+            "credentials", $"{CoreDumpTargets.Nobody}", $"{CoreDumpTargets.Nobody}", "core", "dumpable");
 
-            var report = CoreDumpTargets.Inspect(target.Pid);
+        var report = CoreDumpTargets.Inspect(target.Pid);
 
-            Assert.Equal(CheckStatus.Pass, report.Status(CoreDumpCheckName.CoreLimit));
-            Assert.Equal(CheckStatus.Pass, report.Status(CoreDumpCheckName.SuidDumpable)); // dumpable again: only the directory stops it
-            var directory = report.Check(CoreDumpCheckName.CoreDirectory);
-            Assert.Equal(CheckStatus.Fail, directory.Status);
-            Assert.Contains($"{dir.FullName}: owner root (0), mode 0755", directory.Actual);
-            Assert.Equal("writable by nobody (65534)", directory.Expected);
-            Assert.Contains("kernel.core_pattern=/var/crash/core.%e.%p", directory.Remedy);
-            Assert.Equal(CoreDumpOutcome.NotWritten, report.Verdict.Verdict);
-            Assert.Equal([CoreDumpCheckName.CoreDirectory], report.Verdict.Blockers);
-        }
-        finally
-        {
-            dir.Delete(recursive: true);
-        }
+        Assert.Equal(CheckStatus.Pass, report.Status(CoreDumpCheckName.CoreLimit));
+        Assert.Equal(CheckStatus.Pass, report.Status(CoreDumpCheckName.SuidDumpable)); // dumpable again: only the directory stops it
+        var directory = report.Check(CoreDumpCheckName.CoreDirectory);
+        Assert.Equal(CheckStatus.Fail, directory.Status);
+        Assert.Contains($"{dir.FullName}: owner root (0), mode 0755", directory.Actual);
+        Assert.Equal("writable by nobody (65534)", directory.Expected);
+        Assert.Contains("kernel.core_pattern=/var/crash/core.%e.%p", directory.Remedy);
+        Assert.Equal(CoreDumpOutcome.NotWritten, report.Verdict.Verdict);
+        Assert.Equal([CoreDumpCheckName.CoreDirectory], report.Verdict.Blockers);
     }
 
     [Fact]
     public void AProcessThatSwitchedFromRootIsJudgedAgainstSuidDumpable()
     {
-        var dir = CoreDumpTargets.Directory(CoreDumpTargets.Shared);
-        try
-        {
-            using var target = TargetProcess.StartProgram(TargetProcess.ExecutablePath, dir.FullName, null,
-                "credentials", $"{CoreDumpTargets.Nobody}", $"{CoreDumpTargets.Nobody}", "core");
-            var kernel = CoreDumpTargets.Kernel;
+        using var dir = CoreDumpTargets.Directory(CoreDumpTargets.Shared);
+        using var target = TargetProcess.StartProgram(TargetProcess.ExecutablePath, dir.FullName, null,
+            "credentials", $"{CoreDumpTargets.Nobody}", $"{CoreDumpTargets.Nobody}", "core");
+        var kernel = CoreDumpTargets.Kernel;
 
-            var check = CoreDumpTargets.Inspect(target.Pid).Check(CoreDumpCheckName.SuidDumpable);
+        var check = CoreDumpTargets.Inspect(target.Pid).Check(CoreDumpCheckName.SuidDumpable);
 
-            Assert.Contains("not dumpable", check.Actual);
-            Assert.Contains("/stat belongs to root although it runs as uid 65534", check.Actual);
-            var expected = kernel.SuidDumpable switch
-            {
-                0 => CheckStatus.Fail,
-                1 => CheckStatus.Warning,
-                _ => kernel.Pattern.IsAbsolute ? CheckStatus.Pass : CheckStatus.Fail,
-            };
-            Assert.Equal(expected, check.Status);
-        }
-        finally
+        Assert.Contains("not dumpable", check.Actual);
+        Assert.Contains("/stat belongs to root although it runs as uid 65534", check.Actual);
+        var expected = kernel.SuidDumpable switch
         {
-            dir.Delete(recursive: true);
-        }
+            0 => CheckStatus.Fail,
+            1 => CheckStatus.Warning,
+            _ => kernel.Pattern.IsAbsolute ? CheckStatus.Pass : CheckStatus.Fail,
+        };
+        Assert.Equal(expected, check.Status);
     }
 
     [Theory]
@@ -87,30 +73,23 @@ public sealed class RealProcessTests
     [InlineData(true, CheckStatus.Pass)]
     public void AMysqldWithoutCoreFileLeavesNoCore(bool coreFile, CheckStatus status)
     {
-        var dir = CoreDumpTargets.Directory(CoreDumpTargets.Private);
-        try
-        {
-            var mysqld = CoreDumpTargets.StandIn(dir, "mysqld");
-            using var target = TargetProcess.StartProgram(mysqld, dir.FullName, null, coreFile ? ["sleep", "--core-file"] : ["sleep"]);
+        using var dir = CoreDumpTargets.Directory(CoreDumpTargets.Private);
+        var mysqld = CoreDumpTargets.StandIn(dir, "mysqld");
+        using var target = TargetProcess.StartProgram(mysqld, dir.FullName, null, coreFile ? ["sleep", "--core-file"] : ["sleep"]);
 
-            var report = CoreDumpTargets.Inspect(target.Pid);
+        var report = CoreDumpTargets.Inspect(target.Pid);
 
-            var program = report.Check(CoreDumpCheckName.Program);
-            Assert.Equal(status, program.Status);
-            Assert.Equal(coreFile ? "mysqld: --core-file (command line)" : "mysqld: not set (default: off)", program.Actual);
-            if (!coreFile)
-            {
-                Assert.Contains("core-file", program.Remedy);
-                Assert.Contains(CoreDumpCheckName.Program, report.Verdict.Blockers);
-                Assert.Equal(CoreDumpOutcome.NotWritten, report.Verdict.Verdict);
-            }
-            else Assert.DoesNotContain(CoreDumpCheckName.Program, report.Verdict.Blockers);
-            Assert.Equal("mysqld", report.Verdict.ProcessName);
-        }
-        finally
+        var program = report.Check(CoreDumpCheckName.Program);
+        Assert.Equal(status, program.Status);
+        Assert.Equal(coreFile ? "mysqld: --core-file (command line)" : "mysqld: not set (default: off)", program.Actual);
+        if (!coreFile)
         {
-            dir.Delete(recursive: true);
+            Assert.Contains("core-file", program.Remedy);
+            Assert.Contains(CoreDumpCheckName.Program, report.Verdict.Blockers);
+            Assert.Equal(CoreDumpOutcome.NotWritten, report.Verdict.Verdict);
         }
+        else Assert.DoesNotContain(CoreDumpCheckName.Program, report.Verdict.Blockers);
+        Assert.Equal("mysqld", report.Verdict.ProcessName);
     }
 
     [Theory]
@@ -119,23 +98,16 @@ public sealed class RealProcessTests
     [InlineData("crash", CheckStatus.Pass)]
     public void AGoProgramNeedsGotracebackCrash(string? gotraceback, CheckStatus status)
     {
-        var dir = CoreDumpTargets.Directory(CoreDumpTargets.Private);
-        try
-        {
-            var go = CoreDumpTargets.GoLike(dir);
-            var environment = gotraceback is null ? null : new Dictionary<string, string> { ["GOTRACEBACK"] = gotraceback };
-            using var target = TargetProcess.StartProgram(go, dir.FullName, environment, "sleep");
+        using var dir = CoreDumpTargets.Directory(CoreDumpTargets.Private);
+        var go = CoreDumpTargets.GoLike(dir);
+        var environment = gotraceback is null ? null : new Dictionary<string, string> { ["GOTRACEBACK"] = gotraceback };
+        using var target = TargetProcess.StartProgram(go, dir.FullName, environment, "sleep");
 
-            var program = CoreDumpTargets.Inspect(target.Pid).Check(CoreDumpCheckName.Program);
+        var program = CoreDumpTargets.Inspect(target.Pid).Check(CoreDumpCheckName.Program);
 
-            Assert.Equal(status, program.Status);
-            Assert.StartsWith("a Go program: ", program.Actual);
-            if (gotraceback is not null) Assert.Contains($"GOTRACEBACK={gotraceback} (environment)", program.Actual);
-        }
-        finally
-        {
-            dir.Delete(recursive: true);
-        }
+        Assert.Equal(status, program.Status);
+        Assert.StartsWith("a Go program: ", program.Actual);
+        if (gotraceback is not null) Assert.Contains($"GOTRACEBACK={gotraceback} (environment)", program.Actual);
     }
 
     [Fact]

@@ -11,152 +11,109 @@ public sealed class VerifyTests
     [Fact]
     public void AWritableDirectoryAndUnlimitedLimitGiveACoreWhichIsDeleted()
     {
-        var dir = CoreDumpTargets.Directory(CoreDumpTargets.Private);
-        try
-        {
-            using var target = TargetProcess.StartProgram(TargetProcess.ExecutablePath, dir.FullName, null, "sleep");
-            CoreDumpTargets.SetCoreLimit(target.Pid, ulong.MaxValue);
-            var before = CoreDumpTargets.Entries(dir);
+        using var dir = CoreDumpTargets.Directory(CoreDumpTargets.Private);
+        using var target = TargetProcess.StartProgram(TargetProcess.ExecutablePath, dir.FullName, null, "sleep");
+        CoreDumpTargets.SetCoreLimit(target.Pid, ulong.MaxValue);
+        var before = CoreDumpTargets.Entries(dir);
 
-            var report = CoreDumpTargets.Verify(target.Pid);
+        var report = CoreDumpTargets.Verify(target.Pid);
 
-            AssertAgreement(report);
-            Assert.Equal(ProbeOutcome.CoreFound, report.Verdict.Verified);
-            var probe = report.Check(CoreDumpCheckName.Probe);
-            Assert.Equal(CheckStatus.Pass, probe.Status);
-            Assert.StartsWith("core found: " + dir.FullName + "/", probe.Actual);
-            Assert.StartsWith(dir.FullName + "/", report.Verdict.ProbeCorePath);
-            Assert.Equal(before, CoreDumpTargets.Entries(dir)); // the probe's core is gone
-            Assert.False(target.HasExited);
-            Assert.Equal(0, target.Status()["threads"]); // still answering: untouched
-        }
-        finally
-        {
-            dir.Delete(recursive: true);
-        }
+        AssertAgreement(report);
+        Assert.Equal(ProbeOutcome.CoreFound, report.Verdict.Verified);
+        var probe = report.Check(CoreDumpCheckName.Probe);
+        Assert.Equal(CheckStatus.Pass, probe.Status);
+        Assert.StartsWith("core found: " + dir.FullName + "/", probe.Actual);
+        Assert.StartsWith(dir.FullName + "/", report.Verdict.ProbeCorePath);
+        Assert.Equal(before, CoreDumpTargets.Entries(dir)); // the probe's core is gone
+        Assert.False(target.HasExited);
+        Assert.Equal(0, target.Status()["threads"]); // still answering: untouched
     }
 
     [Fact]
     public void AZeroLimitGivesNoCore()
     {
-        var dir = CoreDumpTargets.Directory(CoreDumpTargets.Private);
-        try
-        {
-            using var target = TargetProcess.StartProgram(TargetProcess.ExecutablePath, dir.FullName, null, "sleep");
-            CoreDumpTargets.SetCoreLimit(target.Pid, 0);
+        using var dir = CoreDumpTargets.Directory(CoreDumpTargets.Private);
+        using var target = TargetProcess.StartProgram(TargetProcess.ExecutablePath, dir.FullName, null, "sleep");
+        CoreDumpTargets.SetCoreLimit(target.Pid, 0);
 
-            var report = CoreDumpTargets.Verify(target.Pid);
+        var report = CoreDumpTargets.Verify(target.Pid);
 
-            AssertAgreement(report);
-            Assert.Equal(ProbeOutcome.NoCore, report.Verdict.Verified);
-            Assert.Equal(CheckStatus.Fail, report.Status(CoreDumpCheckName.Probe));
-            Assert.Empty(CoreDumpTargets.Entries(dir));
-            Assert.Contains("as the checks say", report.Verdict.Summary);
-        }
-        finally
-        {
-            dir.Delete(recursive: true);
-        }
+        AssertAgreement(report);
+        Assert.Equal(ProbeOutcome.NoCore, report.Verdict.Verified);
+        Assert.Equal(CheckStatus.Fail, report.Status(CoreDumpCheckName.Probe));
+        Assert.Empty(CoreDumpTargets.Entries(dir));
+        Assert.Contains("as the checks say", report.Verdict.Summary);
     }
 
     [Fact]
     public void ADirectoryTheProcessCannotWriteGivesNoCoreEvenForARootProbe()
     {
-        var dir = CoreDumpTargets.Directory(CoreDumpTargets.Private);
-        try
-        {
-            using var target = TargetProcess.StartProgram(TargetProcess.ExecutablePath, dir.FullName, null,
-                "credentials", $"{CoreDumpTargets.Nobody}", $"{CoreDumpTargets.Nobody}", "core", "dumpable");
+        using var dir = CoreDumpTargets.Directory(CoreDumpTargets.Private);
+        using var target = TargetProcess.StartProgram(TargetProcess.ExecutablePath, dir.FullName, null,
+            "credentials", $"{CoreDumpTargets.Nobody}", $"{CoreDumpTargets.Nobody}", "core", "dumpable");
 
-            var report = CoreDumpTargets.Verify(target.Pid);
+        var report = CoreDumpTargets.Verify(target.Pid);
 
-            AssertAgreement(report);
-            Assert.Equal(ProbeOutcome.NoCore, report.Verdict.Verified); // the probe took nobody's credentials
-            Assert.Empty(CoreDumpTargets.Entries(dir));
-        }
-        finally
-        {
-            dir.Delete(recursive: true);
-        }
+        AssertAgreement(report);
+        Assert.Equal(ProbeOutcome.NoCore, report.Verdict.Verified); // the probe took nobody's credentials
+        Assert.Empty(CoreDumpTargets.Entries(dir));
     }
 
     [Fact]
     public void AProcessThatSwitchedFromRootDumpsAsSuidDumpableSays()
     {
-        var dir = CoreDumpTargets.Directory(CoreDumpTargets.Shared);
-        try
-        {
-            using var target = TargetProcess.StartProgram(TargetProcess.ExecutablePath, dir.FullName, null,
-                "credentials", $"{CoreDumpTargets.Nobody}", $"{CoreDumpTargets.Nobody}", "core");
+        using var dir = CoreDumpTargets.Directory(CoreDumpTargets.Shared);
+        using var target = TargetProcess.StartProgram(TargetProcess.ExecutablePath, dir.FullName, null,
+            "credentials", $"{CoreDumpTargets.Nobody}", $"{CoreDumpTargets.Nobody}", "core");
 
-            var report = CoreDumpTargets.Verify(target.Pid);
+        var report = CoreDumpTargets.Verify(target.Pid);
 
-            AssertAgreement(report);
-            Assert.Empty(CoreDumpTargets.Entries(dir));
-        }
-        finally
-        {
-            dir.Delete(recursive: true);
-        }
+        AssertAgreement(report);
+        Assert.Empty(CoreDumpTargets.Entries(dir));
     }
 
     [Fact]
     public void AnExistingCoreIsNeverReplacedByTheProbe()
     {
         var pattern = CoreDumpTargets.Kernel.Pattern;
-        var dir = CoreDumpTargets.Directory(CoreDumpTargets.Private);
-        try
+        using var dir = CoreDumpTargets.Directory(CoreDumpTargets.Private);
+        using var target = TargetProcess.StartProgram(TargetProcess.ExecutablePath, dir.FullName, null, "sleep");
+        CoreDumpTargets.SetCoreLimit(target.Pid, ulong.MaxValue);
+        var inspector = new CoreDumpInspector();
+        var report = inspector.InspectProcess(target.Pid)!;
+        if (pattern.Kind != CorePatternKind.File || pattern.NamesEachCrash || CoreDumpTargets.Kernel.UsesPid)
         {
-            using var target = TargetProcess.StartProgram(TargetProcess.ExecutablePath, dir.FullName, null, "sleep");
-            CoreDumpTargets.SetCoreLimit(target.Pid, ulong.MaxValue);
-            var inspector = new CoreDumpInspector();
-            var report = inspector.InspectProcess(target.Pid)!;
-            if (pattern.Kind != CorePatternKind.File || pattern.NamesEachCrash || CoreDumpTargets.Kernel.UsesPid)
-            {
-                Assert.NotNull(report.ProbeAction); // names differ per crash: nothing to protect here
-                return;
-            }
-            var earlier = Path.Combine(dir.FullName, pattern.Text); // a core from an earlier crash, under the fixed name
-            File.WriteAllText(earlier, "earlier core");
-
-            var verified = inspector.Verify(report, CancellationToken.None);
-
-            Assert.Equal(ProbeOutcome.Failed, verified.Verdict.Verified);
-            Assert.Contains("already exists", verified.Check(CoreDumpCheckName.Probe).Message);
-            Assert.Equal("earlier core", File.ReadAllText(earlier));
-            Assert.Contains("already there", inspector.InspectProcess(target.Pid)!.Check(CoreDumpCheckName.CoreFileName).Message);
+            Assert.NotNull(report.ProbeAction); // names differ per crash: nothing to protect here
+            return;
         }
-        finally
-        {
-            dir.Delete(recursive: true);
-        }
+        var earlier = Path.Combine(dir.FullName, pattern.Text); // a core from an earlier crash, under the fixed name
+        File.WriteAllText(earlier, "earlier core");
+
+        var verified = inspector.Verify(report, CancellationToken.None);
+
+        Assert.Equal(ProbeOutcome.Failed, verified.Verdict.Verified);
+        Assert.Contains("already exists", verified.Check(CoreDumpCheckName.Probe).Message);
+        Assert.Equal("earlier core", File.ReadAllText(earlier));
+        Assert.Contains("already there", inspector.InspectProcess(target.Pid)!.Check(CoreDumpCheckName.CoreFileName).Message);
     }
 
     [Fact]
     public void AProbeProvesTheKernelsSideButMysqldsOwnHandlingStillStopsTheCore()
     {
-        var dir = CoreDumpTargets.Directory(CoreDumpTargets.Private);
-        var bin = System.IO.Directory.CreateTempSubdirectory("diag-core-bin-");
-        try
-        {
-            var mysqld = CoreDumpTargets.StandIn(bin, "mysqld");
-            using var target = TargetProcess.StartProgram(mysqld, dir.FullName, null, "sleep");
-            CoreDumpTargets.SetCoreLimit(target.Pid, ulong.MaxValue);
+        using var dir = CoreDumpTargets.Directory(CoreDumpTargets.Private);
+        using var bin = CoreDumpTargets.Directory(CoreDumpTargets.Private);
+        var mysqld = CoreDumpTargets.StandIn(bin, "mysqld");
+        using var target = TargetProcess.StartProgram(mysqld, dir.FullName, null, "sleep");
+        CoreDumpTargets.SetCoreLimit(target.Pid, ulong.MaxValue);
 
-            var report = CoreDumpTargets.Verify(target.Pid);
+        var report = CoreDumpTargets.Verify(target.Pid);
 
-            AssertAgreement(report);
-            Assert.Equal(ProbeOutcome.CoreFound, report.Verdict.Verified);
-            Assert.Equal(CoreDumpOutcome.NotWritten, report.Verdict.Verdict); // mysqld without core-file exits without a core
-            Assert.Equal([CoreDumpCheckName.Program], report.Verdict.Blockers);
-            Assert.Contains("stops the core (see Program)", report.Verdict.Summary);
-            Assert.Empty(CoreDumpTargets.Entries(dir));
-        }
-        finally
-        {
-            dir.Delete(recursive: true);
-            bin.Delete(recursive: true);
-        }
+        AssertAgreement(report);
+        Assert.Equal(ProbeOutcome.CoreFound, report.Verdict.Verified);
+        Assert.Equal(CoreDumpOutcome.NotWritten, report.Verdict.Verdict); // mysqld without core-file exits without a core
+        Assert.Equal([CoreDumpCheckName.Program], report.Verdict.Blockers);
+        Assert.Contains("stops the core (see Program)", report.Verdict.Summary);
+        Assert.Empty(CoreDumpTargets.Entries(dir));
     }
 
     /// <summary>Core found if and only if the checks (without the probe) say a core is written.</summary>
