@@ -71,6 +71,13 @@ internal sealed partial class CoreDumpChecklist
                     $"Its current directory (/proc/{Number(facts.Pid)}/cwd) cannot be read: run as root to check it.");
                 return;
             }
+            if (!Pattern.IsAbsolute && facts.WorkingDirectory is { } cwd && cwd.EndsWith(" (deleted)", StringComparison.Ordinal))
+            {
+                Add(name, CheckStatus.Fail, CheckEffect.Blocks, cwd, "an existing directory",
+                    "Its current directory was deleted while it runs there: the kernel cannot create a file in it, so no core is written.",
+                    AbsolutePatternRemedy);
+                return;
+            }
             if (!location.Name.IsDirectoryKnown)
             {
                 Add(name, CheckStatus.Warning, CheckEffect.Uncertain, location.Directory, "a writable directory",

@@ -73,6 +73,25 @@ public sealed class VerifyTests
     }
 
     [Fact]
+    public void ADeletedCurrentDirectoryGivesNoCore()
+    {
+        var dir = System.IO.Directory.CreateTempSubdirectory("diag-core-gone-");
+        using var target = TargetProcess.StartProgram(TargetProcess.ExecutablePath, dir.FullName, null, "sleep");
+        CoreDumpTargets.SetCoreLimit(target.Pid, ulong.MaxValue);
+        dir.Delete();
+        Assert.True(CoreDumpTargets.Kernel.Pattern is { Kind: CorePatternKind.File, IsAbsolute: false },
+            "this test needs a relative kernel.core_pattern (the default 'core'), as the test machines have");
+
+        var report = CoreDumpTargets.Verify(target.Pid);
+
+        var directory = report.Check(CoreDumpCheckName.CoreDirectory);
+        Assert.Equal(dir.FullName + " (deleted)", directory.Actual);
+        Assert.Equal(CheckStatus.Fail, directory.Status);
+        AssertAgreement(report);
+        Assert.Equal(ProbeOutcome.NoCore, report.Verdict.Verified);
+    }
+
+    [Fact]
     public void AnExistingCoreIsNeverReplacedByTheProbe()
     {
         var pattern = CoreDumpTargets.Kernel.Pattern;
