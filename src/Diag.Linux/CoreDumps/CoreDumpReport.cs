@@ -8,10 +8,13 @@ public sealed class CoreDumpReport
         Checklist = checklist;
         Checks = checklist.Checks.Select(c => c.Check).ToList();
         Verdict = checklist.BuildVerdict(probe);
-        string? whyNot = null;
-        Plan = probe is null && checklist.Facts is not null ? ProbePlan.Create(checklist, out whyNot) : null;
-        WhyNoProbe = Plan is null ? whyNot : null;
+        _verified = probe is not null;
     }
+
+    private readonly bool _verified;
+    private bool _planned;
+    private ProbePlan? _plan;
+    private string? _whyNoPlan;
 
     /// <summary>One line per check, in checklist order (and the probe's line after -Verify).</summary>
     public IReadOnlyList<CoreDumpCheck> Checks { get; }
@@ -23,11 +26,20 @@ public sealed class CoreDumpReport
     public string? ProbeAction => Plan?.Description;
 
     /// <summary>Why no probe can run, when <see cref="ProbeAction"/> is null.</summary>
-    public string? WhyNoProbe { get; }
+    public string? WhyNoProbe => Plan is null ? _whyNoPlan : null;
 
     internal CoreDumpChecklist Checklist { get; }
 
-    internal ProbePlan? Plan { get; }
+    /// <summary>How a probe would take over the process's situation; made only when asked for (-Verify, -WhatIf).</summary>
+    internal ProbePlan? Plan
+    {
+        get
+        {
+            if (!_planned && !_verified && Checklist.Facts is not null) _plan = ProbePlan.Create(Checklist, out _whyNoPlan);
+            _planned = true;
+            return _plan;
+        }
+    }
 }
 
 /// <summary>
