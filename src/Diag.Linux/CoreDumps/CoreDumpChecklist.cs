@@ -167,6 +167,4 @@ internal sealed partial class CoreDumpChecklist
     private bool SystemdIsInit() => _machine.ReadLine("/proc/1/comm") == "systemd";
 
     private static string Number(long n) => n.ToString(CultureInfo.InvariantCulture);
-
-    private string ProcessText => _facts is { } f ? $"{f.Name} ({Number(f.Pid)})" : "a process";
 }

@@ -60,7 +60,7 @@ internal sealed class CoreHandler
             {
                 Kind = systemd ? CoreHandlerKind.SystemdCoredump : CoreHandlerKind.Other,
                 Path = pattern.HandlerPath,
-                Exists = socket is { } s && (s.Mode & Interop.Libc.S_IFMT) == 0xC000,
+                Exists = socket is { } s && (s.Mode & Interop.Libc.S_IFMT) == Interop.Libc.S_IFSOCK,
                 Executable = false,
                 ReceivesCoreLimit = false,
                 StoreDirectory = systemd ? SystemdCoredumpSettings.Store : null,

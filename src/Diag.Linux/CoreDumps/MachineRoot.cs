@@ -99,13 +99,12 @@ internal sealed class MachineRoot
             return null;
         }
         errno = 0;
-        return new FileIdentity(buffer.Uid, buffer.Gid, buffer.Mode, (long)buffer.Size, buffer.Inode,
-            ((ulong)buffer.DeviceMajor << 32) | buffer.DeviceMinor, buffer.ModifiedSeconds);
+        return new FileIdentity(buffer.Uid, buffer.Gid, buffer.Mode, (long)buffer.Size, buffer.ModifiedSeconds);
     }
 }
 
 /// <summary>What statx says of a file.</summary>
-internal readonly record struct FileIdentity(uint Uid, uint Gid, ushort Mode, long Size, ulong Inode, ulong Device, long ModifiedSeconds)
+internal readonly record struct FileIdentity(uint Uid, uint Gid, ushort Mode, long Size, long ModifiedSeconds)
 {
     public bool IsDirectory => (Mode & Libc.S_IFMT) == Libc.S_IFDIR;
     public bool IsRegularFile => (Mode & Libc.S_IFMT) == Libc.S_IFREG;

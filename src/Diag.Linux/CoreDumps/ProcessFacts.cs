@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Diag.Linux.ProcFs;
 
 namespace Diag.Linux.CoreDumps;
@@ -242,8 +241,4 @@ internal sealed class ProcessFacts
         var text = status[(at + key.Length)..(eol < 0 ? status.Length : eol)].Trim();
         return ulong.TryParse(text, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var v) ? v : 0;
     }
-
-    internal static string Describe(int pid, string name) => $"{name} ({pid.ToString(CultureInfo.InvariantCulture)})";
-
-    internal static string Join(IEnumerable<string> items) => new StringBuilder().AppendJoin(", ", items).ToString();
 }

@@ -6,7 +6,7 @@ namespace Diag.Linux.Interop;
 // process (prlimit), and the memfd its -Verify probe runs from.
 internal static unsafe partial class Libc
 {
-    public const int AT_SYMLINK_NOFOLLOW = 0x100, AT_STATX_SYNC_AS_STAT = 0;
+    public const int AT_STATX_SYNC_AS_STAT = 0;
     public const uint STATX_BASIC_STATS = 0x7ff;
 
     /// <summary>The leading fields of <c>struct statx</c> (256 bytes in all).</summary>
@@ -14,19 +14,14 @@ internal static unsafe partial class Libc
     public struct StatX
     {
         [FieldOffset(0)] public uint Mask;
-        [FieldOffset(16)] public uint LinkCount;
         [FieldOffset(20)] public uint Uid;
         [FieldOffset(24)] public uint Gid;
         [FieldOffset(28)] public ushort Mode;
-        [FieldOffset(32)] public ulong Inode;
         [FieldOffset(40)] public ulong Size;
-        [FieldOffset(48)] public ulong Blocks;
         [FieldOffset(112)] public long ModifiedSeconds;
-        [FieldOffset(136)] public uint DeviceMajor;
-        [FieldOffset(140)] public uint DeviceMinor;
     }
 
-    public const ushort S_IFMT = 0xF000, S_IFDIR = 0x4000, S_IFREG = 0x8000;
+    public const ushort S_IFMT = 0xF000, S_IFDIR = 0x4000, S_IFREG = 0x8000, S_IFSOCK = 0xC000;
 
     [LibraryImport(Lib, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int StatXCall(int dirFd, string path, int flags, uint mask, StatX* buffer);
@@ -54,12 +49,6 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Lib, EntryPoint = "memfd_create", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int MemfdCreate(string name, uint flags);
-
-    [LibraryImport(Lib, EntryPoint = "getuid")]
-    public static partial uint GetUserId();
-
-    [LibraryImport(Lib, EntryPoint = "getgid")]
-    public static partial uint GetGroupId();
 
     /// <summary>The core-dumped bit of a waitpid status (WCOREDUMP): the kernel wrote the core (to a file or a handler).</summary>
     public static bool WCoreDump(int status) => (status & 0x80) != 0;
