@@ -8,8 +8,9 @@
     Description          = 'Linux troubleshooting as PowerShell objects: per-thread CPU (top -H) and syscall tracing (strace -c, strace -f -e) from native /proc and ptrace engines, composable in the pwsh pipeline.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
-    FormatsToProcess     = @('Diag.ThreadCpu.format.ps1xml', 'Diag.Syscall.format.ps1xml')
-    CmdletsToExport      = @('Get-ThreadCpu', 'Trace-Syscall')
+    TypesToProcess       = @('Diag.CoreDump.types.ps1xml')
+    FormatsToProcess     = @('Diag.ThreadCpu.format.ps1xml', 'Diag.Syscall.format.ps1xml', 'Diag.CoreDump.format.ps1xml')
+    CmdletsToExport      = @('Get-ThreadCpu', 'Trace-Syscall', 'Test-CoreDumpConfig')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()
@@ -24,6 +25,7 @@
 - Trace-Syscall: the summary ends with strace -c's total line (a SyscallTraceTotal: calls, errors, time, and how the trace ended: Elapsed, EndReason, ExitCode or TerminatingSignal, DroppedEvents); a launched command's exit code is also in $LASTEXITCODE (128 + the signal when killed) and its exit is said once in the verbose stream. A zombie is reported as TargetExited (it waits for its parent, named in the remedy) instead of AccessDenied; a blank -Syscall filter is an error; a target that made no matching call says so. -Id takes several processes. Event rows show the call as strace prints it, wrapped instead of cut.
 - Get-ThreadCpu: the table puts thread, state, %CPU and syscall first, so 80 columns keep them and 120 show TIME+, the container thread ID and the wait channel uncut; deserialized objects (Start-Job, Invoke-Command) keep the state letter. State and CpuTimeSource are names (and StateCode the letter), so ConvertTo-Json and Export-Csv read "Sleeping" and "Schedstat". UserPercent + SystemPercent now add up to CpuPercent (the tick-sampled split is applied to the nanosecond total). Kernel threads have no CurrentSyscall (IsKernelThread) instead of a false "read". -Count with -Continuous is refused when the parameters are bound. -Name is the first positional parameter, as for Get-Process; -Name and -Id tab-complete running processes. -Verbose says which counter source is used and why, -Debug what each sample cost. The permission warning names the processes and, for root, says they refuse even root instead of "run as root".
 - Output objects are sealed classes with get-only properties and a readable ToString (records leaked `<Clone>$` and settable properties into PowerShell); all times are local (event timestamps were UTC). Help names incidents in words; error messages no longer show internal parameter names. The help's syntax blocks are generated from the cmdlets' metadata (./build.ps1 -Task Help) and a test fails when they drift.
+- Test-CoreDumpConfig: will this process leave a core when it crashes? One object per check, each with its exact remedy: core and file size limits, the unit's LimitCORE or DefaultLimitCORE, kernel.core_pattern and its directory or pipe handler (systemd-coredump Storage= and size limits, apport, abrt), free space against the estimated core, core_uses_pid, fs.suid_dumpable against the process's credentials, core_pipe_limit, signal handlers, mysqld core-file, Go GOTRACEBACK, JVM CreateCoredumpOnCrash, and containers; then a one-word verdict (Written, Truncated, NotWritten, Unknown) with where the core would go. Without a process it checks the system-wide settings and what a new service or login would get. -Verify crashes a probe (a tiny static program run from memory, never the target) with the process's limits, directory, root and credentials, finds its core where the configuration says, and deletes it.
 '@
         }
     }

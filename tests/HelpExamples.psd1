@@ -17,6 +17,7 @@
     StandIns = @(
         @{ Name = 'vpnserver'; Arguments = @('recvfrom-spin') }
         @{ Name = 'nginx'; Arguments = @('progress') }
+        @{ Name = 'mysqld'; Arguments = @('sleep') }
     )
     Examples = @{
         'Get-ThreadCpu/2' = @{ Replace = @{ '5060' = '{vpnserver.Pid}' } }

@@ -25,14 +25,19 @@ public sealed class TargetProcess : IDisposable
     /// <summary>Thread name → TID for the threads the target announced.</summary>
     public IReadOnlyDictionary<string, int> Threads { get; }
 
-    public static TargetProcess Start(params string[] args)
+    public static TargetProcess Start(params string[] args) => StartProgram(ExecutablePath, null, null, args);
+
+    /// <summary>Starts a copy of the target (a stand-in named like a server) in a directory, with extra environment variables.</summary>
+    public static TargetProcess StartProgram(string executablePath, string? workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        var info = new ProcessStartInfo(ExecutablePath)
+        var info = new ProcessStartInfo(executablePath)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? "",
         };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
         foreach (var a in args) info.ArgumentList.Add(a);
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start " + ExecutablePath);
         var threads = new Dictionary<string, int>();

@@ -37,6 +37,9 @@
  *                     "THREAD zombie <pid>"; then like sleep.
  *   thread-exec N     a second thread execs this program as "getppid N 0" while the main thread
  *                     sleeps: execve from a non-leader thread (it takes over the process id); exit 0.
+ *   credentials UID GID [core] [dumpable]  (coredump.c) switches to UID/GID as a server started by root
+ *                     does (after raising its core limit), optionally dumpable again; then like sleep.
+ *                     Extra arguments of sleep are ignored (a copy named mysqld runs "sleep --core-file").
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -387,6 +390,7 @@ int main(int argc, char **argv)
         fflush(stdout);
         expected = 0;
     }
+    else if (!strcmp(mode, "credentials") && argc > 3) { extern void mode_credentials(int, char **); mode_credentials(argc, argv); expected = 0; }
     else if (!strcmp(mode, "rename") && argc > 2) {
         if (prctl(PR_SET_NAME, argv[2], 0, 0, 0) < 0) die("prctl");
         expected = 0;

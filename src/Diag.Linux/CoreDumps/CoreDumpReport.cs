@@ -1,0 +1,89 @@
+namespace Diag.Linux.CoreDumps;
+
+/// <summary>The checklist of one process (or of the system) and its verdict, as the cmdlet writes them.</summary>
+public sealed class CoreDumpReport
+{
+    internal CoreDumpReport(CoreDumpChecklist checklist, ProbeResult? probe)
+    {
+        Checklist = checklist;
+        Checks = checklist.Checks.Select(c => c.Check).ToList();
+        Verdict = checklist.BuildVerdict(probe);
+        _verified = probe is not null;
+    }
+
+    private readonly bool _verified;
+    private bool _planned;
+    private ProbePlan? _plan;
+    private string? _whyNoPlan;
+
+    /// <summary>One line per check, in checklist order (and the probe's line after -Verify).</summary>
+    public IReadOnlyList<CoreDumpCheck> Checks { get; }
+
+    /// <summary>The conclusion.</summary>
+    public CoreDumpVerdict Verdict { get; }
+
+    /// <summary>What a -Verify probe would do (for -WhatIf and -Confirm); null when no probe can run.</summary>
+    public string? ProbeAction => Plan?.Description;
+
+    /// <summary>Why no probe can run, when <see cref="ProbeAction"/> is null.</summary>
+    public string? WhyNoProbe => Plan is null ? _whyNoPlan : null;
+
+    internal CoreDumpChecklist Checklist { get; }
+
+    /// <summary>How a probe would take over the process's situation; made only when asked for (-Verify, -WhatIf).</summary>
+    internal ProbePlan? Plan
+    {
+        get
+        {
+            if (!_planned && !_verified && Checklist.Facts is not null) _plan = ProbePlan.Create(Checklist, out _whyNoPlan);
+            _planned = true;
+            return _plan;
+        }
+    }
+}
+
+/// <summary>
+/// Test-CoreDumpConfig's engine: the checklist for a process or for the system, and the -Verify probe. Reads the
+/// machine (or a fixture root); the kernel settings and the crash handler are read once per inspector.
+/// </summary>
+public sealed class CoreDumpInspector
+{
+    private readonly MachineRoot _machine;
+    private readonly KernelCoreSettings _kernel;
+    private readonly CoreHandler? _handler;
+
+    /// <summary>Inspects this machine.</summary>
+    public CoreDumpInspector() : this("/")
+    {
+    }
+
+    /// <summary>Inspects a fixture tree holding proc/sys, etc and proc/PID files (tests).</summary>
+    internal CoreDumpInspector(string root)
+    {
+        _machine = new MachineRoot(root);
+        _kernel = KernelCoreSettings.Read(_machine);
+        _handler = CoreHandler.Read(_machine, _kernel.Pattern);
+    }
+
+    /// <summary>The checklist of a process; null when it does not exist.</summary>
+    public CoreDumpReport? InspectProcess(int pid) =>
+        ProcessFacts.Read(_machine, pid) is { } facts
+            ? new CoreDumpReport(CoreDumpChecklist.ForProcess(_machine, _kernel, _handler, facts), null)
+            : null;
+
+    /// <summary>The system-wide checklist: the pattern and its handler or directory, and the limits services and logins start with.</summary>
+    public CoreDumpReport InspectSystem() => new(CoreDumpChecklist.ForSystem(_machine, _kernel, _handler), null);
+
+    /// <summary>The /proc files of the process that could not be read (permission), for one warning.</summary>
+    public static IReadOnlyList<string> UnreadableFiles(CoreDumpReport report) => report.Checklist.Facts?.Unreadable ?? [];
+
+    /// <summary>Runs the probe for a process's report and returns the report with the Probe line and a verdict that weighs the proof.</summary>
+    public CoreDumpReport Verify(CoreDumpReport report, CancellationToken cancel)
+    {
+        var checklist = CoreDumpChecklist.ForProcess(_machine, _kernel, _handler, report.Checklist.Facts ?? throw new ArgumentException("-Verify needs a process", nameof(report)));
+        var predicted = checklist.KernelPrediction();
+        var probe = report.Plan is { } plan ? CoreProbe.Run(plan, cancel) : ProbeResult.Failed(report.WhyNoProbe ?? "no probe can run here");
+        checklist.AddProbe(probe.ToCheck(checklist.Facts!, predicted));
+        return new CoreDumpReport(checklist, probe);
+    }
+}
