@@ -102,7 +102,7 @@ public sealed class CaptureWriter : IDisposable
         {
             6 => (ulong)since.Ticks / 10,
             9 => (ulong)since.Ticks * 100,
-            _ when (resolution & 0x80) != 0 => (ulong)((UInt128)(ulong)since.Ticks << (resolution & 0x7f)) / 10_000_000,
+            _ when (resolution & 0x80) != 0 => (ulong)(((UInt128)(ulong)since.Ticks << (resolution & 0x7f)) / 10_000_000),
             _ => (ulong)since.Ticks / (ulong)Math.Pow(10, 7 - resolution),
         };
         Block(6, b =>

@@ -1,18 +1,10 @@
 namespace Diag.Linux.Captures;
 
-/// <summary>Opens a capture file as pcap or pcapng, by its first bytes (not its name).</summary>
+/// <summary>Opens a capture as pcap or pcapng, by its first bytes (not its file name).</summary>
 internal static class CaptureFile
 {
-    /// <summary>A reader for the file, or null with the reason when it is not a capture this can read.</summary>
-    /// <exception cref="IOException">The file cannot be opened or read.</exception>
-    /// <exception cref="UnauthorizedAccessException">Permission denied.</exception>
-    public static ICaptureReader? Open(string path, out string? notACapture)
-    {
-        // Sequential, large reads: the page cache does the rest.
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1, FileOptions.SequentialScan);
-        return Open(stream, out notACapture);
-    }
-
+    /// <summary>A reader for the stream (which it owns), or null with the reason when it is not a capture this can read.</summary>
+    /// <exception cref="IOException">The stream cannot be read.</exception>
     public static ICaptureReader? Open(Stream stream, out string? notACapture)
     {
         var file = new CaptureFileBuffer(stream);

@@ -85,6 +85,7 @@ internal static class TcpSegmentParser
         int offset = 40;
         for (int i = 0; i <= MaxExtensionHeaders; i++)
         {
+            if (offset > packet.Length) return SegmentStatus.Truncated; // an extension header longer than the packet
             if (next == ProtocolTcp) return ParseTcp(packet[offset..], ref segment);
             if (packet.Length < offset + 8) return IsExtensionHeader(next) ? SegmentStatus.Truncated : SegmentStatus.NotTcp;
             var header = packet[offset..];

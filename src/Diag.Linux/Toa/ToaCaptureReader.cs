@@ -36,7 +36,24 @@ public sealed class ToaCaptureReader
     /// <summary>Reads one file to its end, or until <paramref name="cancel"/> is set.</summary>
     public IEnumerable<object> Read(string path, CancellationToken cancel = default)
     {
-        _path = path;
+        Stream? stream = null;
+        ToaProblem? failure = null;
+        try
+        {
+            // Sequential, large reads: the page cache does the rest.
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1, FileOptions.SequentialScan);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            failure = new ToaProblem { Kind = ToaProblemKind.ReadFailed, Path = path, Message = $"{path}: {e.Message}" };
+        }
+        return failure is null ? Read(stream!, path, cancel) : [failure];
+    }
+
+    /// <summary>Reads a capture from a stream (which it disposes); <paramref name="name"/> is how records and problems name it.</summary>
+    internal IEnumerable<object> Read(Stream stream, string name, CancellationToken cancel = default)
+    {
+        _path = name;
         _reportedLinkTypes.Clear();
         _cutPackets = 0;
         Packets = 0;
@@ -45,14 +62,15 @@ public sealed class ToaCaptureReader
         ToaProblem? failure = null;
         try
         {
-            Length = new FileInfo(path).Length;
-            reader = CaptureFile.Open(path, out string? notACapture);
+            Length = stream.CanSeek ? stream.Length : 0;
+            reader = CaptureFile.Open(stream, out string? notACapture);
             if (reader is null)
-                failure = new ToaProblem { Kind = ToaProblemKind.UnknownCaptureFormat, Path = path, Message = $"{path}: {notACapture}." };
+                failure = new ToaProblem { Kind = ToaProblemKind.UnknownCaptureFormat, Path = name, Message = $"{name}: {notACapture}." };
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            failure = new ToaProblem { Kind = ToaProblemKind.ReadFailed, Path = path, Message = $"{path}: {e.Message}" };
+            stream.Dispose();
+            failure = new ToaProblem { Kind = ToaProblemKind.ReadFailed, Path = name, Message = $"{name}: {e.Message}" };
         }
         if (failure is not null)
         {
@@ -71,7 +89,7 @@ public sealed class ToaCaptureReader
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
-                    _output.Add(new ToaProblem { Kind = ToaProblemKind.ReadFailed, Path = path, Message = $"{path}: reading stopped after packet {Packets}: {e.Message}" });
+                    _output.Add(new ToaProblem { Kind = ToaProblemKind.ReadFailed, Path = name, Message = $"{name}: reading stopped after packet {Packets}: {e.Message}" });
                     more = false;
                 }
                 foreach (var item in _output) yield return item;
@@ -83,7 +101,7 @@ public sealed class ToaCaptureReader
             yield return new ToaNotice
             {
                 Kind = ToaNoticeKind.OptionsCut,
-                Message = $"{path}: {_cutPackets.ToString(CultureInfo.InvariantCulture)} packet(s) were captured too short to hold their whole TCP options, " +
+                Message = $"{name}: {_cutPackets.ToString(CultureInfo.InvariantCulture)} packet(s) were captured too short to hold their whole TCP options, " +
                           "so a TOA in them may be missing. Capture with the default snapshot length (tcpdump -s 0), or at least -s 200.",
             };
         }
