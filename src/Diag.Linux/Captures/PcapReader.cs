@@ -80,7 +80,7 @@ internal sealed class PcapReader : ICaptureReader
             _number = number;
             return CaptureReadResult.Problem;
         }
-        if (!IsPlausible(header, out uint captured))
+        if (!IsPlausible(header, strict: false, out uint captured))
         {
             _number = number;
             damage = Resync(offset, number, header);
@@ -116,14 +116,17 @@ internal sealed class PcapReader : ICaptureReader
         };
     }
 
-    /// <summary>A record header that could be real: lengths within limits, a fraction below one second,
-    /// and (once a packet was read) a time within a year of the previous one.</summary>
-    private bool IsPlausible(ReadOnlySpan<byte> header, out uint captured)
+    /// <summary>A record header that could be real: lengths within limits; when looking for the next
+    /// packet after damage (<paramref name="strict"/>), also a fraction below one second and (once a packet
+    /// was read) a time within a year of the previous one. Reading in order checks the lengths only, as
+    /// libpcap does: some writers put a whole second in the fraction.</summary>
+    private bool IsPlausible(ReadOnlySpan<byte> header, bool strict, out uint captured)
     {
         captured = Read32(header[8..], _bigEndian);
         uint original = Read32(header[12..], _bigEndian);
-        uint fraction = Read32(header[4..], _bigEndian);
         if (captured > _maxCaptureLength || captured > CaptureFileBuffer.MaxRecordSize || original < captured) return false;
+        if (!strict) return true;
+        uint fraction = Read32(header[4..], _bigEndian);
         if (fraction >= (_nanoseconds ? 1_000_000_000u : 1_000_000u)) return false;
         if (_lastTicks is { } last)
         {
@@ -146,11 +149,11 @@ internal sealed class PcapReader : ICaptureReader
                 _file.Advance(candidate.Length);
                 return new CaptureDamage(false, $"{what}; no packet could be found after it", offset, number);
             }
-            if (IsPlausible(candidate, out uint captured))
+            if (IsPlausible(candidate, strict: true, out uint captured))
             {
                 int next = RecordHeaderLength + (int)captured;
                 bool endsFile = _file.TryPeek(next, out _) && !_file.TryPeekAt(next, 1, out _);
-                if (endsFile || _file.TryPeekAt(next, RecordHeaderLength, out var following) && IsPlausible(following, out _))
+                if (endsFile || _file.TryPeekAt(next, RecordHeaderLength, out var following) && IsPlausible(following, strict: true, out _))
                     return new CaptureDamage(false, $"{what}; skipped {Num(_file.Position - offset)} bytes to the next packet at offset {Num(_file.Position)}", offset, number);
             }
             _file.Advance(1);

@@ -8,7 +8,7 @@ namespace Diag.Linux.Toa;
 /// Reads the TOAs of a pcap or pcapng file: every packet's link-layer header, IP header (IPv6
 /// extension headers included) and TCP options, natively (no libpcap). Yields <see cref="ToaRecord"/>s,
 /// a <see cref="ToaProblem"/> for each damaged part of the file (reading goes on after it where it can),
-/// and <see cref="ToaNotice"/>s.
+/// <see cref="ToaNotice"/>s, and a <see cref="ToaReadProgress"/> tick every few thousand packets without a TOA.
 /// </summary>
 public sealed class ToaCaptureReader
 {
@@ -19,10 +19,15 @@ public sealed class ToaCaptureReader
     private readonly List<BadToa> _bad = new();
     private readonly List<object> _output = new();
     private readonly HashSet<int> _reportedLinkTypes = new();
+    private readonly ToaReadProgress _progress;
     private string _path = "";
     private long _cutPackets;
 
-    public ToaCaptureReader(ToaKindMap map) => _map = map;
+    public ToaCaptureReader(ToaKindMap map)
+    {
+        _map = map;
+        _progress = new ToaReadProgress(this);
+    }
 
     /// <summary>Bytes of the current file read so far, for progress.</summary>
     public long Position { get; private set; }
@@ -91,6 +96,11 @@ public sealed class ToaCaptureReader
                 {
                     _output.Add(new ToaProblem { Kind = ToaProblemKind.ReadFailed, Path = name, Message = $"{name}: reading stopped after packet {Packets}: {e.Message}" });
                     more = false;
+                }
+                if (_output.Count == 0 && more)
+                {
+                    yield return _progress; // a tick, so that the caller can show progress and stop between TOAs
+                    continue;
                 }
                 foreach (var item in _output) yield return item;
                 _output.Clear();

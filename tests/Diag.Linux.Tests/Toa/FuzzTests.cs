@@ -81,7 +81,7 @@ public class FuzzTests
                 var bytes = MutateBytes(captures[round % captures.Length], random);
                 var reader = new ToaCaptureReader(ToaKindMap.Default);
                 var items = reader.Read(new MemoryStream(bytes), "fuzz.pcap").ToList();
-                Assert.All(items, o => Assert.True(o is ToaRecord or ToaProblem or ToaNotice));
+                Assert.All(items, o => Assert.True(o is ToaRecord or ToaProblem or ToaNotice or ToaReadProgress));
             }
             // Pure noise, with and without a capture's magic number in front.
             for (int round = 0; round < 200; round++)

@@ -9,7 +9,7 @@ internal sealed record Decoded(List<ToaRecord> Records, List<ToaProblem> Problem
 {
     public static Decoded Of(IEnumerable<object> items)
     {
-        var list = items.ToList();
+        var list = items.Where(o => o is not ToaReadProgress).ToList();
         Assert.All(list, o => Assert.True(o is ToaRecord or ToaProblem or ToaNotice, $"unexpected item {o.GetType()}"));
         return new(list.OfType<ToaRecord>().ToList(), list.OfType<ToaProblem>().ToList(), list.OfType<ToaNotice>().ToList());
     }
