@@ -143,6 +143,19 @@ public sealed class CaptureFileTests : IDisposable
     }
 
     [Fact]
+    public void ARecordWithAWholeSecondInItsFractionIsReadAsLibpcapReadsIt()
+    {
+        WritePcap(CaptureWriter.Ethernet, ip => P.Ethernet(ip));
+        var bytes = File.ReadAllBytes(_file.Path);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(24 + 4), 1_000_000); // packet 1: 1,000,000 microseconds
+        File.WriteAllBytes(_file.Path, bytes);
+        var d = DecodeFile(_file.Path);
+        Assert.Empty(d.Problems);
+        Assert.Equal(_packets.Sum(p => p.Toas.Length), d.Records.Count);
+        Assert.Equal(_packets[0].Time.AddTicks(-(_packets[0].Time.Ticks % TimeSpan.TicksPerSecond)).AddSeconds(1).ToLocalTime(), d.Records[0].Timestamp);
+    }
+
+    [Fact]
     public void ACorruptPcapngBlockIsSkippedToTheNextBlock()
     {
         using (var w = CaptureWriter.Pcapng(File.Create(_file.Path)))
