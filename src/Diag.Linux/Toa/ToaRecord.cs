@@ -6,7 +6,8 @@ namespace Diag.Linux.Toa;
 /// <summary>
 /// One TOA seen on the wire: the real client behind a full-NAT load balancer, with the packet that
 /// carried it (the balancer's address as source, the backend as destination) and where it was read.
-/// IPAddress properties sort and group by address, and PowerShell remoting rebuilds them as IPAddress.
+/// The addresses are IPAddress objects: they group and compare by address, and PowerShell remoting
+/// rebuilds them as IPAddress on the other side.
 /// </summary>
 public sealed class ToaRecord
 {

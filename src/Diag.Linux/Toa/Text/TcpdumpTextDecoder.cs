@@ -90,7 +90,7 @@ public sealed class TcpdumpTextDecoder
         {
             var trimmed = line.TrimStart();
             if (trimmed.IsEmpty) return;
-            if (first == '\t' && HexDumpLine.Looks(trimmed))
+            if (HexDumpLine.Looks(trimmed)) // a tab before it as tcpdump prints it, or spaces where a copy turned the tab into them
             {
                 HexLine(trimmed, text, start, length, output);
                 return;
