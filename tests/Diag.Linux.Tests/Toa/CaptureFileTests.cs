@@ -21,6 +21,20 @@ public sealed class CaptureFileTests : IDisposable
         foreach (var p in _packets) w.Write(frame(p.Ip), p.Time);
     }
 
+    private void WritePcap(int linkType, Action<CaptureWriter> write, uint snaplen = 262144)
+    {
+        using var w = CaptureWriter.Pcap(File.Create(_file.Path), linkType, snaplen: snaplen);
+        write(w);
+    }
+
+    /// <summary>A pcapng file with one Ethernet interface.</summary>
+    private void WritePcapng(Action<CaptureWriter> write)
+    {
+        using var w = CaptureWriter.Pcapng(File.Create(_file.Path));
+        w.AddInterface(CaptureWriter.Ethernet);
+        write(w);
+    }
+
     [Theory]
     [InlineData(false, false)]
     [InlineData(true, false)]
@@ -88,11 +102,7 @@ public sealed class CaptureFileTests : IDisposable
     [Fact]
     public void APcapngSimplePacketBlockHasNoTimestampButItsToa()
     {
-        using (var w = CaptureWriter.Pcapng(File.Create(_file.Path)))
-        {
-            w.AddInterface(CaptureWriter.Ethernet);
-            w.Write(P.Ethernet(_packets[0].Ip), _packets[0].Time, simpleBlock: true);
-        }
+        WritePcapng(w => w.Write(P.Ethernet(_packets[0].Ip), _packets[0].Time, simpleBlock: true));
         var r = DecodeFile(_file.Path).Single();
         Assert.Null(r.Timestamp);
         Assert.Equal(IPAddress.Parse("10.10.1.1"), r.ClientAddress);
@@ -158,11 +168,7 @@ public sealed class CaptureFileTests : IDisposable
     [Fact]
     public void ACorruptPcapngBlockIsSkippedToTheNextBlock()
     {
-        using (var w = CaptureWriter.Pcapng(File.Create(_file.Path)))
-        {
-            w.AddInterface(CaptureWriter.Ethernet);
-            foreach (var p in _packets) w.Write(P.Ethernet(p.Ip), p.Time);
-        }
+        WritePcapng(w => { foreach (var p in _packets) w.Write(P.Ethernet(p.Ip), p.Time); });
         var bytes = File.ReadAllBytes(_file.Path);
         // The third enhanced packet block's length byte gets corrupted.
         int offset = 0, blocks = 0;
@@ -193,8 +199,7 @@ public sealed class CaptureFileTests : IDisposable
     [Fact]
     public void AnUnsupportedLinkTypeIsReportedOnce()
     {
-        using (var w = CaptureWriter.Pcap(File.Create(_file.Path), linkType: 105))
-            foreach (var p in _packets) w.Write(p.Ip, p.Time);
+        WritePcap(105, w => { foreach (var p in _packets) w.Write(p.Ip, p.Time); });
         var d = DecodeFile(_file.Path);
         var problem = Assert.Single(d.Problems);
         Assert.Equal(ToaProblemKind.UnsupportedLinkType, problem.Kind);
@@ -205,14 +210,14 @@ public sealed class CaptureFileTests : IDisposable
     [Fact]
     public void AWrongLengthToaIsAProblemAtItsPacketAndTheOthersDecode()
     {
-        using (var w = CaptureWriter.Pcap(File.Create(_file.Path), CaptureWriter.Raw))
+        WritePcap(CaptureWriter.Raw, w =>
         {
             w.Write(_packets[0].Ip, _packets[0].Time);
             w.Write(P.Tcp(IPAddress.Parse("1.1.1.1"), 5, IPAddress.Parse("2.2.2.2"), 80, P.Option(200, 1, 2, 3, 4, 5, 6, 7, 8)), _packets[0].Time);
             // Kind 254 with TCP Fast Open's experiment id is a real TFO option, not a broken TOA.
             w.Write(P.Tcp(IPAddress.Parse("1.1.1.1"), 5, IPAddress.Parse("2.2.2.2"), 80, P.Option(254, 0xf9, 0x89)), _packets[0].Time);
             w.Write(_packets[0].Ip, _packets[0].Time);
-        }
+        });
         var d = DecodeFile(_file.Path);
         var problem = Assert.Single(d.Problems);
         Assert.Equal(ToaProblemKind.WrongLength, problem.Kind);
@@ -224,8 +229,7 @@ public sealed class CaptureFileTests : IDisposable
     [Fact]
     public void ASnaplenThatCutsTheOptionsIsOneNoticeWithTheCount()
     {
-        using (var w = CaptureWriter.Pcap(File.Create(_file.Path), CaptureWriter.Ethernet, snaplen: 60))
-            foreach (var p in _packets) w.Write(P.Ethernet(p.Ip), p.Time, capturedLength: 60);
+        WritePcap(CaptureWriter.Ethernet, w => { foreach (var p in _packets) w.Write(P.Ethernet(p.Ip), p.Time, capturedLength: 60); }, snaplen: 60);
         var d = DecodeFile(_file.Path);
         var notice = Assert.Single(d.Notices);
         Assert.Equal(ToaNoticeKind.OptionsCut, notice.Kind);
@@ -240,8 +244,7 @@ public sealed class CaptureFileTests : IDisposable
         var fragment = P.Tcp(IPAddress.Parse("1.1.1.1"), 5, IPAddress.Parse("2.2.2.2"), 80, P.Toa(200, 1, IPAddress.Parse("3.3.3.3")));
         fragment[6] = 0x00;
         fragment[7] = 0x10; // offset 128 bytes: no TCP header in it
-        using (var w = CaptureWriter.Pcap(File.Create(_file.Path), CaptureWriter.Raw))
-            w.Write(fragment, _packets[0].Time);
+        WritePcap(CaptureWriter.Raw, w => w.Write(fragment, _packets[0].Time));
         Assert.Empty(DecodeFile(_file.Path).Records);
     }
 
@@ -251,8 +254,7 @@ public sealed class CaptureFileTests : IDisposable
         // Found by the fuzz test: a hop-by-hop length that points past the end of the packet.
         var ip = P.Tcp(IPAddress.Parse("fd00::5"), 5, IPAddress.Parse("fd00::2"), 80, P.Toa(200, 1, IPAddress.Parse("3.3.3.3")), ipv6ExtensionHeaders: [[1, 4, 0, 0, 0, 0]]);
         ip[41] = 200;
-        using (var w = CaptureWriter.Pcap(File.Create(_file.Path), CaptureWriter.Raw))
-            w.Write(ip, _packets[0].Time);
+        WritePcap(CaptureWriter.Raw, w => w.Write(ip, _packets[0].Time));
         var d = DecodeFile(_file.Path);
         Assert.Empty(d.Records);
         Assert.Empty(d.Problems);

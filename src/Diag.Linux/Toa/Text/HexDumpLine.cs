@@ -14,7 +14,7 @@ internal static class HexDumpLine
     {
         if (trimmed.Length < 4 || trimmed[0] != '0' || trimmed[1] != 'x') return false;
         int colon = trimmed.IndexOf(':');
-        return colon > 2 && colon <= 10 && IsHex(trimmed[2..colon]);
+        return colon > 2 && colon <= 10 && HexText.IsHex(trimmed[2..colon]);
     }
 
     /// <summary>Reads the offset and the bytes of a hex-dump line into <paramref name="bytes"/>; false when it is not well formed.</summary>
@@ -33,30 +33,11 @@ internal static class HexDumpLine
             i++;
             int digits = 0;
             while (i + digits < rest.Length && rest[i + digits] != ' ') digits++;
-            if (digits is not (2 or 4)) return false;
-            for (int d = 0; d < digits; d += 2)
-            {
-                int hi = HexValue(rest[i + d]), lo = HexValue(rest[i + d + 1]);
-                if (hi < 0 || lo < 0) return false;
-                if (count < bytes.Length) bytes[count] = (byte)(hi << 4 | lo);
-                count++;
-            }
+            if (digits is not (2 or 4) || count + digits / 2 > bytes.Length) return false;
+            if (!HexText.TryDecode(rest.Slice(i, digits), bytes[count..])) return false;
+            count += digits / 2;
             i += digits;
         }
         return count > 0;
-    }
-
-    private static int HexValue(char c) => c switch
-    {
-        >= '0' and <= '9' => c - '0',
-        >= 'a' and <= 'f' => c - 'a' + 10,
-        >= 'A' and <= 'F' => c - 'A' + 10,
-        _ => -1,
-    };
-
-    private static bool IsHex(ReadOnlySpan<char> s)
-    {
-        foreach (char c in s) if (!char.IsAsciiHexDigit(c)) return false;
-        return true;
     }
 }

@@ -35,7 +35,7 @@ internal sealed class HexDumpPacket
     {
         if (Broken) return true;
         Span<byte> line = stackalloc byte[64];
-        if (!HexDumpLine.TryRead(trimmed, out int offset, line, out int count) || count > line.Length)
+        if (!HexDumpLine.TryRead(trimmed, out int offset, line, out int count))
         {
             Broken = true;
             return false;

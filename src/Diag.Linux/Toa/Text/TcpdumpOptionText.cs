@@ -86,7 +86,7 @@ internal static class TcpdumpOptionText
         const int Kind = 254;
         if (!map.IsToaKind(Kind)) return;
         var rest = line[start..];
-        if (rest.Length >= 4 && IsHex(rest[..4]) && (rest.Length == 4 || IsOptionEnd(rest[4])))
+        if (rest.Length >= 4 && HexText.IsHex(rest[..4]) && (rest.Length == 4 || IsOptionEnd(rest[4])))
         {
             found.Add(new TextOption(Kind, TextOptionForm.PortOnly, 0, 0, int.Parse(rest[..4], System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture), start));
             return;
@@ -120,11 +120,5 @@ internal static class TcpdumpOptionText
         if (split <= 0) return;
         int k = int.Parse(run[..split], provider: System.Globalization.CultureInfo.InvariantCulture);
         found.Add(new TextOption(k, TextOptionForm.Hex, start + split, run.Length - split, 0, start - Unknown40.Length));
-    }
-
-    private static bool IsHex(ReadOnlySpan<char> s)
-    {
-        foreach (char c in s) if (!char.IsAsciiHexDigit(c)) return false;
-        return true;
     }
 }

@@ -230,7 +230,7 @@ public sealed class TcpdumpTextDecoder
             data[1] = 0x89;
             prefix = 2;
         }
-        if (hex.Length % 2 != 0 || hex.Length / 2 > 128 || !TryParseHex(hex, data[prefix..]))
+        if (hex.Length % 2 != 0 || hex.Length / 2 > 128 || !HexText.TryDecode(hex, data[prefix..]))
         {
             _kindsFromText.Add(option.Kind); // reported here: the hex dump does not report it again
             output.Add(LineProblem(ToaProblemKind.InvalidHex,
@@ -344,25 +344,6 @@ public sealed class TcpdumpTextDecoder
     {
         Kind = kind, LineNumber = _line, PacketNumber = _packet, Line = _optionText?.Substring(_optionStart, _optionLength),
         Message = $"Line {Num(_line)} (packet {Num(_packet)}): {what}.",
-    };
-
-    private static bool TryParseHex(ReadOnlySpan<char> hex, Span<byte> bytes)
-    {
-        for (int i = 0; i + 1 < hex.Length; i += 2)
-        {
-            int hi = HexDigit(hex[i]), lo = HexDigit(hex[i + 1]);
-            if (hi < 0 || lo < 0) return false;
-            bytes[i / 2] = (byte)(hi << 4 | lo);
-        }
-        return true;
-    }
-
-    private static int HexDigit(char c) => c switch
-    {
-        >= '0' and <= '9' => c - '0',
-        >= 'a' and <= 'f' => c - 'a' + 10,
-        >= 'A' and <= 'F' => c - 'A' + 10,
-        _ => -1,
     };
 
     private static string Num(long n) => n.ToString(CultureInfo.InvariantCulture);
