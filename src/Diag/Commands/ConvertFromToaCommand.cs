@@ -78,7 +78,7 @@ public sealed class ConvertFromToaCommand : DiagCmdlet
         {
             case TextSet:
                 // Per line: no copies, and nothing written unless a packet completed.
-                foreach (var line in InputObject) _text!.Push(line, _output);
+                foreach (var line in InputObject ?? []) _text!.Push(line, _output);
                 if (_output.Count > 0) Flush(null);
                 break;
             case PathSet:

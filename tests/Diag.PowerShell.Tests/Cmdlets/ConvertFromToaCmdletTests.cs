@@ -76,6 +76,13 @@ public sealed class ConvertFromToaCmdletTests : IClassFixture<PowerShellSession>
     }
 
     [Fact]
+    public void NullAndEmptyInputIsNoError()
+    {
+        var r = _pwsh.Invoke("$null | ConvertFrom-Toa; '' | ConvertFrom-Toa; @($null, '', $full) | ConvertFrom-Toa").AssertClean();
+        Assert.Single(r.Output);
+    }
+
+    [Fact]
     public void PortOnlyRecordsComeWithOneWarningThatSaysHowToGetTheAddress()
     {
         var r = _pwsh.Invoke("$portOnly, $portOnly, $full | ConvertFrom-Toa").AssertClean();

@@ -127,11 +127,11 @@ public sealed class TcpdumpTextDecoder
 
     private void Header(string text, int start, int length, List<object> output)
     {
-        FinishPacket(output);
         StartPacket(text, start, length, output);
         Content(text, start, length, output);
     }
 
+    /// <summary>Ends the packet being read (writing what it still holds) and starts the next.</summary>
     private void StartPacket(string text, int start, int length, List<object> output)
     {
         FinishPacket(output);
