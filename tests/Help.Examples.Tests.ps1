@@ -84,6 +84,11 @@ Describe 'Help examples run as written' {
         if ($Settings.Skip) { Set-ItResult -Skipped -Because $Settings.Skip; return }
         $command = Get-ExampleCommand $Code
         $command | Should -Not -BeNullOrEmpty
+        foreach ($file in ($Settings.Files ?? @{}).GetEnumerator()) {
+            $target = Join-Path $TestDrive $file.Key
+            if ($file.Value -is [string] -and $file.Value.StartsWith('base64:')) { [IO.File]::WriteAllBytes($target, [Convert]::FromBase64String($file.Value.Substring(7))) }
+            else { Set-Content -LiteralPath $target -Value $file.Value }
+        }
         # Longest first, so that './server.conf' is replaced before './server'.
         foreach ($r in ($Settings.Replace ?? @{}).GetEnumerator() | Sort-Object { $_.Key.Length } -Descending) {
             $command.Contains($r.Key) | Should -BeTrue -Because "HelpExamples.psd1 replaces '$($r.Key)' in $Key"

@@ -11,6 +11,9 @@
 #   AllowEmpty the example may rightly write nothing (a filter that matches nothing here).
 #   ExpectErrorId  the FullyQualifiedErrorId the example is meant to show.
 #   Skip       why it cannot run here (only for what another suite runs).
+#   Files      files written into TestDrive before the example runs: name => lines of text, or
+#              'base64:...' for bytes (recorded captures and tcpdump output, where the example
+#              captures live traffic or reads a server's files).
 # README.md's PowerShell statements are 'README/Number', in the order they appear.
 # Every example must finish (or be stopped) without a terminating error and without error records.
 @{
@@ -30,5 +33,39 @@
         'Get-ThreadCpu/6' = @{ Replace = @{ './threads.json' = '{TestDrive}/threads.json' } ; AllowEmpty = $true }
         'Trace-Syscall/5' = @{ Replace = @{ '-FilePath make -ArgumentList all' = '-FilePath {TestTarget} -ArgumentList fork, 2, 3' } }
         'Trace-Syscall/3' = @{ Replace = @{ '2509' = '{nginx.Pid}'; '-Duration 10' = '-Duration 1' }; AllowEmpty = $true }
+        # A live capture replaced by what `tcpdump -nn -x -r lvs.pcap` printed for the same filter (tcpdump 4.99.3).
+        'ConvertFrom-Toa/1' = @{
+            Replace = @{ "tcpdump -nn -l -x 'tcp dst port 1234 and tcp[12] & 0xf0 > 0x50'" = "Get-Content '{TestDrive}/lvs.txt'" }
+            Files   = @{ 'lvs.txt' = @(
+                "12:00:00.000000 IP 192.168.0.5.40000 > 10.0.0.2.1234: Flags [S], seq 1, win 8192, options [mss 1460,nop,nop,unknown-200 0x30390a0a0101,nop,nop], length 0",
+                "`t0x0000:  4500 0038 0001 0000 4006 b010 c0a8 0005",
+                "`t0x0010:  0a00 0002 9c40 04d2 0000 0001 0000 0000",
+                "`t0x0020:  9002 2000 0000 0000 0204 05b4 0101 c808",
+                "`t0x0030:  3039 0a0a 0101 0101",
+                "12:00:02.500000 IP 192.168.0.5.40001 > 10.0.0.2.1234: Flags [S], seq 1, win 8192, options [mss 1460,nop,nop,exp-5ba0,nop,nop], length 0",
+                "`t0x0000:  4500 0038 0001 0000 4006 b010 c0a8 0005",
+                "`t0x0010:  0a00 0002 9c41 04d2 0000 0001 0000 0000",
+                "`t0x0020:  9002 2000 0000 0000 0204 05b4 0101 fe08",
+                "`t0x0030:  5ba0 0a0a 0102 0101",
+                "12:00:03.750000 IP 192.168.0.5.40002 > 10.0.0.2.1234: Flags [S], seq 1, win 8192, options [mss 1460,nop,nop,unknown-200 0x303a0a0a0101,nop,nop], length 0",
+                "`t0x0000:  4500 0038 0001 0000 4006 b010 c0a8 0005",
+                "`t0x0010:  0a00 0002 9c42 04d2 0000 0001 0000 0000",
+                "`t0x0020:  9002 2000 0000 0000 0204 05b4 0101 c808",
+                "`t0x0030:  303a 0a0a 0101 0101",
+                "12:00:04.000000 IP 192.168.0.5.40003 > 10.0.0.2.1234: Flags [S], seq 1, win 8192, options [mss 1460,nop,nop,exp-8707,nop,nop], length 0",
+                "`t0x0000:  4500 0038 0001 0000 4006 b010 c0a8 0005",
+                "`t0x0010:  0a00 0002 9c43 04d2 0000 0001 0000 0000",
+                "`t0x0020:  9002 2000 0000 0000 0204 05b4 0101 fe08",
+                "`t0x0030:  8707 0a0a 0103 0101",
+                "12:00:05.250000 IP 192.168.0.5.40004 > 10.0.0.2.1234: Flags [S], seq 1, win 8192, options [mss 1460,nop,nop,unknown-200 0x303b0a0a0101,nop,nop], length 0",
+                "`t0x0000:  4500 0038 0001 0000 4006 b010 c0a8 0005",
+                "`t0x0010:  0a00 0002 9c44 04d2 0000 0001 0000 0000",
+                "`t0x0020:  9002 2000 0000 0000 0204 05b4 0101 c808",
+                "`t0x0030:  303b 0a0a 0101 0101"
+                ) }
+        }
+        # lvs.pcap: six connections of three clients to port 1234 (kinds 200 and 254), a SYN-ACK, and one client to 443 in kind 230.
+        'ConvertFrom-Toa/2' = @{ Replace = @{ '/var/tmp/lvs-*.pcap' = '{TestDrive}/lvs-*.pcap' }; Files = @{ 'lvs-1.pcap' = 'base64:1MOyoQIABAAAAAAAAAAAAAAABAABAAAAwC4yZgAAAABGAAAARgAAAAARIjNEVWZ3iJmquwgARQAAOAABAABABrAQwKgABQoAAAKcQATSAAAAAQAAAACQAiAAAAAAAAIEBbQBAcgIMDkKCgEBAQHBLjJmkNADADoAAAA6AAAAABEiM0RVZneImaq7CABFAAAsAAEAAEAGsBwKAAACwKgABQTSnEAAAAABAAAAAGASIAAAAAAAAgQFtMIuMmYgoQcARgAAAEYAAAAAESIzRFVmd4iZqrsIAEUAADgAAQAAQAawEMCoAAUKAAACnEEE0gAAAAEAAAAAkAIgAAAAAAACBAW0AQH+CFugCgoBAgEBwy4yZrBxCwBGAAAARgAAAAARIjNEVWZ3iJmquwgARQAAOAABAABABrAQwKgABQoAAAKcQgTSAAAAAQAAAACQAiAAAAAAAAIEBbQBAcgIMDoKCgEBAQHELjJmAAAAAEYAAABGAAAAABEiM0RVZneImaq7CABFAAA4AAEAAEAGsBDAqAAFCgAAApxDBNIAAAABAAAAAJACIAAAAAAAAgQFtAEB/giHBwoKAQMBAcUuMmaQ0AMARgAAAEYAAAAAESIzRFVmd4iZqrsIAEUAADgAAQAAQAawEMCoAAUKAAACnEQE0gAAAAEAAAAAkAIgAAAAAAACBAW0AQHICDA7CgoBAQEBxi4yZiChBwBGAAAARgAAAAARIjNEVWZ3iJmquwgARQAAOAABAABABrAQwKgABQoAAAKcRQG7AAAAAQAAAACQAiAAAAAAAAIEBbQBAeYIsm4KCgEEAQE=' } }
+        'ConvertFrom-Toa/4' = @{ Files = @{ 'lvs.pcap' = 'base64:1MOyoQIABAAAAAAAAAAAAAAABAABAAAAwC4yZgAAAABGAAAARgAAAAARIjNEVWZ3iJmquwgARQAAOAABAABABrAQwKgABQoAAAKcQATSAAAAAQAAAACQAiAAAAAAAAIEBbQBAcgIMDkKCgEBAQHBLjJmkNADADoAAAA6AAAAABEiM0RVZneImaq7CABFAAAsAAEAAEAGsBwKAAACwKgABQTSnEAAAAABAAAAAGASIAAAAAAAAgQFtMIuMmYgoQcARgAAAEYAAAAAESIzRFVmd4iZqrsIAEUAADgAAQAAQAawEMCoAAUKAAACnEEE0gAAAAEAAAAAkAIgAAAAAAACBAW0AQH+CFugCgoBAgEBwy4yZrBxCwBGAAAARgAAAAARIjNEVWZ3iJmquwgARQAAOAABAABABrAQwKgABQoAAAKcQgTSAAAAAQAAAACQAiAAAAAAAAIEBbQBAcgIMDoKCgEBAQHELjJmAAAAAEYAAABGAAAAABEiM0RVZneImaq7CABFAAA4AAEAAEAGsBDAqAAFCgAAApxDBNIAAAABAAAAAJACIAAAAAAAAgQFtAEB/giHBwoKAQMBAcUuMmaQ0AMARgAAAEYAAAAAESIzRFVmd4iZqrsIAEUAADgAAQAAQAawEMCoAAUKAAACnEQE0gAAAAEAAAAAkAIgAAAAAAACBAW0AQHICDA7CgoBAQEBxi4yZiChBwBGAAAARgAAAAARIjNEVWZ3iJmquwgARQAAOAABAABABrAQwKgABQoAAAKcRQG7AAAAAQAAAACQAiAAAAAAAAIEBbQBAeYIsm4KCgEEAQE=' } }
     }
 }

@@ -1,6 +1,7 @@
 // Diag's benchmarks: each compares a cmdlet's engine with the classic tool it replaces, in one run.
 //   dotnet run -c Release --project bench/Diag.Bench -- threadcpu [THREADS] [--proc]   (--proc: only the /proc path)
 //   dotnet run -c Release --project bench/Diag.Bench -- coredump [RUNS]
+//   dotnet run -c Release --project bench/Diag.Bench -- toa [PACKETS] [--no-pwsh]
 namespace Diag.Bench;
 
 public static class Program
@@ -12,8 +13,9 @@ public static class Program
             case "threadcpu": return ThreadCpuBenchmark.Run(args[1..]);
             case "syscall": return SyscallBenchmark.Run(args[1..]);
             case "coredump": return CoreDumpBenchmark.Run(args[1..]);
+            case "toa": return ToaBenchmark.Run(args[1..]);
             default:
-                Console.Error.WriteLine("usage: Diag.Bench threadcpu [THREADS] [--proc] | syscall [CALLS] [RUNS] | coredump [RUNS]");
+                Console.Error.WriteLine("usage: Diag.Bench threadcpu [THREADS] [--proc] | syscall [CALLS] [RUNS] | coredump [RUNS] | toa [PACKETS] [--no-pwsh]");
                 return 2;
         }
     }

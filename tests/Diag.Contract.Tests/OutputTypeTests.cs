@@ -36,6 +36,9 @@ public class OutputTypeTests
         t = Nullable.GetUnderlyingType(t) ?? t;
         if (t.IsPrimitive || t.IsEnum || t == typeof(string) || t == typeof(DateTime) || t == typeof(TimeSpan) || t == typeof(decimal) || t == typeof(Guid))
             return true;
+        // PowerShell's own type data rebuilds an IPAddress on the receiving side (a Deserialized.System.Net.IPAddress
+        // becomes an IPAddress again); the cmdlet tests check it after Start-Job.
+        if (t == typeof(System.Net.IPAddress)) return true;
         if (t.IsArray && allowRecordArray)
         {
             var element = t.GetElementType()!;
