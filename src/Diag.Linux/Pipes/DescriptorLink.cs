@@ -20,6 +20,8 @@ internal static class DescriptorLink
         inode = 0;
         int i = 0;
         for (; i < digits.Length && (uint)(digits[i] - '0') <= 9; i++) inode = inode * 10 + (ulong)(digits[i] - '0');
-        return i > 0 && i < digits.Length && digits[i] == (byte)']';
+        if (i > 0 && i < digits.Length && digits[i] == (byte)']') return true;
+        inode = 0;
+        return false;
     }
 }

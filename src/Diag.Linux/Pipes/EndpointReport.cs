@@ -1,0 +1,172 @@
+using Diag.Linux.Interop;
+using Diag.Linux.Netlink;
+using Diag.Linux.ProcFs;
+
+namespace Diag.Linux.Pipes;
+
+/// <summary>
+/// Turns the descriptors a scan found into <see cref="PipeEndpoint"/>s: reads each reported pipe's fill (one
+/// holder's descriptor is enough), the blocked threads of every holder (and, for a socket, of its peer's
+/// holders), and asks <see cref="PipeDiagnoser"/> what is wrong.
+/// </summary>
+internal sealed class EndpointReport(EndpointReport.Sources sources, Dictionary<ChannelKey, List<OpenDescriptor>> holders,
+    Dictionary<uint, UnixSocketInfo> sockets, Dictionary<uint, uint> listenerOf, int uninspectedProcesses)
+{
+    /// <summary>What the report reads with: the finder's /proc reader and handle, its thread reader and name cache.</summary>
+    public sealed record Sources(ProcFileReader Reader, int ProcFd, ThreadBlockReader Threads, Func<int, string> NameOf, bool LiveSystem);
+
+    private readonly Dictionary<ChannelKey, (long Buffered, long Capacity)> _fills = new();
+    private readonly Dictionary<(int Pid, int Fd), List<BlockedThread>> _blocked = new();
+
+    public int PipesWithoutFill { get; private set; }
+
+    public int ProcessesWithoutThreads { get; private set; }
+
+    /// <summary>One endpoint per descriptor of <paramref name="subjects"/>, in their order.</summary>
+    public PipeEndpoint[] Build(List<OpenDescriptor> subjects)
+    {
+        var channels = subjects.Select(s => s.Key).Distinct().ToList();
+        ReadFills(channels.Where(k => k.Type != ChannelType.Socket));
+        ReadBlockedThreads(channels);
+        return subjects.Select(Endpoint).ToArray();
+    }
+
+    private void ReadFills(IEnumerable<ChannelKey> pipes)
+    {
+        if (!sources.LiveSystem) return;
+        using var probe = new PipeFillProbe();
+        foreach (var key in pipes)
+        {
+            // Any holder will do; the first that is still there answers.
+            bool read = false, denied = false;
+            foreach (var d in holders[key])
+            {
+                int errno = probe.TryRead(d.ProcessId, d.Fd, d.Key.Inode, out long buffered, out long capacity);
+                if (errno == 0)
+                {
+                    _fills[key] = (buffered, capacity);
+                    read = true;
+                    break;
+                }
+                if (errno is Errno.EPERM or Errno.EACCES or Errno.ENOSYS) denied = true;
+            }
+            if (!read && denied) PipesWithoutFill++;
+        }
+    }
+
+    /// <summary>Reads the threads of every process holding a reported channel (or, for a socket, its peer).</summary>
+    private void ReadBlockedThreads(List<ChannelKey> channels)
+    {
+        var watched = new Dictionary<int, Dictionary<int, EndpointAccess>>();
+        void Watch(ChannelKey key)
+        {
+            if (!holders.TryGetValue(key, out var list)) return;
+            foreach (var d in list)
+            {
+                if (!watched.TryGetValue(d.ProcessId, out var fds)) watched[d.ProcessId] = fds = new Dictionary<int, EndpointAccess>();
+                fds[d.Fd] = d.Access;
+            }
+        }
+        foreach (var key in channels)
+        {
+            Watch(key);
+            if (key.Type == ChannelType.Socket && sockets.TryGetValue((uint)key.Inode, out var socket) && socket.PeerInode is uint peer and > 0)
+                Watch(ChannelKey.Socket(peer));
+        }
+        var blocks = new List<ThreadBlockReader.Block>();
+        foreach (var (pid, fds) in watched)
+        {
+            blocks.Clear();
+            int errno = sources.Threads.Read(pid, fd => fds.TryGetValue(fd, out var access) ? access : null, blocks);
+            if (errno is Errno.EACCES or Errno.EPERM) ProcessesWithoutThreads++;
+            foreach (var b in blocks)
+            {
+                if (!_blocked.TryGetValue((pid, b.Fd), out var list)) _blocked[(pid, b.Fd)] = list = new List<BlockedThread>();
+                list.Add(new BlockedThread
+                {
+                    ProcessId = pid, ProcessName = sources.NameOf(pid), ThreadId = b.ThreadId, ThreadName = b.ThreadName,
+                    FileDescriptor = b.Fd, Syscall = ThreadBlockReader.NameOf(b.Syscall), Direction = b.Direction, WaitChannel = b.WaitChannel,
+                });
+            }
+        }
+    }
+
+    private Holder HolderOf(OpenDescriptor d) => new(d.ProcessId, sources.NameOf(d.ProcessId), d.Fd, d.Access);
+
+    private List<Holder> HoldersOf(ChannelKey key) =>
+        holders.TryGetValue(key, out var list) ? list.Select(HolderOf).ToList() : new List<Holder>();
+
+    private BlockedThread[] BlockedOn(IEnumerable<Holder> on) =>
+        on.SelectMany(h => _blocked.TryGetValue((h.ProcessId, h.Fd), out var list) ? list : Enumerable.Empty<BlockedThread>())
+          .OrderBy(b => b.ProcessId).ThenBy(b => b.ThreadId).ToArray();
+
+    private PipeEndpoint Endpoint(OpenDescriptor d) =>
+        d.Key.Type == ChannelType.Socket ? SocketEndpoint(d, sockets[(uint)d.Key.Inode]) : PipeEndpointOf(d);
+
+    private PipeEndpoint PipeEndpointOf(OpenDescriptor d)
+    {
+        var subject = HolderOf(d);
+        var all = HoldersOf(d.Key);
+        var blocked = BlockedOn(all);
+        (long Buffered, long Capacity)? fill = _fills.TryGetValue(d.Key, out var f) ? f : null;
+        var facts = new PipeFacts
+        {
+            Subject = subject,
+            Holders = all,
+            BufferedBytes = fill?.Buffered,
+            Capacity = fill?.Capacity,
+            Blocked = blocked,
+            SubjectProcessWritesNonBlocking = WritesNonBlocking(d.ProcessId, all),
+            UninspectedProcesses = uninspectedProcesses,
+        };
+        var (diagnosis, message) = PipeDiagnoser.Diagnose(facts);
+        var peers = all.Where(h => !(h.ProcessId == d.ProcessId && h.Fd == d.Fd)
+                                   && (d.Access == EndpointAccess.ReadWrite || (d.Access == EndpointAccess.Write ? h.Reads : h.Writes)));
+        return new PipeEndpoint
+        {
+            ProcessId = d.ProcessId, ProcessName = subject.ProcessName, FileDescriptor = d.Fd,
+            Kind = d.Key.Type == ChannelType.Fifo ? EndpointKind.Fifo : EndpointKind.Pipe,
+            Inode = (long)d.Key.Inode, Path = d.Path, Access = d.Access,
+            Peers = peers.Select(h => h.ToPeer()).ToArray(),
+            BufferedBytes = fill?.Buffered, Capacity = fill?.Capacity, BlockedThreads = blocked,
+            Diagnosis = diagnosis, Message = message,
+        };
+    }
+
+    /// <summary>Whether every write-only descriptor <paramref name="pid"/> has on the pipe is O_NONBLOCK (read from
+    /// fdinfo only when the process is the pipe's only reader, the one case the answer matters).</summary>
+    private bool WritesNonBlocking(int pid, List<Holder> all) =>
+        PipeDiagnoser.IsSelfLoopCandidate(pid, all)
+        && all.Where(h => h.ProcessId == pid && h.Access == EndpointAccess.Write)
+              .All(h => DescriptorFlags.TryRead(sources.Reader, sources.ProcFd, pid, h.Fd) is int flags && (flags & DescriptorFlags.O_NONBLOCK) != 0);
+
+    private PipeEndpoint SocketEndpoint(OpenDescriptor d, UnixSocketInfo socket)
+    {
+        var subject = HolderOf(d);
+        UnixSocketInfo? peer = socket.PeerInode is uint p and > 0 && sockets.TryGetValue(p, out var found) ? found : null;
+        var peerHolders = socket.PeerInode is uint q and > 0 ? HoldersOf(ChannelKey.Socket(q)) : new List<Holder>();
+        UnixSocketInfo? listener = socket.PeerInode == 0 && listenerOf.TryGetValue(socket.Inode, out uint l) && sockets.TryGetValue(l, out var li) ? li : null;
+        var own = HoldersOf(d.Key);
+        var blocked = BlockedOn(own.Concat(peerHolders));
+        var (diagnosis, message) = PipeDiagnoser.Diagnose(new SocketFacts
+        {
+            Subject = subject, Socket = socket, Peer = peer, PeerHolders = peerHolders,
+            Listener = listener, ListenerHolders = listener is null ? Array.Empty<Holder>() : HoldersOf(ChannelKey.Socket(listener.Inode)),
+            Blocked = blocked, UninspectedProcesses = uninspectedProcesses,
+        });
+        return new PipeEndpoint
+        {
+            ProcessId = d.ProcessId, ProcessName = subject.ProcessName, FileDescriptor = d.Fd,
+            Kind = socket.Type switch
+            {
+                UnixSocketInfo.SOCK_DGRAM => EndpointKind.UnixDatagram,
+                UnixSocketInfo.SOCK_SEQPACKET => EndpointKind.UnixSeqPacket,
+                _ => EndpointKind.UnixStream,
+            },
+            Inode = (long)d.Key.Inode, Path = socket.Name ?? peer?.Name ?? listener?.Name, Access = d.Access,
+            Peers = peerHolders.Select(h => h.ToPeer()).ToArray(),
+            BufferedBytes = socket.IsListening ? null : socket.ReceiveQueue, Capacity = null, BlockedThreads = blocked,
+            Diagnosis = diagnosis, Message = message,
+        };
+    }
+}
