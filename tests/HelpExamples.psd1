@@ -17,6 +17,8 @@
     StandIns = @(
         @{ Name = 'vpnserver'; Arguments = @('recvfrom-spin') }
         @{ Name = 'nginx'; Arguments = @('progress') }
+        @{ Name = 'php'; Arguments = @('pipe-selfloop') }
+        @{ Name = 'php-fpm'; Arguments = @('unix-server', '@diag-php-fpm-%d') }
     )
     Examples = @{
         'Get-ThreadCpu/2' = @{ Replace = @{ '5060' = '{vpnserver.Pid}' } }
@@ -26,6 +28,7 @@
         'Trace-Syscall/2' = @{ Replace = @{ './server' = '{TestTarget}'; '--config, ./server.conf' = 'arenas, 4' } }
         'README/2' = @{ Replace = @{ '-gt 80' = '-gt 1'; '-Duration 5' = '-Duration 1' } }
         'README/3' = @{ Skip = 'needs SSH hosts (web1, web2)' }
+        'Get-PipePeer/2' = @{ Replace = @{ '2509' = '{php.Pid}' } }
         'Trace-Syscall/3' = @{ Replace = @{ '2509' = '{nginx.Pid}'; '-Duration 10' = '-Duration 1' }; AllowEmpty = $true }
     }
 }

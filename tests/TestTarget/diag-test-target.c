@@ -51,7 +51,8 @@
  *   unix-pair [TYPE]  socketpair (stream, dgram or seqpacket): this process fd 20, child "peer" fd 21,
  *                     blocked reading it.
  *   unix-server PATH  listens on PATH (fd 20; "@name": abstract), accepted fd 21 from child "client"
- *                     (fd 20, sent 100 bytes not read), child "pending" connected but never accepted.
+ *                     (fd 20, sent 100 bytes not read), child "pending" connected but never accepted;
+ *                     "%d" in PATH becomes this process's ID.
  *   pipe-shared       one pipe held by three processes: this one and "writer" (write end fd 20),
  *                     "reader" (read end fd 21).
  *   pipe-churn        a thread forks children that open a pipe and a socketpair and exit 2 ms later.

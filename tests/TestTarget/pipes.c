@@ -359,8 +359,13 @@ static void connect_client(int sync_fd, long bytes)
     idle_forever();
 }
 
-static int mode_unix_server(const char *path)
+static int mode_unix_server(const char *path_format)
 {
+    /* "%d" in PATH becomes this process's ID: a name no other run uses. */
+    static char path[108];
+    const char *at = strstr(path_format, "%d");
+    if (at) snprintf(path, sizeof path, "%.*s%d%s", (int)(at - path_format), path_format, getpid(), at + 2);
+    else snprintf(path, sizeof path, "%s", path_format);
     server_path = path;
     struct sockaddr_un a;
     socklen_t len = unix_address(path, &a);

@@ -130,7 +130,8 @@ public sealed class PipePeerFinder : IDisposable
                 }
                 if (!any) continue;
                 _names[pid] = untruncated ?? comm;
-                int errno = _scanner.Scan(pid, everything, scan.Descriptors, scan.Others, selection.FileDescriptors);
+                // A pattern may match many processes: a descriptor some lack is not worth an error each.
+                int errno = _scanner.Scan(pid, everything, scan.Descriptors);
                 if (errno is Errno.EACCES or Errno.EPERM) scan.Denied.Add(pid);
                 else if (errno == 0) scan.SubjectPids.Add(pid);
             }
@@ -228,7 +229,7 @@ public sealed class PipePeerFinder : IDisposable
     private static List<OtherDescriptor> OtherRequested(Scan scan, List<OpenDescriptor> subjects)
     {
         var others = new List<OtherDescriptor>(scan.Others);
-        if (scan.Selection.FileDescriptors is not { } fds) return others;
+        if (scan.Selection.FileDescriptors is not { } fds || scan.Selection.ProcessIds is null) return others;
         foreach (var d in scan.Descriptors)
         {
             // A requested descriptor on a socket sock_diag did not report: TCP, UDP, netlink...

@@ -18,8 +18,8 @@ public sealed class PipeScanResult
     /// <summary>Requested inodes that no inspected process holds.</summary>
     public IReadOnlyList<long> UnmatchedInodes { get; internal init; } = Array.Empty<long>();
 
-    /// <summary>Requested descriptors (with -FileDescriptor) that are open but on something else: what they are
-    /// open on (the /proc/PID/fd link, e.g. /var/log/app.log or socket:[123] for a TCP socket).</summary>
+    /// <summary>Requested descriptors of processes asked for by PID that are not pipes, FIFOs or Unix sockets: what
+    /// they are open on (the /proc/PID/fd link, e.g. /var/log/app.log, or socket:[123] for a TCP socket), or "not open".</summary>
     public IReadOnlyList<OtherDescriptor> OtherDescriptors { get; internal init; } = Array.Empty<OtherDescriptor>();
 
     /// <summary>Processes whose descriptors could not be read (not permitted): their ends of pipes and sockets
