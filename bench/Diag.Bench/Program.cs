@@ -1,5 +1,6 @@
 // Diag's benchmarks: each compares a cmdlet's engine with the classic tool it replaces, in one run.
 //   dotnet run -c Release --project bench/Diag.Bench -- threadcpu [THREADS] [--proc]   (--proc: only the /proc path)
+//   dotnet run -c Release --project bench/Diag.Bench -- pipepeer [PROCESSES] [FDS]      (against lsof -n -P)
 namespace Diag.Bench;
 
 public static class Program
@@ -10,6 +11,7 @@ public static class Program
         {
             case "threadcpu": return ThreadCpuBenchmark.Run(args[1..]);
             case "syscall": return SyscallBenchmark.Run(args[1..]);
+            case "pipepeer": return PipePeerBenchmark.Run(args[1..]);
             default:
                 Console.Error.WriteLine("usage: Diag.Bench threadcpu [THREADS] [--proc]");
                 return 2;

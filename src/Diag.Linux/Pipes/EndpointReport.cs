@@ -17,6 +17,8 @@ internal sealed class EndpointReport(EndpointReport.Sources sources, Dictionary<
 
     private readonly Dictionary<ChannelKey, (long Buffered, long Capacity)> _fills = new();
     private readonly Dictionary<(int Pid, int Fd), List<BlockedThread>> _blocked = new();
+    private readonly Dictionary<ChannelKey, Channel> _channels = new();
+    private readonly Dictionary<(int Pid, ChannelKey Key), bool> _nonBlocking = new();
 
     public int PipesWithoutFill { get; private set; }
 
@@ -93,12 +95,32 @@ internal sealed class EndpointReport(EndpointReport.Sources sources, Dictionary<
 
     private Holder HolderOf(OpenDescriptor d) => new(d.ProcessId, sources.NameOf(d.ProcessId), d.Fd, d.Access);
 
-    private List<Holder> HoldersOf(ChannelKey key) =>
-        holders.TryGetValue(key, out var list) ? list.Select(HolderOf).ToList() : new List<Holder>();
+    /// <summary>The holders of one channel with their (shared, immutable) peer objects and the threads blocked on
+    /// it: built once per channel, however many of its descriptors are reported.</summary>
+    private sealed record Channel(List<Holder> Holders, PipePeer[] Peers, BlockedThread[] Blocked);
 
-    private BlockedThread[] BlockedOn(IEnumerable<Holder> on) =>
-        on.SelectMany(h => _blocked.TryGetValue((h.ProcessId, h.Fd), out var list) ? list : Enumerable.Empty<BlockedThread>())
-          .OrderBy(b => b.ProcessId).ThenBy(b => b.ThreadId).ToArray();
+    private static readonly Channel NoChannel = new(new List<Holder>(), Array.Empty<PipePeer>(), Array.Empty<BlockedThread>());
+
+    private Channel ChannelOf(ChannelKey key)
+    {
+        if (_channels.TryGetValue(key, out var channel)) return channel;
+        if (!holders.TryGetValue(key, out var list)) return NoChannel;
+        var all = list.Select(HolderOf).ToList();
+        channel = new Channel(all, all.Select(h => h.ToPeer()).ToArray(), BlockedOn(all));
+        _channels[key] = channel;
+        return channel;
+    }
+
+    /// <summary>Each endpoint gets its own array (the elements are immutable and shared).</summary>
+    private static T[] Copy<T>(T[] items) => items.Length == 0 ? items : (T[])items.Clone();
+
+    private BlockedThread[] BlockedOn(IEnumerable<Holder> on)
+    {
+        List<BlockedThread>? found = null;
+        foreach (var h in on)
+            if (_blocked.TryGetValue((h.ProcessId, h.Fd), out var list)) (found ??= new List<BlockedThread>()).AddRange(list);
+        return found is null ? Array.Empty<BlockedThread>() : found.OrderBy(b => b.ProcessId).ThenBy(b => b.ThreadId).ToArray();
+    }
 
     private PipeEndpoint Endpoint(OpenDescriptor d) =>
         d.Key.Type == ChannelType.Socket ? SocketEndpoint(d, sockets[(uint)d.Key.Inode]) : PipeEndpointOf(d);
@@ -106,52 +128,62 @@ internal sealed class EndpointReport(EndpointReport.Sources sources, Dictionary<
     private PipeEndpoint PipeEndpointOf(OpenDescriptor d)
     {
         var subject = HolderOf(d);
-        var all = HoldersOf(d.Key);
-        var blocked = BlockedOn(all);
+        var channel = ChannelOf(d.Key);
         (long Buffered, long Capacity)? fill = _fills.TryGetValue(d.Key, out var f) ? f : null;
         var facts = new PipeFacts
         {
             Subject = subject,
-            Holders = all,
+            Holders = channel.Holders,
             BufferedBytes = fill?.Buffered,
             Capacity = fill?.Capacity,
-            Blocked = blocked,
-            SubjectProcessWritesNonBlocking = WritesNonBlocking(d.ProcessId, all),
+            Blocked = channel.Blocked,
+            SubjectProcessWritesNonBlocking = WritesNonBlocking(d.ProcessId, d.Key, channel.Holders),
             UninspectedProcesses = uninspectedProcesses,
         };
         var (diagnosis, message) = PipeDiagnoser.Diagnose(facts);
-        var peers = all.Where(h => !(h.ProcessId == d.ProcessId && h.Fd == d.Fd)
-                                   && (d.Access == EndpointAccess.ReadWrite || (d.Access == EndpointAccess.Write ? h.Reads : h.Writes)));
+        var peers = new List<PipePeer>();
+        for (int i = 0; i < channel.Holders.Count; i++)
+        {
+            var h = channel.Holders[i];
+            if (h.ProcessId == d.ProcessId && h.Fd == d.Fd) continue;
+            if (d.Access == EndpointAccess.ReadWrite || (d.Access == EndpointAccess.Write ? h.Reads : h.Writes)) peers.Add(channel.Peers[i]);
+        }
         return new PipeEndpoint
         {
             ProcessId = d.ProcessId, ProcessName = subject.ProcessName, FileDescriptor = d.Fd,
             Kind = d.Key.Type == ChannelType.Fifo ? EndpointKind.Fifo : EndpointKind.Pipe,
             Inode = (long)d.Key.Inode, Path = d.Path, Access = d.Access,
-            Peers = peers.Select(h => h.ToPeer()).ToArray(),
-            BufferedBytes = fill?.Buffered, Capacity = fill?.Capacity, BlockedThreads = blocked,
+            Peers = peers.ToArray(),
+            BufferedBytes = fill?.Buffered, Capacity = fill?.Capacity, BlockedThreads = Copy(channel.Blocked),
             Diagnosis = diagnosis, Message = message,
         };
     }
 
     /// <summary>Whether every write-only descriptor <paramref name="pid"/> has on the pipe is O_NONBLOCK (read from
-    /// fdinfo only when the process is the pipe's only reader, the one case the answer matters).</summary>
-    private bool WritesNonBlocking(int pid, List<Holder> all) =>
-        PipeDiagnoser.IsSelfLoopCandidate(pid, all)
-        && all.Where(h => h.ProcessId == pid && h.Access == EndpointAccess.Write)
-              .All(h => DescriptorFlags.TryRead(sources.Reader, sources.ProcFd, pid, h.Fd) is int flags && (flags & DescriptorFlags.O_NONBLOCK) != 0);
+    /// fdinfo only when the process is the pipe's only reader, the one case the answer matters; once per process and pipe).</summary>
+    private bool WritesNonBlocking(int pid, ChannelKey key, List<Holder> all)
+    {
+        if (!PipeDiagnoser.IsSelfLoopCandidate(pid, all)) return false;
+        if (_nonBlocking.TryGetValue((pid, key), out bool known)) return known;
+        bool nonBlocking = all.Where(h => h.ProcessId == pid && h.Access == EndpointAccess.Write)
+            .All(h => DescriptorFlags.TryRead(sources.Reader, sources.ProcFd, pid, h.Fd) is int flags && (flags & DescriptorFlags.O_NONBLOCK) != 0);
+        _nonBlocking[(pid, key)] = nonBlocking;
+        return nonBlocking;
+    }
 
     private PipeEndpoint SocketEndpoint(OpenDescriptor d, UnixSocketInfo socket)
     {
         var subject = HolderOf(d);
         UnixSocketInfo? peer = socket.PeerInode is uint p and > 0 && sockets.TryGetValue(p, out var found) ? found : null;
-        var peerHolders = socket.PeerInode is uint q and > 0 ? HoldersOf(ChannelKey.Socket(q)) : new List<Holder>();
+        var peerChannel = socket.PeerInode is uint q and > 0 ? ChannelOf(ChannelKey.Socket(q)) : NoChannel;
         UnixSocketInfo? listener = socket.PeerInode == 0 && listenerOf.TryGetValue(socket.Inode, out uint l) && sockets.TryGetValue(l, out var li) ? li : null;
-        var own = HoldersOf(d.Key);
-        var blocked = BlockedOn(own.Concat(peerHolders));
+        var own = ChannelOf(d.Key);
+        var blocked = own.Blocked.Length + peerChannel.Blocked.Length == 0 ? Array.Empty<BlockedThread>()
+            : own.Blocked.Concat(peerChannel.Blocked).OrderBy(b => b.ProcessId).ThenBy(b => b.ThreadId).ToArray();
         var (diagnosis, message) = PipeDiagnoser.Diagnose(new SocketFacts
         {
-            Subject = subject, Socket = socket, Peer = peer, PeerHolders = peerHolders,
-            Listener = listener, ListenerHolders = listener is null ? Array.Empty<Holder>() : HoldersOf(ChannelKey.Socket(listener.Inode)),
+            Subject = subject, Socket = socket, Peer = peer, PeerHolders = peerChannel.Holders,
+            Listener = listener, ListenerHolders = listener is null ? Array.Empty<Holder>() : ChannelOf(ChannelKey.Socket(listener.Inode)).Holders,
             Blocked = blocked, UninspectedProcesses = uninspectedProcesses,
         });
         return new PipeEndpoint
@@ -164,7 +196,7 @@ internal sealed class EndpointReport(EndpointReport.Sources sources, Dictionary<
                 _ => EndpointKind.UnixStream,
             },
             Inode = (long)d.Key.Inode, Path = socket.Name ?? peer?.Name ?? listener?.Name, Access = d.Access,
-            Peers = peerHolders.Select(h => h.ToPeer()).ToArray(),
+            Peers = Copy(peerChannel.Peers),
             BufferedBytes = socket.IsListening ? null : socket.ReceiveQueue, Capacity = null, BlockedThreads = blocked,
             Diagnosis = diagnosis, Message = message,
         };
