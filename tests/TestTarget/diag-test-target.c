@@ -59,6 +59,7 @@
  *   pipe-farm P F     P processes of F fds each, chained like a shell pipeline ("first" fd 1 feeds
  *                     "second" fd 0, and so on), the other fds pipes, socketpairs and /dev/null.
  *   as-user UID MODE ARGS  runs MODE ARGS as user and group UID (65534: nobody), still dumpable.
+ *   netns MODE ARGS   runs MODE ARGS in a new network namespace, as a container's processes are.
  */
 #define _GNU_SOURCE
 #include <errno.h>

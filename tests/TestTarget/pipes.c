@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -502,6 +503,14 @@ static int mode_as_user(int argc, char **argv)
     return main(argc - 2, argv + 2);
 }
 
+/* ---- netns MODE ARGS: runs MODE ARGS in a new network namespace (as a container's processes are) ---- */
+
+static int mode_netns(int argc, char **argv)
+{
+    if (unshare(CLONE_NEWNET) < 0) pipes_die("unshare(CLONE_NEWNET)");
+    return main(argc - 1, argv + 1);
+}
+
 /* Runs a pipe or socket mode; -1 when argv[1] names none of them. */
 int pipes_mode(int argc, char **argv)
 {
@@ -516,5 +525,6 @@ int pipes_mode(int argc, char **argv)
     if (!strcmp(mode, "pipe-churn")) return mode_pipe_churn();
     if (!strcmp(mode, "pipe-farm") && arg && argc > 3) return mode_pipe_farm(atoi(arg), atoi(argv[3]));
     if (!strcmp(mode, "as-user") && arg && argc > 3) return mode_as_user(argc, argv);
+    if (!strcmp(mode, "netns") && arg) return mode_netns(argc, argv);
     return -1;
 }

@@ -2,8 +2,9 @@ using System.Runtime.InteropServices;
 
 namespace Diag.Linux.Interop;
 
-// Calls for Get-PipePeer: the mode and inode behind /proc/PID/fd links (statx), and a pipe's fill and
-// size through a duplicate of the target's own descriptor (pidfd_getfd, FIONREAD, F_GETPIPE_SZ).
+// Calls for Get-PipePeer: the mode and inode behind /proc/PID/fd links (statx), a pipe's fill and size
+// through a duplicate of the target's own descriptor (pidfd_getfd, FIONREAD, F_GETPIPE_SZ), and setns to
+// ask sock_diag about another network namespace's Unix sockets.
 internal static unsafe partial class Libc
 {
     public const int NETLINK_SOCK_DIAG = 4;
@@ -36,6 +37,12 @@ internal static unsafe partial class Libc
     /// <summary><c>syscall(2)</c> with three arguments.</summary>
     [LibraryImport(Lib, EntryPoint = "syscall", SetLastError = true)]
     public static partial long Syscall3(long number, long a1, long a2, long a3);
+
+    public const int CLONE_NEWNET = 0x40000000;
+
+    /// <summary>Moves the calling thread (only it) into the namespace <paramref name="fd"/> refers to.</summary>
+    [LibraryImport(Lib, EntryPoint = "setns", SetLastError = true)]
+    public static partial int SetNs(int fd, int namespaceType);
 
     public const int FIONREAD = 0x541B;
 

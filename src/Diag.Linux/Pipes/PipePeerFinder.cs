@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Diag.Linux.Interop;
-using Diag.Linux.Netlink;
 using Diag.Linux.ProcFs;
 
 namespace Diag.Linux.Pipes;
@@ -52,14 +51,27 @@ public sealed class PipePeerFinder : IDisposable
         _reader.ListNumericEntries(_procFd, pids);
 
         ScanSubjects(scan, pids);
-        var sockets = NeedsSockets(scan) && _liveSystem && UnixSocketDiag.TryDump(out var table) == 0 ? table : new Dictionary<uint, UnixSocketInfo>();
-        var listenerOf = new Dictionary<uint, uint>();
-        foreach (var socket in sockets.Values)
-            foreach (uint client in socket.PendingClients) listenerOf[client] = socket.Inode;
-
-        var filter = MachineFilter(scan, sockets, listenerOf);
+        var unix = new UnixSocketDirectory(_reader, _procFd);
+        if (NeedsSockets(scan) && _liveSystem)
+        {
+            unix.DumpOwn();
+            unix.DumpNamespacesOf(UnresolvedSocketHolders(scan, unix));
+        }
+        var keys = WantedKeys(scan, unix);
+        var filter = scan.Selection.IsAll ? DescriptorFilter.Everything() : DescriptorFilter.For(keys, RequestedInodes(scan));
         if (!filter.IsEmpty && !ScanMachine(scan, pids, filter, cancellationToken, progress))
             return new PipeScanResult { Cancelled = true };
+        if (_liveSystem && (scan.Selection.IsAll || scan.Selection.Inodes is not null))
+        {
+            // Sockets found in containers' processes: their namespaces' dumps may name peers the pass did not look for.
+            unix.DumpNamespacesOf(UnresolvedSocketHolders(scan, unix));
+            var more = WantedKeys(scan, unix);
+            more.ExceptWith(keys);
+            var requested = RequestedInodes(scan).ToHashSet();
+            more.RemoveWhere(k => requested.Contains(k.Inode)); // the first pass took every descriptor with these inodes
+            if (!scan.Selection.IsAll && more.Count > 0 && !ScanMachine(scan, pids, DescriptorFilter.For(more, []), cancellationToken, null))
+                return new PipeScanResult { Cancelled = true };
+        }
 
         var holders = new Dictionary<ChannelKey, List<OpenDescriptor>>();
         foreach (var d in scan.Descriptors)
@@ -67,9 +79,9 @@ public sealed class PipePeerFinder : IDisposable
             if (!holders.TryGetValue(d.Key, out var list)) holders[d.Key] = list = new List<OpenDescriptor>();
             list.Add(d);
         }
-        var subjects = ChooseSubjects(scan, sockets);
+        var subjects = ChooseSubjects(scan, unix);
         var report = new EndpointReport(new EndpointReport.Sources(_reader, _procFd, _threads, NameOf, _liveSystem),
-            holders, sockets, listenerOf, scan.NotPermitted);
+            holders, unix.Sockets, unix.ListenerOf, scan.NotPermitted);
         var endpoints = report.Build(subjects);
         return new PipeScanResult
         {
@@ -142,35 +154,42 @@ public sealed class PipePeerFinder : IDisposable
         !(scan.Selection.ProcessIds is not null || scan.Selection.NamePatterns is not null)
         || scan.Descriptors.Any(d => d.Key.Type == ChannelType.Socket);
 
-    /// <summary>What the pass over every other process looks for: everything (-All), or the channels of the
-    /// subjects and the sockets theirs are connected to (or wait in the accept queue of).</summary>
-    private static DescriptorFilter MachineFilter(Scan scan, Dictionary<uint, UnixSocketInfo> sockets, Dictionary<uint, uint> listenerOf)
+    /// <summary>The processes holding socket descriptors the table does not know yet (TCP, UDP, netlink... or Unix
+    /// sockets of another network namespace).</summary>
+    private static IEnumerable<int> UnresolvedSocketHolders(Scan scan, UnixSocketDirectory unix) =>
+        scan.Descriptors.Where(d => d.Key.Type == ChannelType.Socket && !unix.Contains(d.Key.Inode)).Select(d => d.ProcessId).Distinct().ToList();
+
+    private static IEnumerable<ulong> RequestedInodes(Scan scan) =>
+        scan.Selection.Inodes?.Where(i => i > 0).Select(i => (ulong)i) ?? Enumerable.Empty<ulong>();
+
+    /// <summary>What the pass over every other process looks for (unless -All): the channels of the subjects, or
+    /// the inodes asked for, and the sockets these sockets are connected to (or wait in the accept queue of).</summary>
+    private static HashSet<ChannelKey> WantedKeys(Scan scan, UnixSocketDirectory unix)
     {
-        var selection = scan.Selection;
-        if (selection.IsAll) return DescriptorFilter.Everything();
         var keys = new HashSet<ChannelKey>();
-        var socketInodes = new List<uint>();
-        if (selection.Inodes is { } inodes)
+        var socketInodes = new List<ulong>();
+        if (scan.Selection.Inodes is not null)
         {
-            foreach (long inode in inodes)
-                if (inode is > 0 and <= uint.MaxValue) socketInodes.Add((uint)inode);
+            socketInodes.AddRange(RequestedInodes(scan));
+            socketInodes.AddRange(scan.Descriptors.Where(d => d.Key.Type == ChannelType.Socket).Select(d => d.Key.Inode));
         }
         else
         {
-            foreach (var d in scan.Descriptors)
+            foreach (var d in scan.Descriptors.Where(d => scan.SubjectPids.Contains(d.ProcessId)))
             {
                 if (d.Key.Type != ChannelType.Socket) keys.Add(d.Key);
-                else if (d.Key.Inode <= uint.MaxValue) socketInodes.Add((uint)d.Key.Inode);
+                else socketInodes.Add(d.Key.Inode);
             }
         }
-        foreach (uint inode in socketInodes)
+        foreach (ulong inode in socketInodes)
         {
-            if (!sockets.TryGetValue(inode, out var socket)) continue;
+            if (!unix.Contains(inode)) continue;
+            var socket = unix.Sockets[(uint)inode];
             keys.Add(ChannelKey.Socket(inode));
             if (socket.PeerInode is uint peer and > 0) keys.Add(ChannelKey.Socket(peer));
-            if (listenerOf.TryGetValue(inode, out uint listener)) keys.Add(ChannelKey.Socket(listener));
+            if (unix.ListenerOf.TryGetValue((uint)inode, out uint listener)) keys.Add(ChannelKey.Socket(listener));
         }
-        return DescriptorFilter.For(keys, selection.Inodes?.Where(i => i > 0).Select(i => (ulong)i) ?? Enumerable.Empty<ulong>());
+        return keys;
     }
 
     private bool ScanMachine(Scan scan, List<int> pids, DescriptorFilter filter, CancellationToken cancellationToken, Action<int, int>? progress)
@@ -194,7 +213,7 @@ public sealed class PipePeerFinder : IDisposable
 
     /// <summary>The descriptors to report: the subjects' (Unix sockets only among sockets), every holder of the
     /// inodes asked for, or every pipe, FIFO and Unix socket descriptor.</summary>
-    private List<OpenDescriptor> ChooseSubjects(Scan scan, Dictionary<uint, UnixSocketInfo> sockets)
+    private static List<OpenDescriptor> ChooseSubjects(Scan scan, UnixSocketDirectory unix)
     {
         var selection = scan.Selection;
         IEnumerable<OpenDescriptor> chosen = selection.Inodes is { } inodes
@@ -202,28 +221,15 @@ public sealed class PipePeerFinder : IDisposable
             : selection.IsAll ? scan.Descriptors
             : scan.Descriptors.Where(d => scan.SubjectPids.Contains(d.ProcessId) && selection.FileDescriptors?.Contains(d.Fd) != false);
         var subjects = new List<OpenDescriptor>();
-        var foreignCandidates = new HashSet<int>();
+        var unresolved = new HashSet<int>();
         foreach (var d in chosen)
         {
-            if (d.Key.Type != ChannelType.Socket || sockets.ContainsKey((uint)d.Key.Inode)) subjects.Add(d);
-            else foreignCandidates.Add(d.ProcessId);
+            if (d.Key.Type != ChannelType.Socket || unix.Contains(d.Key.Inode)) subjects.Add(d);
+            else unresolved.Add(d.ProcessId);
         }
-        scan.ForeignNetworkProcesses = CountOtherNetworkNamespaces(foreignCandidates);
+        scan.ForeignNetworkProcesses = unresolved.Count(unix.IsInUndumpedNamespace);
         subjects.Sort(static (a, b) => a.ProcessId != b.ProcessId ? a.ProcessId.CompareTo(b.ProcessId) : a.Fd.CompareTo(b.Fd));
         return subjects;
-    }
-
-    /// <summary>Of processes holding sockets sock_diag did not report (TCP, UDP, netlink... or Unix sockets of
-    /// another network namespace), how many are in another network namespace.</summary>
-    private int CountOtherNetworkNamespaces(HashSet<int> pids)
-    {
-        if (pids.Count == 0 || !_liveSystem) return 0;
-        if (_reader.ReadLink(_procFd, Libc.GetPid(), "ns/net"u8, out var own) != 0) return 0;
-        byte[] ours = own.ToArray();
-        int count = 0;
-        foreach (int pid in pids)
-            if (_reader.ReadLink(_procFd, pid, "ns/net"u8, out var theirs) == 0 && !theirs.SequenceEqual(ours)) count++;
-        return count;
     }
 
     private static List<OtherDescriptor> OtherRequested(Scan scan, List<OpenDescriptor> subjects)

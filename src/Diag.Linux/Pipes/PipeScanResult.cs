@@ -26,8 +26,8 @@ public sealed class PipeScanResult
     /// are missing, so a NoReader, NoWriter or SelfLoop could be wrong.</summary>
     public int ProcessesNotPermitted { get; internal init; }
 
-    /// <summary>Processes with sockets in another network namespace (containers): sock_diag sees only this
-    /// one, so their Unix sockets are left out.</summary>
+    /// <summary>Processes with sockets in another network namespace (a container) that could not be entered to ask
+    /// sock_diag there (setns needs CAP_SYS_ADMIN): their Unix sockets are left out.</summary>
     public int ProcessesInOtherNetworkNamespaces { get; internal init; }
 
     /// <summary>Pipes whose fill could not be read (pidfd_getfd not permitted or not supported).</summary>

@@ -120,9 +120,9 @@ public sealed class GetPipePeerCommand : DiagCmdlet
                          "their ends of pipes and sockets are missing, so a NoReader, NoWriter or SelfLoop may be wrong. " +
                          "Run as root, or with CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH, to see every process.");
         if (result.ProcessesInOtherNetworkNamespaces > 0)
-            WriteWarning(Plural(result.ProcessesInOtherNetworkNamespaces, "process has", "processes have") + " sockets in another network namespace (a container): " +
-                         "their Unix sockets are not shown, since the kernel reports only this namespace's. " +
-                         "Run Get-PipePeer in that namespace: nsenter --net=/proc/PID/ns/net pwsh.");
+            WriteWarning(Plural(result.ProcessesInOtherNetworkNamespaces, "process has", "processes have") + " sockets in another network namespace (a container) " +
+                         "that could not be entered: their Unix sockets are not shown. Run as root (entering a namespace needs CAP_SYS_ADMIN), " +
+                         "or run Get-PipePeer in that namespace: nsenter --net=/proc/PID/ns/net pwsh.");
         if (result.PipesWithoutFill > 0)
             WriteWarning("BufferedBytes and Capacity are empty for " + Plural(result.PipesWithoutFill, "pipe", "pipes") + ": reading a pipe's fill needs " +
                          "pidfd_getfd (Linux 5.6 or later) and ptrace access to one of its holders. Run as root or with CAP_SYS_PTRACE.");

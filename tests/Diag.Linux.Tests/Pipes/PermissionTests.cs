@@ -50,6 +50,17 @@ public sealed partial class PermissionTests
         Assert.Empty(result.Endpoints);
     }
 
+    [Fact]
+    public void WithoutPrivilegesSocketsInAnotherNetworkNamespaceAreCounted()
+    {
+        // Made in a new network namespace by root, then run as nobody: nobody may read its descriptors but not
+        // enter its namespace (setns needs CAP_SYS_ADMIN).
+        using var contained = TargetProcess.Start("netns", "as-user", Nobody.ToString(), "unix-pair");
+        var result = AsUser(Nobody, () => PipeScan.OfProcesses(contained.Pid));
+        Assert.Equal(1, result.ProcessesInOtherNetworkNamespaces);
+        Assert.DoesNotContain(result.Endpoints, e => e.FileDescriptor == 20);
+    }
+
     /// <summary>Runs <paramref name="work"/> on a thread whose user and group IDs are <paramref name="uid"/>
     /// (the saved user ID stays 0, so the thread could take root back; it ends instead).</summary>
     private static T AsUser<T>(int uid, Func<T> work)

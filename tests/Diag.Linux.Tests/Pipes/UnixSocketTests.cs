@@ -82,4 +82,24 @@ public sealed class UnixSocketTests
         Assert.Equal((peer, 21), (only.ProcessId, only.FileDescriptor));
         Assert.Equal(target.Pid, Assert.Single(only.Peers).ProcessId);
     }
+
+    [Fact]
+    public void SocketsInAnotherNetworkNamespaceAreResolvedThere()
+    {
+        // A container's processes: sock_diag in this namespace does not see their sockets; the scan asks theirs.
+        using var target = TargetProcess.Start("netns", "unix-pair");
+        int peer = target.Processes["peer"];
+        var result = PipeScan.OfProcesses(target.Pid);
+        var mine = result.Endpoint(target.Pid, 20);
+        Assert.Equal(EndpointKind.UnixStream, mine.Kind);
+        Assert.Equal((peer, 21), (Assert.Single(mine.Peers).ProcessId, mine.Peers[0].FileDescriptor));
+        Assert.Equal(0, result.ProcessesInOtherNetworkNamespaces);
+
+        var all = PipeScan.Find(PipeSelection.All());
+        Assert.Equal(target.Pid, Assert.Single(all.Endpoint(peer, 21).Peers).ProcessId);
+        Assert.Equal(0, all.ProcessesInOtherNetworkNamespaces);
+
+        var byInode = PipeScan.Find(PipeSelection.ForInodes([PipeScan.InodeOf(peer, 21)]));
+        Assert.Equal(target.Pid, Assert.Single(Assert.Single(byInode.Endpoints).Peers).ProcessId);
+    }
 }
