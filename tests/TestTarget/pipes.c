@@ -76,6 +76,16 @@ static void await_notes(int fd, int n)
 
 static void note(int fd) { if (write(fd, "x", 1) != 1) pipes_die("write sync"); }
 
+/* Waits for n notes on the sync pipe, closes it, and announces the two children by role. */
+static void await_children(int sync[2], int n, const char *role1, pid_t pid1, const char *role2, pid_t pid2)
+{
+    await_notes(sync[0], n);
+    close(sync[0]);
+    close(sync[1]);
+    announce_process(role1, pid1);
+    announce_process(role2, pid2);
+}
+
 /* Waits (up to 10 s) until thread pid's /proc syscall line starts with "NR 0xFD ", i.e. it is blocked in call NR on fd. */
 static void await_blocked(pid_t pid, int nr, int fd)
 {
@@ -232,11 +242,7 @@ static int mode_pipeline(long bytes)
     }
     close(p[0]);
     close(p[1]);
-    await_notes(sync[0], 2);
-    close(sync[0]);
-    close(sync[1]);
-    announce_process("writer", writer);
-    announce_process("reader", pipeline_reader);
+    await_children(sync, 2, "writer", writer, "reader", pipeline_reader);
     return serve_pipes(pipeline_status);
 }
 
@@ -384,11 +390,7 @@ static int mode_unix_server(const char *path_format)
     await_notes(sync[0], 1);
     pid_t pending = fork_child();
     if (pending == 0) { close(sync[0]); close(21); connect_client(sync[1], 0); }
-    await_notes(sync[0], 1);
-    close(sync[0]);
-    close(sync[1]);
-    announce_process("client", client);
-    announce_process("pending", pending);
+    await_children(sync, 1, "client", client, "pending", pending);
     int rc = serve_pipes(NULL);
     if (path[0] != '@') unlink(path);
     return rc;
@@ -407,11 +409,7 @@ static int mode_pipe_shared(void)
     pid_t reader = fork_child();
     if (reader == 0) { close(20); note(sync[1]); close(sync[0]); close(sync[1]); idle_forever(); }
     close(21);
-    await_notes(sync[0], 2);
-    close(sync[0]);
-    close(sync[1]);
-    announce_process("writer", writer);
-    announce_process("reader", reader);
+    await_children(sync, 2, "writer", writer, "reader", reader);
     return serve_pipes(NULL);
 }
 

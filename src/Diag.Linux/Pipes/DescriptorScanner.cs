@@ -29,13 +29,10 @@ internal sealed unsafe class DescriptorScanner
     /// Returns 0, or the errno (ENOENT/ESRCH: gone; EACCES/EPERM: not permitted).</summary>
     public int Scan(int pid, DescriptorFilter filter, List<OpenDescriptor> into, List<OtherDescriptor>? others = null, IReadOnlySet<int>? othersOf = null)
     {
-        int dirFd = _reader.OpenDirectory(_procFd, pid, "fd"u8);
+        int dirFd = _reader.OpenAndListDirectory(_procFd, pid, "fd"u8, _fds);
         if (dirFd < 0) return -dirFd;
         try
         {
-            _fds.Clear();
-            int errno = _reader.ListNumericEntries(dirFd, _fds);
-            if (errno != 0) return errno;
             byte* name = stackalloc byte[16];
             foreach (int fd in _fds)
             {

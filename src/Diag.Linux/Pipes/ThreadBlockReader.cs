@@ -32,18 +32,15 @@ internal sealed class ThreadBlockReader
     /// calls could not be read (EACCES/EPERM: not permitted; ENOENT: the process is gone).</summary>
     public int Read(int pid, Func<int, EndpointAccess?> accessOf, List<Block> into)
     {
-        int taskFd = _reader.OpenDirectory(_procFd, pid, "task"u8);
+        int taskFd = _reader.OpenAndListDirectory(_procFd, pid, "task"u8, _tids);
         if (taskFd < 0) return -taskFd;
         try
         {
-            _tids.Clear();
-            int errno = _reader.ListNumericEntries(taskFd, _tids);
-            if (errno != 0) return errno;
             int readable = 0, denied = 0;
             Span<long> arguments = stackalloc long[6];
             foreach (int tid in _tids)
             {
-                errno = _reader.Read(taskFd, tid, "syscall"u8, out var line);
+                int errno = _reader.Read(taskFd, tid, "syscall"u8, out var line);
                 if (errno is Errno.EACCES or Errno.EPERM) { denied++; continue; }
                 if (errno != 0) continue; // the thread exited
                 readable++;

@@ -79,7 +79,7 @@ public sealed class GetPipePeerCommand : DiagCmdlet
         }
         catch (SyscallException e)
         {
-            ThrowTerminatingError(DiagError.FromSyscall(e, "ProcFsUnavailable", "/proc", "Mount procfs on /proc (mount -t proc proc /proc).").ToErrorRecord());
+            ThrowTerminatingError(ProcessErrors.ProcFsUnavailable(e));
             return;
         }
 
@@ -105,10 +105,10 @@ public sealed class GetPipePeerCommand : DiagCmdlet
 
     private void WriteErrors(PipeScanResult result)
     {
-        foreach (int pid in result.MissingProcessIds) WriteDiagError(ProcessNotFound(pid));
+        foreach (int pid in result.MissingProcessIds) WriteDiagError(ProcessErrors.ProcessNotFound(pid));
         foreach (int pid in result.DeniedProcessIds) WriteDiagError(AccessDenied(pid));
         foreach (int index in result.UnmatchedNamePatterns)
-            if (!WildcardPattern.ContainsWildcardCharacters(Name[index])) WriteDiagError(NoProcessForName(Name[index]));
+            if (!WildcardPattern.ContainsWildcardCharacters(Name[index])) WriteDiagError(ProcessErrors.NoProcessForName(Name[index]));
         foreach (long inode in result.UnmatchedInodes) WriteDiagError(InodeNotFound(inode));
         foreach (var other in result.OtherDescriptors) WriteDiagError(NotAPipe(other));
     }
@@ -134,19 +134,10 @@ public sealed class GetPipePeerCommand : DiagCmdlet
     private static string Plural(int count, string one, string many) =>
         count.ToString(CultureInfo.InvariantCulture) + " " + (count == 1 ? one : many);
 
-    private static DiagError ProcessNotFound(int pid) => new(
-        new ArgumentException($"Cannot find a process with the process identifier {pid}."),
-        "ProcessNotFound", ErrorCategory.ObjectNotFound, pid,
-        "Check the process ID with Get-Process; inside a container, use the host's process ID.");
-
     private static DiagError AccessDenied(int pid) => new(
         new UnauthorizedAccessException($"Not permitted to read the open files of process {pid} (/proc/{pid}/fd)."),
         "AccessDenied", ErrorCategory.PermissionDenied, pid,
         "Run as root or as the process's owner; another user's descriptors need CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH.");
-
-    private static DiagError NoProcessForName(string name) => new(
-        new ArgumentException($"Cannot find a process with the name \"{name}\". Verify the process name and call the cmdlet again."),
-        "NoProcessFoundForGivenName", ErrorCategory.ObjectNotFound, name);
 
     private static DiagError InodeNotFound(long inode) => new(
         new ArgumentException($"No process holds a pipe, FIFO or Unix socket with inode {inode}."),
