@@ -27,9 +27,9 @@ public sealed class BlockedThread
     /// <summary>Read when waiting for data, Write when waiting for room.</summary>
     public EndpointAccess Direction { get; internal init; }
 
-    /// <summary>The kernel function it sleeps in (<c>wchan</c>, e.g. pipe_write or anon_pipe_write), which
-    /// corroborates the call; null when not readable.</summary>
-    public string? WaitChannel { get; internal init; }
+    /// <summary>The kernel function it sleeps in (<c>wchan</c>, e.g. pipe_write, or anon_pipe_write since Linux 6.x),
+    /// which corroborates the call. A thread only preempted inside the call has none and is not listed.</summary>
+    public string WaitChannel { get; internal init; } = "";
 
     /// <summary>"2509 write(1)", or "2509/2511 read(0)" for a thread other than the main one.</summary>
     public override string ToString() => ThreadId == ProcessId

@@ -10,12 +10,13 @@ namespace Diag.Linux.Pipes;
 /// thread's /proc/PID/task/TID/syscall line ("NR arg0 arg1 ... sp pc", written only for a thread off the
 /// CPU inside a call): the call's number and its descriptor argument. No ptrace, nothing stopped. The file
 /// needs ptrace read access, so for other users' processes root or CAP_SYS_PTRACE. For each blocked thread
-/// found, its wchan (e.g. pipe_write, unix_stream_read_generic) and name are read too.
+/// in such a call, its wchan tells a sleeping thread (e.g. pipe_write, unix_stream_read_generic) from one merely
+/// preempted there (0), which is not blocked; and its name is read.
 /// </summary>
 internal sealed class ThreadBlockReader
 {
-    /// <summary>A thread blocked on descriptor <see cref="Fd"/> of its process.</summary>
-    public readonly record struct Block(int ThreadId, int Fd, int Syscall, EndpointAccess Direction, string ThreadName, string? WaitChannel);
+    /// <summary>A thread blocked on descriptor <see cref="Fd"/> of its process, sleeping in <see cref="WaitChannel"/>.</summary>
+    public readonly record struct Block(int ThreadId, int Fd, int Syscall, EndpointAccess Direction, string ThreadName, string WaitChannel);
 
     private readonly ProcFileReader _reader;
     private readonly int _procFd;
@@ -49,9 +50,11 @@ internal sealed class ThreadBlockReader
                 {
                     long fd = arguments[argument.Index];
                     if (fd < 0 || fd > int.MaxValue || accessOf((int)fd) is not { } access) continue;
+                    // A thread preempted inside the call is runnable, not waiting: its wchan reads 0.
+                    if (ReadText(taskFd, tid, "wchan"u8) is not { } waitChannel) break;
                     var direction = argument.Direction != EndpointAccess.None ? argument.Direction
                         : access == EndpointAccess.Write ? EndpointAccess.Write : EndpointAccess.Read;
-                    into.Add(new Block(tid, (int)fd, number, direction, ReadText(taskFd, tid, "comm"u8) ?? "", ReadText(taskFd, tid, "wchan"u8)));
+                    into.Add(new Block(tid, (int)fd, number, direction, ReadText(taskFd, tid, "comm"u8) ?? "", waitChannel));
                     break;
                 }
             }
