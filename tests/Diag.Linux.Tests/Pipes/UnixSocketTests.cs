@@ -102,4 +102,19 @@ public sealed class UnixSocketTests
         var byInode = PipeScan.Find(PipeSelection.ForInodes([PipeScan.InodeOf(peer, 21)]));
         Assert.Equal(target.Pid, Assert.Single(Assert.Single(byInode.Endpoints).Peers).ProcessId);
     }
+
+    [Fact]
+    public void ASocketWhosePeerDiedIsPeerClosed()
+    {
+        using var target = TargetProcess.Start("unix-pair");
+        int peer = target.Processes["peer"];
+        using (var process = System.Diagnostics.Process.GetProcessById(peer)) process.Kill(); // its descriptors close as it exits
+        PipeEndpoint mine;
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        do mine = PipeScan.OfProcesses(target.Pid).Endpoint(target.Pid, 20);
+        while (mine.Diagnosis != PipeDiagnosis.PeerClosed && DateTime.UtcNow < deadline);
+        Assert.Equal(PipeDiagnosis.PeerClosed, mine.Diagnosis);
+        Assert.Empty(mine.Peers);
+        Assert.Contains("the other end was closed", mine.Message);
+    }
 }
