@@ -21,6 +21,8 @@
         @{ Name = 'vpnserver'; Arguments = @('recvfrom-spin') }
         @{ Name = 'nginx'; Arguments = @('progress') }
         @{ Name = 'mysqld'; Arguments = @('sleep') }
+        @{ Name = 'php'; Arguments = @('pipe-selfloop') }
+        @{ Name = 'php-fpm'; Arguments = @('unix-server', '@diag-php-fpm-%d') }
     )
     Examples = @{
         'Get-ThreadCpu/2' = @{ Replace = @{ '5060' = '{vpnserver.Pid}' } }
@@ -32,6 +34,7 @@
         'README/3' = @{ Skip = 'needs SSH hosts (web1, web2)' }
         'Get-ThreadCpu/6' = @{ Replace = @{ './threads.json' = '{TestDrive}/threads.json' } ; AllowEmpty = $true }
         'Trace-Syscall/5' = @{ Replace = @{ '-FilePath make -ArgumentList all' = '-FilePath {TestTarget} -ArgumentList fork, 2, 3' } }
+        'Get-PipePeer/2' = @{ Replace = @{ '2509' = '{php.Pid}' } }
         'Trace-Syscall/3' = @{ Replace = @{ '2509' = '{nginx.Pid}'; '-Duration 10' = '-Duration 1' }; AllowEmpty = $true }
         # A live capture replaced by what `tcpdump -nn -x -r lvs.pcap` printed for the same filter (tcpdump 4.99.3).
         'ConvertFrom-Toa/1' = @{

@@ -7,9 +7,16 @@ internal sealed class BenchTarget : IDisposable
 {
     private readonly Process _process;
 
-    private BenchTarget(Process process) => _process = process;
+    private BenchTarget(Process process, Dictionary<string, int> processes)
+    {
+        _process = process;
+        Processes = processes;
+    }
 
     public int Pid => _process.Id;
+
+    /// <summary>Role → PID of the processes a pipe mode created ("PROCESS role pid" lines).</summary>
+    public IReadOnlyDictionary<string, int> Processes { get; }
 
     public static BenchTarget Start(params string[] args)
     {
@@ -19,9 +26,11 @@ internal sealed class BenchTarget : IDisposable
         foreach (var a in args) info.ArgumentList.Add(a);
         var process = Process.Start(info)!;
         string? line;
-        while ((line = process.StandardOutput.ReadLine()) is not null && !line.StartsWith("READY ", StringComparison.Ordinal)) { }
+        var processes = new Dictionary<string, int>();
+        while ((line = process.StandardOutput.ReadLine()) is not null && !line.StartsWith("READY ", StringComparison.Ordinal))
+            if (line.Split(' ') is ["PROCESS", var role, var pid]) processes[role] = int.Parse(pid);
         if (line is null) throw new InvalidOperationException("diag-test-target did not get READY");
-        return new BenchTarget(process);
+        return new BenchTarget(process, processes);
     }
 
     public static string RepoRoot()

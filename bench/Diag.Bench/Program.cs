@@ -2,6 +2,7 @@
 //   dotnet run -c Release --project bench/Diag.Bench -- threadcpu [THREADS] [--proc]   (--proc: only the /proc path)
 //   dotnet run -c Release --project bench/Diag.Bench -- coredump [RUNS]
 //   dotnet run -c Release --project bench/Diag.Bench -- toa [PACKETS] [--no-pwsh]
+//   dotnet run -c Release --project bench/Diag.Bench -- pipepeer [PROCESSES] [FDS]      (against lsof -n -P)
 namespace Diag.Bench;
 
 public static class Program
@@ -14,6 +15,7 @@ public static class Program
             case "syscall": return SyscallBenchmark.Run(args[1..]);
             case "coredump": return CoreDumpBenchmark.Run(args[1..]);
             case "toa": return ToaBenchmark.Run(args[1..]);
+            case "pipepeer": return PipePeerBenchmark.Run(args[1..]);
             default:
                 Console.Error.WriteLine("usage: Diag.Bench threadcpu [THREADS] [--proc] | syscall [CALLS] [RUNS] | coredump [RUNS] | toa [PACKETS] [--no-pwsh]");
                 return 2;

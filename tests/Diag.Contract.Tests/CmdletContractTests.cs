@@ -62,6 +62,8 @@ public class CmdletContractTests
         { "System.Diagnostics.Process", "Get-ThreadCpu", "Id" },
         { "System.Diagnostics.Process", "Trace-Syscall", "Id" },
         { "Diag.Linux.Threads.ThreadCpuSample", "Trace-Syscall", "ThreadId" },
+        { "System.Diagnostics.Process", "Get-PipePeer", "Id" },
+        { "Diag.Linux.Pipes.PipeEndpoint", "Trace-Syscall", "Id" },
     };
 
     [Theory, MemberData(nameof(PipelineFlows))]

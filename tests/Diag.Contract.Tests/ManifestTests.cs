@@ -30,7 +30,7 @@ public class ManifestTests
         Assert.False(string.IsNullOrWhiteSpace(ModuleFiles.ManifestValue("Author")));
         Assert.True(ModuleFiles.ManifestValue("Description")!.Length > 40);
         Assert.NotEmpty(ModuleFiles.ManifestArray("Tags"));
-        Assert.DoesNotMatch(new Regex("PLACEHOLDER|TODO|TBD|FIXME|xxx", RegexOptions.IgnoreCase), ModuleFiles.ManifestText);
+        Assert.DoesNotMatch(new Regex(@"PLACEHOLDER|\bTODO\b|\bTBD\b|\bFIXME\b|\bxxx\b", RegexOptions.IgnoreCase), ModuleFiles.ManifestText);
     }
 
     [Fact]

@@ -11,10 +11,12 @@ public sealed class TargetProcess : IDisposable
 {
     private readonly Process _process;
 
-    private TargetProcess(Process process, Dictionary<string, int> threads)
+    private TargetProcess(Process process, Dictionary<string, int> threads, Dictionary<string, int> processes, int readyPid)
     {
         _process = process;
         Threads = threads;
+        Processes = processes;
+        ReadyPid = readyPid;
     }
 
     /// <summary>Path of the compiled test target (built next to the test assembly).</summary>
@@ -24,6 +26,13 @@ public sealed class TargetProcess : IDisposable
 
     /// <summary>Thread name → TID for the threads the target announced.</summary>
     public IReadOnlyDictionary<string, int> Threads { get; }
+
+    /// <summary>Role → PID for the processes a pipe or socket mode created ("PROCESS role pid" lines).</summary>
+    public IReadOnlyDictionary<string, int> Processes { get; }
+
+    /// <summary>The PID the READY line names: <see cref="Pid"/>, except for modes whose starter exits
+    /// (pipe-selfloop names its worker).</summary>
+    public int ReadyPid { get; }
 
     public static TargetProcess Start(params string[] args) => StartProgram(ExecutablePath, null, null, args);
 
@@ -41,6 +50,8 @@ public sealed class TargetProcess : IDisposable
         foreach (var a in args) info.ArgumentList.Add(a);
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start " + ExecutablePath);
         var threads = new Dictionary<string, int>();
+        var processes = new Dictionary<string, int>();
+        int readyPid;
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
@@ -52,9 +63,10 @@ public sealed class TargetProcess : IDisposable
             }
             var parts = read.Result.Split(' ');
             if (parts[0] == "THREAD") threads[parts[1]] = int.Parse(parts[2]);
-            else if (parts[0] == "READY") break;
+            else if (parts[0] == "PROCESS") processes[parts[1]] = int.Parse(parts[2]);
+            else if (parts[0] == "READY") { readyPid = int.Parse(parts[1]); break; }
         }
-        return new TargetProcess(process, threads);
+        return new TargetProcess(process, threads, processes, readyPid);
     }
 
     /// <summary>Sends "status" and parses the reply's key=value pairs.</summary>

@@ -22,6 +22,7 @@ function Get-DiagTestTargetPath {
     (its starter exits at once): either way the target is not a child of this session, which a tracer
     in this session could not trace. -Via Direct starts the mode itself (a child of this session).
     -Name runs a copy of the target under that name (a stand-in for "vpnserver" or "mysqld").
+    Processes maps the roles of the processes a pipe or socket mode creates ("PROCESS role pid") to their PIDs.
     The target runs until Stop-DiagTestTarget closes its standard input.
 #>
 function Start-DiagTestTarget {
@@ -46,6 +47,7 @@ function Start-DiagTestTarget {
     $info.UseShellExecute = $false
     $process = [System.Diagnostics.Process]::Start($info)
     $threads = @{}
+    $processes = @{}
     $readyPid = 0
     $deadline = [DateTime]::UtcNow.AddSeconds(30)
     while (-not $readyPid) {
@@ -56,9 +58,10 @@ function Start-DiagTestTarget {
         }
         $parts = $read.Result.Split(' ')
         if ($parts[0] -eq 'THREAD') { $threads[$parts[1]] = [int]$parts[2] }
+        if ($parts[0] -eq 'PROCESS') { $processes[$parts[1]] = [int]$parts[2] }
         if ($parts[0] -eq 'READY') { $readyPid = [int]$parts[1] }
     }
-    [pscustomobject]@{ Process = $process; Pid = $readyPid; Threads = $threads; Path = $exe }
+    [pscustomobject]@{ Process = $process; Pid = $readyPid; Threads = $threads; Processes = $processes; Path = $exe }
 }
 
 function Stop-DiagTestTarget {

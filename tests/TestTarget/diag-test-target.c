@@ -40,6 +40,31 @@
  *   credentials UID GID [core] [dumpable]  (coredump.c) switches to UID/GID as a server started by root
  *                     does (after raising its core limit), optionally dumpable again; then like sleep.
  *                     Extra arguments of sleep are ignored (a copy named mysqld runs "sleep --core-file").
+ *
+ * Pipe and socket modes (pipes.c) also print "PROCESS <role> <pid>" for each process they create:
+ *   pipe-selfloop [FD] the supervisord leak: a child ("worker") gets the pipe's write end as fds 1 and 2
+ *                     and keeps its read end at FD (1066) and a write end at FD+1, fds 3..1023 closed;
+ *                     the parent exits once the worker is blocked in write(1) on the full pipe. READY
+ *                     names the worker, which exits at stdin EOF.
+ *   pipeline BYTES    "writer | reader": writer's fd 1 wrote BYTES into reader's fd 0; the reader reads
+ *                     nothing until "status", which makes it drain the pipe and print STATUS read=N.
+ *   pipe-orphans      fd 20 writes to a pipe whose reader exited, fd 21 reads a pipe whose writer exited
+ *                     after writing 5 bytes. status: writes one byte to fd 20 (write_errno=32, EPIPE)
+ *                     and counts fd 21's unread bytes (unread=5).
+ *   fifo PATH         makes FIFO PATH; this process writes it (fd 21), child "reader" is blocked
+ *                     reading it (fd 20).
+ *   unix-pair [TYPE]  socketpair (stream, dgram or seqpacket): this process fd 20, child "peer" fd 21,
+ *                     blocked reading it.
+ *   unix-server PATH  listens on PATH (fd 20; "@name": abstract), accepted fd 21 from child "client"
+ *                     (fd 20, sent 100 bytes not read), child "pending" connected but never accepted;
+ *                     "%d" in PATH becomes this process's ID.
+ *   pipe-shared       one pipe held by three processes: this one and "writer" (write end fd 20),
+ *                     "reader" (read end fd 21).
+ *   pipe-churn        a thread forks children that open a pipe and a socketpair and exit 2 ms later.
+ *   pipe-farm P F     P processes of F fds each, chained like a shell pipeline ("first" fd 1 feeds
+ *                     "second" fd 0, and so on), the other fds pipes, socketpairs and /dev/null.
+ *   as-user UID MODE ARGS  runs MODE ARGS as user and group UID (65534: nobody), still dumpable.
+ *   netns MODE ARGS   runs MODE ARGS in a new network namespace, as a container's processes are.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -58,6 +83,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+int pipes_mode(int argc, char **argv); /* pipes.c: the pipe and socket modes, -1 for any other */
 
 static void die(const char *what) { perror(what); exit(2); }
 
@@ -359,6 +386,7 @@ int main(int argc, char **argv)
         if (p > 0) _exit(0);
         return main(argc - 1, argv + 1);
     }
+    { int rc = pipes_mode(argc, argv); if (rc >= 0) return rc; }
     if (!strcmp(mode, "thread-exec")) return mode_thread_exec(a);
     if (!strcmp(mode, "getppid")) return mode_getppid(a, b);
     if (!strcmp(mode, "arenas")) return mode_arenas((int)a);

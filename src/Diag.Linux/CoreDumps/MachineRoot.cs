@@ -92,8 +92,8 @@ internal sealed class MachineRoot
     /// <summary>Owner, group and mode of a path (following symlinks), or null with the errno.</summary>
     public static unsafe FileIdentity? Stat(string hostPath, out int errno)
     {
-        Libc.StatX buffer;
-        if (Libc.StatXCall(Libc.AT_FDCWD, hostPath, Libc.AT_STATX_SYNC_AS_STAT, Libc.STATX_BASIC_STATS, &buffer) != 0)
+        Libc.Statx buffer;
+        if (Libc.StatxPath(Libc.AT_FDCWD, hostPath, Libc.AT_STATX_SYNC_AS_STAT, Libc.STATX_BASIC_STATS, &buffer) != 0)
         {
             errno = Libc.LastErrno;
             return null;

@@ -2,30 +2,10 @@ using System.Runtime.InteropServices;
 
 namespace Diag.Linux.Interop;
 
-// Test-CoreDumpConfig: file owners and modes (statx), free space (statvfs), resource limits of another
+// Test-CoreDumpConfig: free space (statvfs), resource limits of another
 // process (prlimit), and the memfd its -Verify probe runs from.
 internal static unsafe partial class Libc
 {
-    public const int AT_STATX_SYNC_AS_STAT = 0;
-    public const uint STATX_BASIC_STATS = 0x7ff;
-
-    /// <summary>The leading fields of <c>struct statx</c> (256 bytes in all).</summary>
-    [StructLayout(LayoutKind.Explicit, Size = 256)]
-    public struct StatX
-    {
-        [FieldOffset(0)] public uint Mask;
-        [FieldOffset(20)] public uint Uid;
-        [FieldOffset(24)] public uint Gid;
-        [FieldOffset(28)] public ushort Mode;
-        [FieldOffset(40)] public ulong Size;
-        [FieldOffset(112)] public long ModifiedSeconds;
-    }
-
-    public const ushort S_IFMT = 0xF000, S_IFDIR = 0x4000, S_IFREG = 0x8000, S_IFSOCK = 0xC000;
-
-    [LibraryImport(Lib, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int StatXCall(int dirFd, string path, int flags, uint mask, StatX* buffer);
-
     public const ulong ST_RDONLY = 1;
 
     /// <summary><c>struct statvfs</c> on 64-bit Linux.</summary>

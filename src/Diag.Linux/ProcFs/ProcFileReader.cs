@@ -119,6 +119,19 @@ internal sealed unsafe class ProcFileReader : IDisposable
         }
     }
 
+    /// <summary>Opens directory <c>{id}/{leaf}</c> under <paramref name="dirFd"/> and lists its numeric entries into
+    /// <paramref name="ids"/> (cleared first); returns the open directory's fd (the caller closes it) or -errno.</summary>
+    public int OpenAndListDirectory(int dirFd, int id, ReadOnlySpan<byte> leaf, List<int> ids)
+    {
+        int fd = OpenDirectory(dirFd, id, leaf);
+        if (fd < 0) return fd;
+        ids.Clear();
+        int errno = ListNumericEntries(fd, ids);
+        if (errno == 0) return fd;
+        Libc.Close(fd);
+        return -errno;
+    }
+
     private int ReadPath(int dirFd, out ReadOnlySpan<byte> content)
     {
         int fd = Libc.OpenAt(dirFd, _path, Libc.O_RDONLY | Libc.O_CLOEXEC);

@@ -1,0 +1,48 @@
+using Diag.Linux.Pipes;
+
+namespace Diag.Linux.Tests.Pipes;
+
+/// <summary>Processes exit between any two reads of /proc: a whole-machine scan shrugs.</summary>
+public sealed class ScanRaceTests
+{
+    [Fact]
+    public void ProcessesExitingDuringAnAllScanCauseNoError()
+    {
+        using var churn = TargetProcess.Start("pipe-churn");
+        using var pipeline = TargetProcess.Start("pipeline", "100");
+        using var finder = new PipePeerFinder();
+        long before = churn.Status()["churned"];
+        for (int i = 0; i < 10; i++)
+        {
+            var result = finder.Find(PipeSelection.All());
+            Assert.False(result.Cancelled);
+            Assert.Empty(result.MissingProcessIds);
+            // The stable pipeline is always found whole, whatever came and went around it.
+            Assert.Equal(PipeDiagnosis.Ok, result.Endpoint(pipeline.Processes["writer"], 1).DiagnosisValue);
+            Assert.Equal(pipeline.Processes["reader"], Assert.Single(result.Endpoint(pipeline.Processes["writer"], 1).Peers).ProcessId);
+        }
+        Assert.True(churn.Status()["churned"] - before > 10, "processes really came and went during the scans");
+    }
+
+    [Fact]
+    public void AllReportsPipesFifosAndUnixSocketsOfEveryProcess()
+    {
+        using var pair = TargetProcess.Start("unix-pair");
+        using var pipeline = TargetProcess.Start("pipeline", "100");
+        var result = PipeScan.Find(PipeSelection.All());
+        Assert.Contains(result.Endpoints, e => e.ProcessId == pair.Processes["peer"] && e.KindValue == EndpointKind.UnixStream);
+        Assert.Contains(result.Endpoints, e => e.ProcessId == pipeline.Processes["reader"] && e.FileDescriptor == 0 && e.KindValue == EndpointKind.Pipe);
+        Assert.Equal(0, result.ProcessesNotPermitted); // root
+    }
+
+    [Fact]
+    public void CancellationStopsTheScan()
+    {
+        using var finder = new PipePeerFinder();
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        var result = finder.Find(PipeSelection.All(), cancelled.Token);
+        Assert.True(result.Cancelled);
+        Assert.Empty(result.Endpoints);
+    }
+}
