@@ -22,9 +22,12 @@ public sealed class SpawnedTarget : IDisposable
 
     public IReadOnlyDictionary<string, int> Threads => _spawner.Threads;
 
-    public static SpawnedTarget Start(params string[] args)
+    public static SpawnedTarget Start(params string[] args) => StartExecutable(TargetProcess.ExecutablePath, args);
+
+    /// <summary>The same with another build or copy of the target.</summary>
+    public static SpawnedTarget StartExecutable(string executable, params string[] args)
     {
-        var spawner = TargetProcess.Start(["spawn", .. args]);
+        var spawner = TargetProcess.StartExecutable(executable, ["spawn", .. args]);
         try
         {
             return new SpawnedTarget(spawner, ChildOf(spawner.Pid));

@@ -25,9 +25,12 @@ public sealed class TargetProcess : IDisposable
     /// <summary>Thread name → TID for the threads the target announced.</summary>
     public IReadOnlyDictionary<string, int> Threads { get; }
 
-    public static TargetProcess Start(params string[] args)
+    public static TargetProcess Start(params string[] args) => StartExecutable(ExecutablePath, args);
+
+    /// <summary>Starts another build or copy of the target (the non-PIE build, a copy to delete).</summary>
+    public static TargetProcess StartExecutable(string executable, params string[] args)
     {
-        var info = new ProcessStartInfo(ExecutablePath)
+        var info = new ProcessStartInfo(executable)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
