@@ -6,7 +6,8 @@ public enum FrameKind
     /// <summary>Compiled code of an ELF file (the executable, a shared library, the vDSO).</summary>
     Native,
 
-    /// <summary>Code a JIT compiler generated (.NET, Node, the JVM), named from the process's perf map when it publishes one.</summary>
+    /// <summary>Code a runtime generated (the JIT code of .NET, Node, the JVM) or precompiled in a format that is not ELF
+    /// (.NET ReadyToRun assemblies), named from the process's perf map when it publishes one.</summary>
     Jit,
 
     /// <summary>The signal trampoline (glibc's __restore_rt): the frames below it were interrupted by a signal whose handler is above it.</summary>

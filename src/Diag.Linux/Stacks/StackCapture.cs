@@ -1,3 +1,7 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.ExceptionServices;
+using Diag.Linux.Interop;
 using Diag.Linux.Tracing;
 
 namespace Diag.Linux.Stacks;
@@ -26,25 +30,36 @@ internal static class StackCapture
         {
             while (pending.Count > 0 && !token.IsCancellationRequested && failure is null)
             {
+                var tracerTid = 0;
+                var leftSeized = false;
                 var tracer = new Thread(() =>
                 {
+                    tracerTid = Libc.GetTid();
                     try
                     {
                         while (!token.IsCancellationRequested && pending.TryDequeue(out var tid))
                         {
                             var captured = stopper.Capture(tid, kernel, token);
                             results.Add(captured);
-                            if (captured.Outcome == CaptureOutcome.DidNotStop) return; // retire: see the class remarks
+                            if (captured.Outcome == CaptureOutcome.DidNotStop)
+                            {
+                                leftSeized = true;
+                                return; // retire: see the class remarks
+                            }
                             if (captured.Failure?.Reason == TraceFailureReason.AccessDenied) return; // the others would fail alike
                         }
                     }
                     catch (Exception e)
                     {
                         failure = e; // this thread ends now, and with it any seize still held
+                        leftSeized = true;
                     }
                 }) { IsBackground = true, Name = "diag-stack" };
                 tracer.Start();
                 tracer.Join();
+                // Join returns when the thread's managed code is done; the kernel detaches its tracees only in
+                // the thread's exit, a moment later: wait for that before anyone looks at the target.
+                if (leftSeized) WaitForExit(tracerTid);
                 if (results.Count > 0 && results[^1].Failure?.Reason == TraceFailureReason.AccessDenied) break;
             }
         }
@@ -52,7 +67,14 @@ internal static class StackCapture
         {
             ChildStopNotifications.Restore();
         }
-        if (failure is not null) throw failure;
+        if (failure is not null) ExceptionDispatchInfo.Throw(failure);
         return results;
+    }
+
+    private static void WaitForExit(int tid)
+    {
+        var task = $"/proc/self/task/{tid.ToString(CultureInfo.InvariantCulture)}";
+        var deadline = Stopwatch.GetTimestamp() + 5 * Stopwatch.Frequency;
+        while (Directory.Exists(task) && Stopwatch.GetTimestamp() < deadline) Thread.Sleep(1);
     }
 }

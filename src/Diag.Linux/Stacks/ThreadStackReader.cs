@@ -89,8 +89,9 @@ public sealed class ThreadStackReader : IDisposable
             if (_options.SourceLines && !SourceLineResolver.IsAvailable)
                 warnings.Add("SourceFile and Line need libdw (elfutils), which is not installed: apt-get install libdw1 (Debian, Ubuntu), dnf install elfutils-libs (Fedora, RHEL).");
             if (_processesWithUnnamedJit.Count > 0)
-                warnings.Add($"Some frames of process {string.Join(", ", _processesWithUnnamedJit)} are in JIT-compiled code that publishes no perf map: " +
-                             "start .NET with DOTNET_PerfMapEnabled=1, Node with --perf-basic-prof, or the JVM with perf-map-agent to name them.");
+                warnings.Add($"Some frames of process {string.Join(", ", _processesWithUnnamedJit)} are in code a runtime generated or precompiled that no perf map names: " +
+                             "start .NET with DOTNET_PerfMapEnabled=1 (DOTNET_ReadyToRun=0 also names the framework's precompiled code), " +
+                             "Node with --perf-basic-prof --interpreted-frames-native-stack, the JVM with perf-map-agent.");
             return warnings;
         }
     }

@@ -16,7 +16,7 @@ public sealed class KnownFunctionTests
     [InlineData(true)]
     public void EachThreadUnwindsToItsFunctionsInOrder(bool nonPie)
     {
-        using var target = SpawnedTarget.StartExecutable(nonPie ? NoPie : TargetProcess.ExecutablePath, "stacks");
+        using var target = StackTestSupport.StartParked(nonPie ? NoPie : null);
         var stacks = StackTestSupport.Read(target.Pid);
 
         Assert.Equal(6, stacks.Threads.Count); // the main thread and the five parked ones
@@ -40,7 +40,7 @@ public sealed class KnownFunctionTests
     public void FramesSayWhereTheCodeIs(bool nonPie)
     {
         var executable = nonPie ? NoPie : TargetProcess.ExecutablePath;
-        using var target = SpawnedTarget.StartExecutable(executable, "stacks");
+        using var target = StackTestSupport.StartParked(executable);
         var nested = StackTestSupport.Read(target.Pid).Thread(target.Threads["nested"]);
 
         Assert.Equal(Enumerable.Range(0, nested.Frames.Length), nested.Frames.Select(f => f.Number));
@@ -60,7 +60,7 @@ public sealed class KnownFunctionTests
     [Fact]
     public void TheSignalFrameSitsBetweenHandlerAndInterruptedCode()
     {
-        using var target = SpawnedTarget.Start("stacks");
+        using var target = StackTestSupport.StartParked();
         var stack = StackTestSupport.Read(target.Pid).Thread(target.Threads["signalled"]);
         var kinds = stack.Frames.Select(f => f.Kind).ToArray();
         Assert.Equal(FrameKind.Signal, kinds[2]);
@@ -73,7 +73,7 @@ public sealed class KnownFunctionTests
     [Fact]
     public void CurrentSyscallAndStateComeFromTheStoppedThread()
     {
-        using var target = SpawnedTarget.Start("stacks");
+        using var target = StackTestSupport.StartParked();
         var stacks = StackTestSupport.Read(target.Pid);
         Assert.Equal("recvfrom", stacks.Thread(target.Threads["receiver"]).CurrentSyscall);
         Assert.Equal("futex", stacks.Thread(target.Threads["waiter"]).CurrentSyscall);
@@ -88,7 +88,7 @@ public sealed class KnownFunctionTests
     [Fact]
     public void FramesEqualEuStacksForTheSameThreads()
     {
-        using var target = SpawnedTarget.Start("stacks");
+        using var target = StackTestSupport.StartParked();
         var ours = StackTestSupport.Read(target.Pid);
         var euStack = StackTestSupport.EuStack(target.Pid);
 
@@ -106,7 +106,7 @@ public sealed class KnownFunctionTests
     [Fact]
     public void FramesEqualGdbsForTheSameThreads()
     {
-        using var target = SpawnedTarget.Start("stacks");
+        using var target = StackTestSupport.StartParked();
         var ours = StackTestSupport.Read(target.Pid);
         var gdb = StackTestSupport.Gdb(target.Pid);
 

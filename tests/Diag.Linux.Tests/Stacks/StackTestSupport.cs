@@ -19,6 +19,19 @@ internal static partial class StackTestSupport
         ["signalled"] = ["pause", "stack_signal_handler", "__restore_rt", "stack_signal_interrupted", "stack_signal_thread", "start_thread", "__clone3"],
     };
 
+    /// <summary>Starts the "stacks" mode and waits until its main thread, which printed READY, blocks reading stdin.</summary>
+    public static SpawnedTarget StartParked(string? executable = null)
+    {
+        var target = SpawnedTarget.StartExecutable(executable ?? TargetProcess.ExecutablePath, "stacks");
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!File.ReadAllText($"/proc/{target.Pid}/task/{target.Pid}/syscall").StartsWith("0 ", StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the main thread did not block in read");
+            System.Threading.Thread.Sleep(2);
+        }
+        return target;
+    }
+
     public static ProcessStacks Read(int pid, ThreadStackOptions? options = null)
     {
         using var reader = new ThreadStackReader(options);
