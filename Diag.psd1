@@ -8,8 +8,9 @@
     Description          = 'Linux troubleshooting as PowerShell objects: per-thread CPU (top -H) and syscall tracing (strace -c, strace -f -e) from native /proc and ptrace engines, composable in the pwsh pipeline.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
-    FormatsToProcess     = @('Diag.ThreadCpu.format.ps1xml', 'Diag.Syscall.format.ps1xml')
-    CmdletsToExport      = @('Get-ThreadCpu', 'Trace-Syscall')
+    TypesToProcess       = @('Diag.ThreadStack.types.ps1xml')
+    FormatsToProcess     = @('Diag.ThreadCpu.format.ps1xml', 'Diag.Syscall.format.ps1xml', 'Diag.ThreadStack.format.ps1xml')
+    CmdletsToExport      = @('Get-ThreadCpu', 'Trace-Syscall', 'Get-ThreadStack')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

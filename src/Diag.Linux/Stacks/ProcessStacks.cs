@@ -16,9 +16,7 @@ public sealed class ProcessStacks
     /// <summary>Why nothing could be captured (not found, permission, a child of this process, ...); null when some was.</summary>
     public TraceStartException? Failure { get; internal init; }
 
-    /// <summary>Threads that could not be stopped because another tracer (gdb, strace) holds them: one exception naming it.</summary>
-    public TraceStartException? TracedThreads { get; internal init; }
-
-    /// <summary>Thread IDs asked for that are not threads of the process.</summary>
-    public IReadOnlyList<int> MissingThreadIds { get; internal init; } = [];
+    /// <summary>Threads asked for that are not threads of the process (one each, TargetNotFound), and threads another
+    /// tracer holds (gdb, strace: one for all of them, AlreadyTraced, naming it).</summary>
+    public IReadOnlyList<TraceStartException> ThreadFailures { get; internal init; } = [];
 }

@@ -44,18 +44,18 @@ public sealed class StackFrame
     /// <summary>The pstack line of the frame.</summary>
     public override string ToString() => Format(Number, Address, Module, Function, SourceFile, Line, Kind.ToString(), Offset);
 
-    /// <summary>gdb's frame line; shared with the view through the same rules (kernel frames: "[kernel] name+0x12").</summary>
-    internal static string Format(int number, ulong address, string? module, string? function, string? sourceFile, int? line, string kind, ulong? offset)
+    /// <summary>gdb's frame line; a kernel frame as "    [kernel] name+0x12" (printed above frame #0).</summary>
+    private static string Format(int number, ulong address, string? module, string? function, string? sourceFile, int? line, string kind, ulong? offset)
     {
         var text = new StringBuilder();
-        text.Append('#').Append(number.ToString(CultureInfo.InvariantCulture).PadRight(3));
         if (kind == nameof(FrameKind.Kernel))
         {
-            text.Append("[kernel] ").Append(function ?? "??");
+            text.Append("    [kernel] ").Append(function ?? "??");
             if (offset is { } o) text.Append("+0x").Append(o.ToString("x", CultureInfo.InvariantCulture));
             if (module is not null) text.Append(" [").Append(module).Append(']');
             return text.ToString();
         }
+        text.Append('#').Append(number.ToString(CultureInfo.InvariantCulture).PadRight(3));
         if (kind == nameof(FrameKind.Signal)) return text.Append("<signal handler called>").ToString();
         text.Append("0x").Append(address.ToString("x16", CultureInfo.InvariantCulture)).Append(" in ").Append(function ?? "??").Append(" ()");
         if (sourceFile is not null) text.Append(" at ").Append(sourceFile).Append(':').Append((line ?? 0).ToString(CultureInfo.InvariantCulture));

@@ -34,6 +34,9 @@ public sealed class ThreadStackReader : IDisposable
     /// <summary>The process a thread belongs to; null when there is no such thread.</summary>
     public static int? ProcessOfThread(int threadId) => TaskStatusFile.TryRead(threadId)?.ThreadGroupId;
 
+    /// <summary>The failure for a thread ID that names no thread.</summary>
+    public static TraceStartException ThreadNotFound(int threadId) => AttachFailure.NotFound(threadId, wholeProcess: false);
+
     /// <summary>Stops each thread of the process (or only <paramref name="threadIds"/>) in turn and returns
     /// their stacks. A failure that concerns the whole process is returned in <see cref="ProcessStacks.Failure"/>.</summary>
     public ProcessStacks Read(int processId, IReadOnlyCollection<int>? threadIds = null, CancellationToken token = default)
@@ -42,6 +45,7 @@ public sealed class ThreadStackReader : IDisposable
         var name = ProcessName(processId);
         var present = ListThreads(processId);
         var missing = threadIds?.Where(t => !present.Contains(t)).Distinct().Order().ToArray() ?? [];
+
         var selected = threadIds is null ? present.ToList() : present.Where(threadIds.Contains).ToList();
         var space = AddressSpace.Read(processId);
         if (space is null || selected.Count == 0 && threadIds is null)
@@ -59,19 +63,20 @@ public sealed class ThreadStackReader : IDisposable
         if (symbolizer.UnnamedJitFrames > 0) _processesWithUnnamedJit.Add(processId);
 
         var refusals = captured.Where(t => t.Outcome == CaptureOutcome.Refused).ToList();
-        TraceStartException? failure = null, traced = null;
+        TraceStartException? failure = null;
+        var threadFailures = missing.Select(tid => new TraceStartException(TraceFailureReason.TargetNotFound, tid,
+            $"thread {tid} is not a thread of process {processId}", $"check the thread id (Get-ThreadCpu -Id {processId})") { Errno = Interop.Errno.ESRCH }).ToList();
         if (stacks.Count == 0 && refusals.FirstOrDefault(r => r.Failure!.Reason != TraceFailureReason.AlreadyTraced) is { } denied)
             failure = denied.Failure;
         else if (refusals.Count > 0)
-            traced = TracedThreads(processId, refusals, captured.Count);
+            threadFailures.Add(TracedThreads(processId, refusals, captured.Count));
         return new ProcessStacks
         {
             ProcessId = processId,
             ProcessName = name,
             Threads = stacks,
             Failure = failure,
-            TracedThreads = traced,
-            MissingThreadIds = missing,
+            ThreadFailures = threadFailures,
         };
     }
 

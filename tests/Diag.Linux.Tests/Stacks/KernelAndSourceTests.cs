@@ -28,7 +28,7 @@ public sealed class KernelAndSourceTests
             Assert.Equal(FrameKind.Kernel, f.Kind);
             Assert.DoesNotContain("ptrace_stop", f.Function, StringComparison.Ordinal);
         });
-        Assert.StartsWith("#0  [kernel] ", waiter.KernelFrames![0].ToString(), StringComparison.Ordinal);
+        Assert.StartsWith("    [kernel] ", waiter.KernelFrames![0].ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

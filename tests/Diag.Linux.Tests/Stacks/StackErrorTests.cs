@@ -35,7 +35,8 @@ public sealed class StackErrorTests
         using var reader = new ThreadStackReader();
         var result = reader.Read(target.Pid, [target.Threads["receiver"], 2147483640]);
         Assert.Equal(target.Threads["receiver"], Assert.Single(result.Threads).ThreadId);
-        Assert.Equal([2147483640], result.MissingThreadIds);
+        var missing = Assert.Single(result.ThreadFailures);
+        Assert.Equal((TraceFailureReason.TargetNotFound, 2147483640), (missing.Reason, missing.ProcessId));
     }
 
     [Fact]
@@ -78,8 +79,9 @@ public sealed class StackErrorTests
             using var reader = new ThreadStackReader();
             var result = reader.Read(target.Pid);
             Assert.Null(result.Failure);
-            Assert.Equal(TraceFailureReason.AlreadyTraced, result.TracedThreads!.Reason);
-            Assert.Contains($"already traced by {strace.Id} (strace)", result.TracedThreads.Message, StringComparison.Ordinal);
+            var refusal = Assert.Single(result.ThreadFailures);
+            Assert.Equal(TraceFailureReason.AlreadyTraced, refusal.Reason);
+            Assert.Contains($"already traced by {strace.Id} (strace)", refusal.Message, StringComparison.Ordinal);
             Assert.Equal(5, result.Threads.Count);
             Assert.DoesNotContain(result.Threads, t => t.ThreadId == traced);
         }
