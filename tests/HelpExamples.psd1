@@ -26,6 +26,8 @@
         'Trace-Syscall/2' = @{ Replace = @{ './server' = '{TestTarget}'; '--config, ./server.conf' = 'arenas, 4' } }
         'README/2' = @{ Replace = @{ '-gt 80' = '-gt 1'; '-Duration 5' = '-Duration 1' } }
         'README/3' = @{ Skip = 'needs SSH hosts (web1, web2)' }
+        'Get-ThreadStack/3' = @{ Replace = @{ '2509' = '{nginx.Pid}' }; AllowEmpty = $true }
+        'Get-ThreadStack/4' = @{ Replace = @{ '5060' = '{vpnserver.Pid}'; '5072' = '{vpnserver.Thread.NatThread}' } }
         'Trace-Syscall/3' = @{ Replace = @{ '2509' = '{nginx.Pid}'; '-Duration 10' = '-Duration 1' }; AllowEmpty = $true }
     }
 }

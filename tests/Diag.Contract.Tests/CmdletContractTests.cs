@@ -62,6 +62,9 @@ public class CmdletContractTests
         { "System.Diagnostics.Process", "Get-ThreadCpu", "Id" },
         { "System.Diagnostics.Process", "Trace-Syscall", "Id" },
         { "Diag.Linux.Threads.ThreadCpuSample", "Trace-Syscall", "ThreadId" },
+        { "System.Diagnostics.Process", "Get-ThreadStack", "Id" },
+        { "Diag.Linux.Threads.ThreadCpuSample", "Get-ThreadStack", "Id" },
+        { "Diag.Linux.Threads.ThreadCpuSample", "Get-ThreadStack", "ThreadId" },
     };
 
     [Theory, MemberData(nameof(PipelineFlows))]

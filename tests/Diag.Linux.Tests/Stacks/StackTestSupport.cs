@@ -9,7 +9,8 @@ namespace Diag.Linux.Tests.Stacks;
 internal static partial class StackTestSupport
 {
     /// <summary>The threads of the "stacks" mode and their frames' functions, innermost first, as far as the
-    /// test target's own code goes (then start_thread and clone3 in libc).</summary>
+    /// test target's own code goes (then start_thread and clone3 in libc). glibc's local functions
+    /// (start_thread, __libc_start_call_main) are named from its debug package, libc6-dbg (.ci/run installs it).</summary>
     public static readonly IReadOnlyDictionary<string, string[]> ExpectedFunctions = new Dictionary<string, string[]>
     {
         ["spinner"] = ["stack_spin_loop", "stack_spin_thread", "start_thread", "__clone3"],
