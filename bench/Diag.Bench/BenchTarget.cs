@@ -7,9 +7,16 @@ internal sealed class BenchTarget : IDisposable
 {
     private readonly Process _process;
 
-    private BenchTarget(Process process) => _process = process;
+    private BenchTarget(Process process, int readyPid)
+    {
+        _process = process;
+        ReadyPid = readyPid;
+    }
 
     public int Pid => _process.Id;
+
+    /// <summary>The PID of the READY line: the target itself when started through "spawn MODE" (its child).</summary>
+    public int ReadyPid { get; }
 
     public static BenchTarget Start(params string[] args)
     {
@@ -21,7 +28,7 @@ internal sealed class BenchTarget : IDisposable
         string? line;
         while ((line = process.StandardOutput.ReadLine()) is not null && !line.StartsWith("READY ", StringComparison.Ordinal)) { }
         if (line is null) throw new InvalidOperationException("diag-test-target did not get READY");
-        return new BenchTarget(process);
+        return new BenchTarget(process, int.Parse(line["READY ".Length..]));
     }
 
     public static string RepoRoot()

@@ -42,6 +42,12 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int StatxCall(int dirFd, string path, int flags, uint mask, Statx* buffer);
 
+    public const int PRIO_PROCESS = 0;
+
+    /// <summary>setpriority(2); with PRIO_PROCESS and a TID it sets one thread's nice value.</summary>
+    [LibraryImport(Lib, EntryPoint = "setpriority", SetLastError = true)]
+    public static partial int SetPriority(int which, uint who, int priority);
+
     [LibraryImport(Lib, EntryPoint = "free")]
     public static partial void Free(void* pointer);
 }

@@ -15,8 +15,6 @@ namespace Diag.Linux.Stacks;
 /// </summary>
 internal sealed unsafe class ThreadStopper
 {
-    private const int WaitFlags = Libc.__WALL | Libc.__WNOTHREAD | Libc.WNOHANG;
-    private static readonly long SpinTicks = Stopwatch.Frequency / 5_000; // 200 µs of polling before sleeping
     private const int FallbackWindow = 64 * 1024;
 
     private readonly int _processId;
@@ -49,7 +47,7 @@ internal sealed unsafe class ThreadStopper
     }
 
     /// <summary>Reads the thread's stat (and kernel stack), stops it, copies, releases it, then unwinds.</summary>
-    public CapturedThread Capture(int tid, bool kernel, CancellationToken token)
+    public CapturedThread Capture(int tid, bool kernel, StopWaiter waiter, CancellationToken token)
     {
         var stat = TaskStatText.Read(_processId, tid);
         if (stat is not { } identity) return new CapturedThread { ThreadId = tid, Outcome = CaptureOutcome.Gone };
@@ -69,9 +67,9 @@ internal sealed unsafe class ThreadStopper
         }
         Libc.Ptrace(Libc.PTRACE_INTERRUPT, tid, 0, 0); // ESRCH: it is exiting; waitpid reports that
 
-        var stop = WaitForStop(tid, token, out var status);
-        if (stop == StopWait.Exited) return new CapturedThread { ThreadId = tid, Outcome = CaptureOutcome.Gone };
-        if (stop == StopWait.TimedOut)
+        var stop = waiter.Wait(tid, _stopTimeout, token, out var status);
+        if (stop == StopWaiter.Outcome.Exited) return new CapturedThread { ThreadId = tid, Outcome = CaptureOutcome.Gone };
+        if (stop == StopWaiter.Outcome.TimedOut)
             return new CapturedThread
             {
                 ThreadId = tid, Name = identity.Name, State = identity.State, KernelStack = kernelStack,
@@ -102,41 +100,6 @@ internal sealed unsafe class ThreadStopper
             Timestamp = timestamp,
             Outcome = CaptureOutcome.Captured,
         };
-    }
-
-    private enum StopWait { Stopped, Exited, TimedOut }
-
-    /// <summary>Polls for this thread's stop: a running or sleeping thread stops within microseconds of the
-    /// interrupt, one in uninterruptible sleep only when it leaves it.</summary>
-    private StopWait WaitForStop(int tid, CancellationToken token, out int status)
-    {
-        var start = Stopwatch.GetTimestamp();
-        var deadline = start + (long)(_stopTimeout.TotalSeconds * Stopwatch.Frequency);
-        int s;
-        while (true)
-        {
-            var pid = Libc.WaitPid(tid, &s, WaitFlags);
-            if (pid == tid)
-            {
-                status = s;
-                if (Libc.WIfStopped(s)) return StopWait.Stopped;
-                if (Libc.WIfExited(s) || Libc.WIfSignaled(s)) return StopWait.Exited;
-                continue;
-            }
-            if (pid < 0 && Libc.LastErrno != Errno.EINTR)
-            {
-                status = 0;
-                return StopWait.Exited; // ECHILD: no longer our tracee
-            }
-            var now = Stopwatch.GetTimestamp();
-            if (now > deadline || token.IsCancellationRequested)
-            {
-                status = 0;
-                return StopWait.TimedOut;
-            }
-            if (now - start < SpinTicks) Thread.Yield();
-            else Thread.Sleep(1);
-        }
     }
 
     private static bool ReadRegisters(int tid, Libc.UserRegisters* registers)

@@ -65,8 +65,8 @@ public sealed class StopIntegrityTests
     [Fact]
     public void AThreadThatCannotStopIsReleasedByTheKernelAndRunsOn()
     {
-        // "vforker" waits for its vfork child in uninterruptible sleep for 800 ms at a time: ptrace cannot stop it there.
-        using var target = SpawnedTarget.Start("vfork-hold", "800");
+        // "vforker" waits for its vfork child in uninterruptible sleep for 2 s at a time: ptrace cannot stop it there.
+        using var target = SpawnedTarget.Start("vfork-hold", "2000");
         var tid = target.Threads["vforker"];
         WaitFor(() => TraceTestSupport.ThreadStates(target.Pid)[tid] == 'D', "the thread to wait for its vfork child");
         var firstChild = VforkChild(target.Pid, tid);
@@ -86,6 +86,21 @@ public sealed class StopIntegrityTests
         Assert.Equal(0, TraceTestSupport.TracerPid(tid));
         WaitFor(() => VforkChild(target.Pid, tid) is var child && child != 0 && child != firstChild, "the next vfork");
         Assert.NotEqual('t', TraceTestSupport.ThreadStates(target.Pid)[tid]);
+    }
+
+    [Fact]
+    public void CancellingWhileAThreadCannotStopReturnsAndReleasesIt()
+    {
+        using var target = SpawnedTarget.Start("vfork-hold", "100000");
+        var tid = target.Threads["vforker"];
+        WaitFor(() => TraceTestSupport.ThreadStates(target.Pid)[tid] == 'D', "the thread to wait for its vfork child");
+        using var reader = new ThreadStackReader(new ThreadStackOptions { StopTimeout = TimeSpan.FromMinutes(5) });
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var watch = Stopwatch.StartNew();
+        var stacks = reader.Read(target.Pid, [tid], cancel.Token);
+        Assert.True(watch.Elapsed < TimeSpan.FromMinutes(1), $"Ctrl+C took {watch.Elapsed} to end the read");
+        Assert.Empty(Assert.Single(stacks.Threads).Frames);
+        Assert.Equal(0, TraceTestSupport.TracerPid(tid));
     }
 
     [Fact]
