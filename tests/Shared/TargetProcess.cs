@@ -11,11 +11,15 @@ public sealed class TargetProcess : IDisposable
 {
     private readonly Process _process;
 
-    private TargetProcess(Process process, Dictionary<string, int> threads)
+    private TargetProcess(Process process, Dictionary<string, int> threads, int readyPid)
     {
         _process = process;
         Threads = threads;
+        ReadyPid = readyPid;
     }
+
+    /// <summary>The PID the READY line gave: this process, or the one its spawn mode started.</summary>
+    public int ReadyPid { get; }
 
     /// <summary>Path of the compiled test target (built next to the test assembly).</summary>
     public static string ExecutablePath { get; } = Path.Combine(AppContext.BaseDirectory, "diag-test-target");
@@ -30,15 +34,22 @@ public sealed class TargetProcess : IDisposable
     /// <summary>Starts another build or copy of the target (the non-PIE build, a copy to delete).</summary>
     public static TargetProcess StartExecutable(string executable, params string[] args)
     {
-        var info = new ProcessStartInfo(executable)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
+        var info = new ProcessStartInfo(executable);
         foreach (var a in args) info.ArgumentList.Add(a);
-        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start " + ExecutablePath);
+        return Start(info);
+    }
+
+    /// <summary>Starts any command that speaks the target's protocol (a runtime printing READY, the target
+    /// run under unshare); its standard input and output are redirected here.</summary>
+    public static TargetProcess Start(ProcessStartInfo info)
+    {
+        info.RedirectStandardInput = true;
+        info.RedirectStandardOutput = true;
+        info.UseShellExecute = false;
+        var args = info.ArgumentList;
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start " + info.FileName);
         var threads = new Dictionary<string, int>();
+        var readyPid = 0;
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
@@ -46,13 +57,17 @@ public sealed class TargetProcess : IDisposable
             if (!read.Wait(deadline - DateTime.UtcNow) || read.Result is null)
             {
                 try { process.Kill(); } catch (InvalidOperationException) { }
-                throw new InvalidOperationException($"diag-test-target {string.Join(' ', args)} did not print READY");
+                throw new InvalidOperationException($"{info.FileName} {string.Join(' ', args)} did not print READY");
             }
             var parts = read.Result.Split(' ');
             if (parts[0] == "THREAD") threads[parts[1]] = int.Parse(parts[2]);
-            else if (parts[0] == "READY") break;
+            else if (parts[0] == "READY")
+            {
+                readyPid = parts.Length > 1 && int.TryParse(parts[1], out var pid) ? pid : process.Id;
+                break;
+            }
         }
-        return new TargetProcess(process, threads);
+        return new TargetProcess(process, threads, readyPid);
     }
 
     /// <summary>Sends "status" and parses the reply's key=value pairs.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Diag.Linux.Interop;
 using Diag.Linux.Tracing;
 
@@ -42,9 +43,15 @@ internal sealed unsafe class StopWaiter : IDisposable
             Thread.SpinWait(20);
         }
 
-        var deadline = start + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
         _waker ??= TracerWaker.Start(_wakeFd);
-        using var timer = new Timer(_ => WakeUp(), null, timeout, Timeout.InfiniteTimeSpan);
+        // Set by this wait's timer before it wakes the waker: a wake-up without it is a late one of an earlier
+        // wait. (A timer may fire a little before the Stopwatch says its time is up: do not compare clocks.)
+        var expired = new StrongBox<bool>();
+        using var timer = new Timer(_ =>
+        {
+            Volatile.Write(ref expired.Value, true);
+            WakeUp();
+        }, null, timeout, Timeout.InfiniteTimeSpan);
         using var cancel = token.Register(WakeUp);
         while (true)
         {
@@ -60,7 +67,7 @@ internal sealed unsafe class StopWaiter : IDisposable
                 _waker.OnExited();
                 _waker.Dispose();
                 _waker = null;
-                if (Stopwatch.GetTimestamp() >= deadline || token.IsCancellationRequested)
+                if (Volatile.Read(ref expired.Value) || token.IsCancellationRequested)
                 {
                     status = 0;
                     return Outcome.TimedOut;

@@ -72,49 +72,23 @@ public sealed class JitFrameTests(ITestOutputHelper output)
         using var reader = new ThreadStackReader();
         var stacks = reader.Read(pid);
         Assert.Null(stacks.Failure);
-        return Assert.Single(stacks.Threads, t => t.Signature.Contains(function, StringComparison.Ordinal));
+        var found = stacks.Threads.Where(t => t.Signature.Contains(function, StringComparison.Ordinal)).ToList();
+        Assert.True(found.Count == 1, $"no single thread in {function}:\n" + string.Join("\n", stacks.Threads.Select(t => $"{t.ThreadId} {t.ThreadName}: {t.Signature} {t.Problem}")));
+        return found[0];
     }
 
     private static bool OnPath(string tool) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => File.Exists(Path.Combine(d, tool)));
 
     /// <summary>A runtime started through a shell that backgrounds it, so that it is not a child of the test host.</summary>
-    private sealed class JitTarget : IDisposable
+    private static class JitTarget
     {
-        private readonly Process _shell;
-
-        private JitTarget(Process shell, int pid)
+        public static SpawnedTarget Start(string[] command, params (string Name, string Value)[] environment)
         {
-            _shell = shell;
-            Pid = pid;
-        }
-
-        public int Pid { get; }
-
-        public static JitTarget Start(string[] command, params (string Name, string Value)[] environment)
-        {
-            var info = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false, WorkingDirectory = RepoRoot() };
+            var info = new ProcessStartInfo("/bin/sh") { WorkingDirectory = RepoRoot() };
             foreach (var a in new[] { "-c", "\"$@\" & wait", "sh" }.Concat(command)) info.ArgumentList.Add(a);
             foreach (var (name, value) in environment) info.Environment[name] = value;
-            var shell = Process.Start(info)!;
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (true)
-            {
-                var read = shell.StandardOutput.ReadLineAsync();
-                if (!read.Wait(deadline - DateTime.UtcNow) || read.Result is null)
-                {
-                    shell.Kill(entireProcessTree: true);
-                    throw new InvalidOperationException($"{command[0]} did not print READY");
-                }
-                if (read.Result.StartsWith("READY ", StringComparison.Ordinal)) return new JitTarget(shell, int.Parse(read.Result[6..]));
-            }
-        }
-
-        public void Dispose()
-        {
-            try { Process.GetProcessById(Pid).Kill(); } catch (ArgumentException) { } catch (InvalidOperationException) { }
-            _shell.WaitForExit(10_000);
-            _shell.Dispose();
+            return SpawnedTarget.Start(info);
         }
 
         private static string RepoRoot()

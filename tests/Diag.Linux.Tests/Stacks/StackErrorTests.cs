@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Diag.Linux.Stacks;
 using Diag.Linux.Tests.Tracing;
 using Diag.Linux.Tracing;
@@ -63,19 +62,9 @@ public sealed class StackErrorTests
     {
         using var target = StackTestSupport.StartParked();
         var traced = target.Threads["receiver"];
-        using var strace = Process.Start(new ProcessStartInfo("strace", ["-p", traced.ToString(), "-o", "/dev/null"])
-        {
-            UseShellExecute = false,
-            RedirectStandardError = true,
-        })!;
+        using var strace = TraceTestSupport.AttachStrace(traced);
         try
         {
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (TraceTestSupport.TracerPid(traced) == 0)
-            {
-                Assert.True(DateTime.UtcNow < deadline, "strace did not attach");
-                Thread.Sleep(10);
-            }
             using var reader = new ThreadStackReader();
             var result = reader.Read(target.Pid);
             Assert.Null(result.Failure);

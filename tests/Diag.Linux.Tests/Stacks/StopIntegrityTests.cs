@@ -65,8 +65,8 @@ public sealed class StopIntegrityTests
     [Fact]
     public void AThreadThatCannotStopIsReleasedByTheKernelAndRunsOn()
     {
-        // "vforker" waits for its vfork child in uninterruptible sleep for 2 s at a time: ptrace cannot stop it there.
-        using var target = SpawnedTarget.Start("vfork-hold", "2000");
+        // "vforker" waits for its vfork child in uninterruptible sleep (the child sleeps 100 s): ptrace cannot stop it there.
+        using var target = SpawnedTarget.Start("vfork-hold", "100000");
         var tid = target.Threads["vforker"];
         WaitFor(() => TraceTestSupport.ThreadStates(target.Pid)[tid] == 'D', "the thread to wait for its vfork child");
         var firstChild = VforkChild(target.Pid, tid);
@@ -84,6 +84,7 @@ public sealed class StopIntegrityTests
 
         // The tracer thread that seized it has ended: the kernel detached it, and when its child exits it goes on.
         Assert.Equal(0, TraceTestSupport.TracerPid(tid));
+        Assert.Equal(0, Interop.Libc.Kill(firstChild, 9));
         WaitFor(() => VforkChild(target.Pid, tid) is var child && child != 0 && child != firstChild, "the next vfork");
         Assert.NotEqual('t', TraceTestSupport.ThreadStates(target.Pid)[tid]);
     }
