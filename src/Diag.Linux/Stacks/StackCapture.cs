@@ -15,14 +15,16 @@ namespace Diag.Linux.Stacks;
 /// </summary>
 internal static class StackCapture
 {
-    private const int StackCopyLimit = 1 << 20;
+    /// <summary>The most of one thread's stack that is copied (from its stack pointer up).</summary>
+    public const int StackCopyLimit = 1 << 20;
 
-    public static List<CapturedThread> Run(int pid, IReadOnlyList<int> threadIds, AddressSpace space, bool kernel,
+    /// <summary><paramref name="stack"/>: the buffer stacks are copied into, reused by the caller (its pages, once
+    /// faulted in, cost nothing while the next thread is stopped).</summary>
+    public static List<CapturedThread> Run(int pid, IReadOnlyList<int> threadIds, AddressSpace space, StackSnapshot stack, bool kernel,
         TimeSpan stopTimeout, CancellationToken token)
     {
         var results = new List<CapturedThread>(threadIds.Count);
         var pending = new Queue<int>(threadIds);
-        using var stack = new StackSnapshot(StackCopyLimit);
         var stopper = new ThreadStopper(pid, stack, space, stopTimeout);
         Exception? failure = null;
         ChildStopNotifications.Suppress();

@@ -21,6 +21,7 @@ public sealed class ThreadStackReader : IDisposable
     private readonly ThreadStackOptions _options;
     private readonly ProcFileReader _proc = new();
     private readonly int _procFd;
+    private StackSnapshot? _stack;
     private int _kernelUnreadable;
     private int _didNotStop;
     private readonly SortedSet<int> _processesWithUnnamedJit = new();
@@ -51,7 +52,8 @@ public sealed class ThreadStackReader : IDisposable
         if (space is null || selected.Count == 0 && threadIds is null)
             return new ProcessStacks { ProcessId = processId, Failure = AttachFailure.NotFound(processId, wholeProcess: true) };
 
-        var captured = StackCapture.Run(processId, selected, space, _options.Kernel, _options.StopTimeout, token);
+        _stack ??= new StackSnapshot(StackCapture.StackCopyLimit);
+        var captured = StackCapture.Run(processId, selected, space, _stack, _options.Kernel, _options.StopTimeout, token);
 
         var symbolizer = new StackSymbolizer(space, _options.SourceLines);
         var stacks = new List<ThreadStack>(captured.Count);
@@ -212,6 +214,7 @@ public sealed class ThreadStackReader : IDisposable
 
     public void Dispose()
     {
+        _stack?.Dispose();
         if (_procFd >= 0) Interop.Libc.Close(_procFd);
         _proc.Dispose();
     }
