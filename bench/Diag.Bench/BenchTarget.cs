@@ -7,16 +7,20 @@ internal sealed class BenchTarget : IDisposable
 {
     private readonly Process _process;
 
-    private BenchTarget(Process process, Dictionary<string, int> processes)
+    private BenchTarget(Process process, Dictionary<string, int> processes, int readyPid)
     {
         _process = process;
         Processes = processes;
+        ReadyPid = readyPid;
     }
 
     public int Pid => _process.Id;
 
     /// <summary>Role → PID of the processes a pipe mode created ("PROCESS role pid" lines).</summary>
     public IReadOnlyDictionary<string, int> Processes { get; }
+
+    /// <summary>The PID of the READY line: the target itself when started through "spawn MODE" (its child).</summary>
+    public int ReadyPid { get; }
 
     public static BenchTarget Start(params string[] args)
     {
@@ -30,7 +34,7 @@ internal sealed class BenchTarget : IDisposable
         while ((line = process.StandardOutput.ReadLine()) is not null && !line.StartsWith("READY ", StringComparison.Ordinal))
             if (line.Split(' ') is ["PROCESS", var role, var pid]) processes[role] = int.Parse(pid);
         if (line is null) throw new InvalidOperationException("diag-test-target did not get READY");
-        return new BenchTarget(process, processes);
+        return new BenchTarget(process, processes, int.Parse(line["READY ".Length..]));
     }
 
     public static string RepoRoot()

@@ -3,6 +3,7 @@
 //   dotnet run -c Release --project bench/Diag.Bench -- coredump [RUNS]
 //   dotnet run -c Release --project bench/Diag.Bench -- toa [PACKETS] [--no-pwsh]
 //   dotnet run -c Release --project bench/Diag.Bench -- pipepeer [PROCESSES] [FDS]      (against lsof -n -P)
+//   dotnet run -c Release --project bench/Diag.Bench -- stack [RUNS]
 namespace Diag.Bench;
 
 public static class Program
@@ -16,8 +17,9 @@ public static class Program
             case "coredump": return CoreDumpBenchmark.Run(args[1..]);
             case "toa": return ToaBenchmark.Run(args[1..]);
             case "pipepeer": return PipePeerBenchmark.Run(args[1..]);
+            case "stack": return StackBenchmark.Run(args[1..]);
             default:
-                Console.Error.WriteLine("usage: Diag.Bench threadcpu [THREADS] [--proc] | syscall [CALLS] [RUNS] | coredump [RUNS] | toa [PACKETS] [--no-pwsh]");
+                Console.Error.WriteLine("usage: Diag.Bench threadcpu [THREADS] [--proc] | syscall [CALLS] [RUNS] | coredump [RUNS] | toa [PACKETS] [--no-pwsh] | pipepeer [PROCESSES] [FDS] | stack [RUNS]");
                 return 2;
         }
     }

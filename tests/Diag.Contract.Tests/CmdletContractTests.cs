@@ -64,6 +64,9 @@ public class CmdletContractTests
         { "Diag.Linux.Threads.ThreadCpuSample", "Trace-Syscall", "ThreadId" },
         { "System.Diagnostics.Process", "Get-PipePeer", "Id" },
         { "Diag.Linux.Pipes.PipeEndpoint", "Trace-Syscall", "Id" },
+        { "System.Diagnostics.Process", "Get-ThreadStack", "Id" },
+        { "Diag.Linux.Threads.ThreadCpuSample", "Get-ThreadStack", "Id" },
+        { "Diag.Linux.Threads.ThreadCpuSample", "Get-ThreadStack", "ThreadId" },
     };
 
     [Theory, MemberData(nameof(PipelineFlows))]

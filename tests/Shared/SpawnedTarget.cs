@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Diagnostics;
 
 namespace Diag.TestSupport;
 
@@ -22,27 +22,25 @@ public sealed class SpawnedTarget : IDisposable
 
     public IReadOnlyDictionary<string, int> Threads => _spawner.Threads;
 
-    public static SpawnedTarget Start(params string[] args)
+    public static SpawnedTarget Start(params string[] args) => StartExecutable(TargetProcess.ExecutablePath, args);
+
+    /// <summary>The same with another build or copy of the target.</summary>
+    public static SpawnedTarget StartExecutable(string executable, params string[] args)
     {
-        var spawner = TargetProcess.Start(["spawn", .. args]);
-        try
-        {
-            return new SpawnedTarget(spawner, ChildOf(spawner.Pid));
-        }
-        catch
-        {
-            spawner.Dispose();
-            throw;
-        }
+        var info = new ProcessStartInfo(executable);
+        foreach (var a in new[] { "spawn" }.Concat(args)) info.ArgumentList.Add(a);
+        return Start(info);
+    }
+
+    /// <summary>A command that starts the target below it (a shell that backgrounds a runtime, unshare running a
+    /// spawner); the target prints READY with its PID.</summary>
+    public static SpawnedTarget Start(ProcessStartInfo spawnerInfo)
+    {
+        var spawner = TargetProcess.Start(spawnerInfo);
+        return new SpawnedTarget(spawner, spawner.ReadyPid);
     }
 
     public IReadOnlyDictionary<string, long> Status() => _spawner.Status();
 
     public void Dispose() => _spawner.Dispose();
-
-    private static int ChildOf(int parent)
-    {
-        var children = File.ReadAllText($"/proc/{parent}/task/{parent}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return int.Parse(children.Single(), CultureInfo.InvariantCulture);
-    }
 }

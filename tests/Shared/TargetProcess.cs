@@ -30,28 +30,36 @@ public sealed class TargetProcess : IDisposable
     /// <summary>Role → PID for the processes a pipe or socket mode created ("PROCESS role pid" lines).</summary>
     public IReadOnlyDictionary<string, int> Processes { get; }
 
-    /// <summary>The PID the READY line names: <see cref="Pid"/>, except for modes whose starter exits
-    /// (pipe-selfloop names its worker).</summary>
+    /// <summary>The PID the READY line names: <see cref="Pid"/>, except for modes that run the target in
+    /// another process (spawn's child, pipe-selfloop's worker).</summary>
     public int ReadyPid { get; }
 
-    public static TargetProcess Start(params string[] args) => StartProgram(ExecutablePath, null, null, args);
+    public static TargetProcess Start(params string[] args) => StartExecutable(ExecutablePath, args);
+
+    /// <summary>Starts another build or copy of the target (the non-PIE build, a copy to delete).</summary>
+    public static TargetProcess StartExecutable(string executable, params string[] args) => StartProgram(executable, null, null, args);
 
     /// <summary>Starts a copy of the target (a stand-in named like a server) in a directory, with extra environment variables.</summary>
     public static TargetProcess StartProgram(string executablePath, string? workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        var info = new ProcessStartInfo(executablePath)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? "",
-        };
+        var info = new ProcessStartInfo(executablePath) { WorkingDirectory = workingDirectory ?? "" };
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
         foreach (var a in args) info.ArgumentList.Add(a);
-        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start " + ExecutablePath);
+        return Start(info);
+    }
+
+    /// <summary>Starts any command that speaks the target's protocol (a runtime printing READY, the target
+    /// run under unshare); its standard input and output are redirected here.</summary>
+    public static TargetProcess Start(ProcessStartInfo info)
+    {
+        info.RedirectStandardInput = true;
+        info.RedirectStandardOutput = true;
+        info.UseShellExecute = false;
+        var args = info.ArgumentList;
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start " + info.FileName);
         var threads = new Dictionary<string, int>();
         var processes = new Dictionary<string, int>();
-        int readyPid;
+        var readyPid = 0;
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
@@ -59,12 +67,16 @@ public sealed class TargetProcess : IDisposable
             if (!read.Wait(deadline - DateTime.UtcNow) || read.Result is null)
             {
                 try { process.Kill(); } catch (InvalidOperationException) { }
-                throw new InvalidOperationException($"diag-test-target {string.Join(' ', args)} did not print READY");
+                throw new InvalidOperationException($"{info.FileName} {string.Join(' ', args)} did not print READY");
             }
             var parts = read.Result.Split(' ');
             if (parts[0] == "THREAD") threads[parts[1]] = int.Parse(parts[2]);
             else if (parts[0] == "PROCESS") processes[parts[1]] = int.Parse(parts[2]);
-            else if (parts[0] == "READY") { readyPid = int.Parse(parts[1]); break; }
+            else if (parts[0] == "READY")
+            {
+                readyPid = parts.Length > 1 && int.TryParse(parts[1], out var pid) ? pid : process.Id;
+                break;
+            }
         }
         return new TargetProcess(process, threads, processes, readyPid);
     }

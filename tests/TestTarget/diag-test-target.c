@@ -19,8 +19,9 @@
  *   getppid N M       exactly N getppid calls, then M open() calls on a missing path (ENOENT), exit 0.
  *   arenas T          T threads ("arena-i") each malloc() at start so glibc creates per-thread
  *                     arenas (64 MiB heaps mapped with mmap), then join and exit 0.
- *   progress          worker thread "worker" loops: raise(SIGUSR1), getppid, 1 ms sleep; records the
+ *   progress [N K]    worker thread "worker" loops: raise(SIGUSR1), getppid, 1 ms sleep; records the
  *                     longest gap between iterations. status: iterations, sent, received, maxgap_us.
+ *                     With N K, also N threads as "threads N K" (a busy process that counts signals).
  *   churn             thread "churner" creates and joins short-lived threads ("ephemeral") in a loop.
  *                     status: created.
  *   fork C N          forks C children, each makes N getppid calls and exits 0; waits for them; exit 0.
@@ -35,6 +36,8 @@
  *                     (a copy named "vpnserver" is a stand-in for the server a help example names).
  *   zombie            forks a child that exits at once and is never waited for: a zombie, announced as
  *                     "THREAD zombie <pid>"; then like sleep.
+ *   stacks            threads parked in known functions for stack tests (see stacks.c).
+ *   vfork-hold MS     thread "vforker" waits in vfork (State D) for a child that sleeps MS ms (stacks.c).
  *   thread-exec N     a second thread execs this program as "getppid N 0" while the main thread
  *                     sleeps: execve from a non-leader thread (it takes over the process id); exit 0.
  *   credentials UID GID [core] [dumpable]  (coredump.c) switches to UID/GID as a server started by root
@@ -85,6 +88,7 @@
 #include <unistd.h>
 
 int pipes_mode(int argc, char **argv); /* pipes.c: the pipe and socket modes, -1 for any other */
+int mode_stacks(void), mode_vfork_hold(long ms); /* stacks.c */
 
 static void die(const char *what) { perror(what); exit(2); }
 
@@ -374,6 +378,7 @@ int main(int argc, char **argv)
 {
     if (argc < 2) {
         fprintf(stderr, "usage: %s threads N K | recvfrom-spin | getppid N M | arenas T | progress | churn | fork C N | sleep | zombie | rename NAME | spawn MODE ARGS | daemon MODE ARGS | thread-exec N\n", argv[0]);
+        fprintf(stderr, "usage: %s threads N K | recvfrom-spin | getppid N M | arenas T | progress [N K] | churn | fork C N | sleep | stacks | vfork-hold MS | rename NAME | spawn MODE ARGS | daemon MODE ARGS | thread-exec N\n", argv[0]);
         return 2;
     }
     const char *mode = argv[1];
@@ -400,6 +405,7 @@ int main(int argc, char **argv)
         sigemptyset(&sa.sa_mask);
         sigaction(SIGUSR1, &sa, NULL);
         start_thread(worker_thread);
+        expected += mode_threads((int)a, (int)b);
     } else if (!strcmp(mode, "churn")) start_thread(churn_thread);
     else if (!strcmp(mode, "sleep")) expected = 0;
     else if (!strcmp(mode, "zombie")) {
@@ -419,6 +425,8 @@ int main(int argc, char **argv)
         expected = 0;
     }
     else if (!strcmp(mode, "credentials") && argc > 3) { extern void mode_credentials(int, char **); mode_credentials(argc, argv); expected = 0; }
+    else if (!strcmp(mode, "stacks")) expected = mode_stacks();
+    else if (!strcmp(mode, "vfork-hold")) expected = mode_vfork_hold(a);
     else if (!strcmp(mode, "rename") && argc > 2) {
         if (prctl(PR_SET_NAME, argv[2], 0, 0, 0) < 0) die("prctl");
         expected = 0;

@@ -99,7 +99,7 @@ internal sealed class MachineRoot
             return null;
         }
         errno = 0;
-        return new FileIdentity(buffer.Uid, buffer.Gid, buffer.Mode, (long)buffer.Size, buffer.ModifiedSeconds);
+        return new FileIdentity(buffer.Uid, buffer.Gid, buffer.Mode, (long)buffer.Size, buffer.ModifySeconds);
     }
 }
 

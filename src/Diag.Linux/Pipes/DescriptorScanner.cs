@@ -89,7 +89,7 @@ internal sealed unsafe class DescriptorScanner
         key = default;
         if (Libc.StatxAt(dirFd, name, Libc.AT_STATX_DONT_SYNC, Libc.STATX_TYPE | Libc.STATX_INO, &stat) != 0) return false;
         if ((stat.Mode & Libc.S_IFMT) != Libc.S_IFIFO) return false;
-        key = new ChannelKey(ChannelType.Fifo, (ulong)stat.DeviceMajor << 32 | stat.DeviceMinor, stat.Inode);
+        key = new ChannelKey(ChannelType.Fifo, (ulong)stat.DevMajor << 32 | stat.DevMinor, stat.Inode);
         return true;
     }
 

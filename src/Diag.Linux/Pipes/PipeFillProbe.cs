@@ -21,7 +21,7 @@ namespace Diag.Linux.Pipes;
 /// </summary>
 internal sealed unsafe class PipeFillProbe : IDisposable
 {
-    private const int ESTALE = 116, AT_EMPTY_PATH = 0x1000;
+    private const int ESTALE = 116;
     private readonly Dictionary<int, int> _pidFds = new();
 
     /// <summary>Reads the fill and size of the pipe <paramref name="inode"/> through descriptor <paramref name="fd"/>
@@ -42,7 +42,7 @@ internal sealed unsafe class PipeFillProbe : IDisposable
         {
             Libc.Statx stat;
             byte empty = 0;
-            if (Libc.StatxAt(copy, &empty, AT_EMPTY_PATH, Libc.STATX_INO, &stat) != 0) return Libc.LastErrno;
+            if (Libc.StatxAt(copy, &empty, Libc.AT_EMPTY_PATH, Libc.STATX_INO, &stat) != 0) return Libc.LastErrno;
             if (stat.Inode != inode) return ESTALE; // the target closed fd and opened something else since the scan
             int count;
             if (Libc.IoctlInt(copy, Libc.FIONREAD, &count) != 0) return Libc.LastErrno;

@@ -46,10 +46,10 @@ internal static class AttachFailure
     /// child-process handling (System.Diagnostics.Process) calls waitpid on its children at every
     /// SIGCHLD, so it would take the tracer's stops and leave the child stopped.
     /// </summary>
-    public static TraceStartException ChildOfHost(int pid) =>
+    public static TraceStartException ChildOfHost(int pid, string? remedy = null) =>
         new(TraceFailureReason.Unsupported, pid,
             $"process {pid.ToString(CultureInfo.InvariantCulture)} is a child of this process ({TaskStatusFile.ReadComm(Environment.ProcessId)}), which cannot trace its own children: its child-process handling would take their trace stops",
-            "launch the command under the trace instead (-FilePath), or start it so that this process is not its parent (from another shell, or through a shell that backgrounds it: sh -c 'command &')");
+            remedy ?? "launch the command under the trace instead (-FilePath), or start it so that this process is not its parent (from another shell, or through a shell that backgrounds it: sh -c 'command &')");
 
     /// <summary>A zombie: PTRACE_SEIZE answers EPERM, which would wrongly read as a permission problem.</summary>
     public static TraceStartException Exited(int tid, TaskStatusFile status, bool wholeProcess)

@@ -10,13 +10,16 @@ public abstract record TraceTarget
     /// <summary>The target as a user names it: <c>process 1234 (nginx)</c>, <c>thread 5072 of process 5060 (vpnserver)</c>, <c>/usr/bin/make</c>.</summary>
     public string Describe() => this switch
     {
-        Process p => $"process {p.ProcessId} ({ProcFs.TaskStatusFile.ReadComm(p.ProcessId)})",
+        Process p => $"process {p.ProcessId}{NameOf(p.ProcessId)}",
         Thread t => ProcFs.TaskStatusFile.TryRead(t.ThreadId) is { } status && status.ThreadGroupId != t.ThreadId
-            ? $"thread {t.ThreadId} of process {status.ThreadGroupId} ({ProcFs.TaskStatusFile.ReadComm(status.ThreadGroupId)})"
+            ? $"thread {t.ThreadId} of process {status.ThreadGroupId}{NameOf(status.ThreadGroupId)}"
             : $"thread {t.ThreadId}",
         Launch l => l.FilePath,
         _ => "?",
     };
+
+    /// <summary>" (nginx)", or nothing for a process that does not exist (any more).</summary>
+    private static string NameOf(int pid) => ProcFs.TaskStatusFile.ReadComm(pid) is var comm && comm != "?" ? $" ({comm})" : "";
 
     /// <summary>Every thread of process <paramref name="ProcessId"/>, and the threads it creates while traced.</summary>
     public sealed record Process(int ProcessId) : TraceTarget;

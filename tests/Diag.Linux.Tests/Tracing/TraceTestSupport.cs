@@ -92,4 +92,21 @@ internal static class TraceTestSupport
                 return int.Parse(line["TracerPid:".Length..].Trim(), CultureInfo.InvariantCulture);
         return 0;
     }
+
+    /// <summary>Starts strace on a process or thread and waits until it has attached: the "already traced" peer.</summary>
+    public static System.Diagnostics.Process AttachStrace(int pid)
+    {
+        var strace = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("strace", ["-p", pid.ToString(CultureInfo.InvariantCulture), "-o", "/dev/null"])
+        {
+            UseShellExecute = false,
+            RedirectStandardError = true,
+        })!;
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (TracerPid(pid) == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "strace did not attach");
+            Thread.Sleep(10);
+        }
+        return strace;
+    }
 }

@@ -1,0 +1,22 @@
+using Diag.Linux.Tracing;
+
+namespace Diag.Linux.Stacks;
+
+/// <summary>The stacks of one process's threads, or why there are none (a whole-process failure) and
+/// which requested threads were missing or refused.</summary>
+public sealed class ProcessStacks
+{
+    public int ProcessId { get; internal init; }
+
+    public string ProcessName { get; internal init; } = "";
+
+    /// <summary>One stack per thread, by thread ID.</summary>
+    public IReadOnlyList<ThreadStack> Threads { get; internal init; } = [];
+
+    /// <summary>Why nothing could be captured (not found, permission, a child of this process, ...); null when some was.</summary>
+    public TraceStartException? Failure { get; internal init; }
+
+    /// <summary>Threads asked for that are not threads of the process (one each, TargetNotFound), and threads another
+    /// tracer holds (gdb, strace: one for all of them, AlreadyTraced, naming it).</summary>
+    public IReadOnlyList<TraceStartException> ThreadFailures { get; internal init; } = [];
+}
