@@ -107,7 +107,7 @@ internal sealed class ProcessFacts
         var owner = MachineRoot.Stat(machine.ProcPath(pid, "stat"), out _)?.Uid;
         var credentials = ProcessCredentials.Parse(status);
 
-        bool isGo = exe is not null && ElfSectionNames.Read(machine.ProcPath(pid, "exe")) is var sections &&
+        bool isGo = exe is not null && Elf.ElfImage.ReadSectionNames(machine.ProcPath(pid, "exe")) is var sections &&
                     sections.Any(s => s is ".go.buildinfo" or ".note.go.buildid" or ".gopclntab");
 
         return new ProcessFacts

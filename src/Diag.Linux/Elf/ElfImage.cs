@@ -42,6 +42,22 @@ internal sealed class ElfImage : IDisposable
     /// <summary>The file name in .gnu_debuglink, or null.</summary>
     public string? DebugLink { get; }
 
+    /// <summary>The section names of the ELF file at <paramref name="path"/>; empty when it cannot be read or
+    /// is not a 64-bit x86_64 ELF file (Test-CoreDumpConfig tells a Go program by its sections).</summary>
+    public static IReadOnlyList<string> ReadSectionNames(string path)
+    {
+        try
+        {
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var image = TryParse(ElfSource.FromFile(handle));
+            return image?.Sections.Select(s => s.Name).ToArray() ?? [];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
+
     /// <summary>Parses an ELF image; null when the bytes are not a 64-bit little-endian x86_64 ELF file.
     /// Takes ownership of <paramref name="source"/> when it returns an image.</summary>
     public static ElfImage? TryParse(ElfSource source)

@@ -23,12 +23,14 @@ public sealed class GetPipePeerCommand : DiagCmdlet
     /// <summary>Process IDs whose endpoints to show.</summary>
     [Parameter(ParameterSetName = IdSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("ProcessId", "Pid")]
+    [ArgumentCompleter(typeof(ProcessIdCompleter))]
     public int[] Id { get; set; } = Array.Empty<int>();
 
     /// <summary>Process names; wildcards allowed, matched as Get-Process does.</summary>
     [Parameter(ParameterSetName = NameSet, Mandatory = true)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ProcessNameCompleter))]
     public string[] Name { get; set; } = Array.Empty<string>();
 
     /// <summary>Processes from Get-Process.</summary>

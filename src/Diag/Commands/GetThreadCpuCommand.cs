@@ -110,7 +110,7 @@ public sealed class GetThreadCpuCommand : DiagCmdlet
         }
         catch (SyscallException e)
         {
-            ThrowTerminatingError(DiagError.FromSyscall(e, "ProcFsUnavailable", "/proc", "Mount procfs on /proc (mount -t proc proc /proc).").ToErrorRecord());
+            ThrowTerminatingError(ProcessErrors.ProcFsUnavailable(e));
             return;
         }
 
@@ -125,9 +125,9 @@ public sealed class GetThreadCpuCommand : DiagCmdlet
 
             foreach (var batch in sampler.Sample(Interval, count, StopToken))
             {
-                foreach (int pid in batch.MissingProcessIds) WriteDiagError(ProcessNotFound(pid));
+                foreach (int pid in batch.MissingProcessIds) WriteDiagError(ProcessErrors.ProcessNotFound(pid));
                 foreach (int index in batch.UnmatchedNamePatterns)
-                    if (!WildcardPattern.ContainsWildcardCharacters(Name[index])) WriteDiagError(NoProcessForName(Name[index]));
+                    if (!WildcardPattern.ContainsWildcardCharacters(Name[index])) WriteDiagError(ProcessErrors.NoProcessForName(Name[index]));
                 if (batch.SomeFieldsUnreadable && !warned)
                 {
                     warned = true;
@@ -160,14 +160,4 @@ public sealed class GetThreadCpuCommand : DiagCmdlet
         var pattern = WildcardPattern.Get(name, WildcardOptions.IgnoreCase);
         return pattern.IsMatch;
     }
-
-    private static DiagError ProcessNotFound(int pid) => new(
-        new ArgumentException($"Cannot find a process with the process identifier {pid}. Run Get-Process, or Get-ThreadCpu without -Id, to find a running process."),
-        "ProcessNotFound", ErrorCategory.ObjectNotFound, pid,
-        "Check the process ID with Get-Process; inside a container, use the host's process ID.");
-
-    private static DiagError NoProcessForName(string name) => new(
-        new ArgumentException($"Cannot find a process with the name \"{name}\". Verify the process name and call the cmdlet again."),
-        "NoProcessFoundForGivenName", ErrorCategory.ObjectNotFound, name,
-        "List the running processes with Get-Process, or use a wildcard (-Name 'nginx*').");
 }

@@ -28,6 +28,7 @@ public sealed class GetThreadStackCommand : DiagCmdlet
     /// <summary>Process IDs: all their threads (or those of -ThreadId).</summary>
     [Parameter(ParameterSetName = IdSet, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("ProcessId", "Pid")]
+    [ArgumentCompleter(typeof(ProcessIdCompleter))]
     [ValidateRange(1, int.MaxValue)]
     public int[] Id { get; set; } = [];
 
@@ -35,6 +36,7 @@ public sealed class GetThreadStackCommand : DiagCmdlet
     [Parameter(ParameterSetName = NameSet, Mandatory = true)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ProcessNameCompleter))]
     public string[] Name { get; set; } = [];
 
     /// <summary>Processes from Get-Process.</summary>
@@ -95,7 +97,7 @@ public sealed class GetThreadStackCommand : DiagCmdlet
         {
             var pids = ProcessNameLookup.Find(Name.Select(n => (Func<string, bool>)WildcardPattern.Get(n, WildcardOptions.IgnoreCase).IsMatch).ToArray(), out var matched);
             for (var i = 0; i < Name.Length; i++)
-                if (!matched[i] && !WildcardPattern.ContainsWildcardCharacters(Name[i])) WriteDiagError(NoProcessForName(Name[i]));
+                if (!matched[i] && !WildcardPattern.ContainsWildcardCharacters(Name[i])) WriteDiagError(ProcessErrors.NoProcessForName(Name[i]));
             // A wildcard that also matches this session is not a request to read it (it cannot read itself).
             var wildcard = Name.Any(WildcardPattern.ContainsWildcardCharacters);
             foreach (var pid in pids.Where(p => p != Environment.ProcessId || !wildcard)) Request(pid, ThreadId);
@@ -147,8 +149,4 @@ public sealed class GetThreadStackCommand : DiagCmdlet
             else existing.UnionWith(threads);
         }
     }
-
-    private static DiagError NoProcessForName(string name) => new(
-        new ArgumentException($"Cannot find a process with the name \"{name}\". Verify the process name and call the cmdlet again."),
-        "NoProcessFoundForGivenName", ErrorCategory.ObjectNotFound, name);
 }

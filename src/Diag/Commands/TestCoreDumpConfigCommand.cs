@@ -16,11 +16,14 @@ public sealed class TestCoreDumpConfigCommand : DiagCmdlet
 {
     private const string SystemSet = "System", IdSet = "Id", NameSet = "Name", InputObjectSet = "InputObject";
 
+    private const string SystemWideAlternative = "Without a process, Test-CoreDumpConfig checks the system-wide settings.";
+
     private readonly List<int> _processIds = new();
 
     /// <summary>Process IDs to check.</summary>
     [Parameter(ParameterSetName = IdSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("ProcessId", "Pid")]
+    [ArgumentCompleter(typeof(ProcessIdCompleter))]
     [ValidateRange(1, int.MaxValue)]
     public int[] Id { get; set; } = [];
 
@@ -28,6 +31,7 @@ public sealed class TestCoreDumpConfigCommand : DiagCmdlet
     [Parameter(ParameterSetName = NameSet, Mandatory = true)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ProcessNameCompleter))]
     public string[] Name { get; set; } = [];
 
     /// <summary>Processes from Get-Process.</summary>
@@ -64,7 +68,7 @@ public sealed class TestCoreDumpConfigCommand : DiagCmdlet
             var report = inspector.InspectProcess(pid);
             if (report is null)
             {
-                WriteDiagError(ProcessNotFound(pid));
+                WriteDiagError(ProcessErrors.ProcessNotFound(pid, SystemWideAlternative));
                 continue;
             }
             var missing = CoreDumpInspector.UnreadableFiles(report);
@@ -104,19 +108,9 @@ public sealed class TestCoreDumpConfigCommand : DiagCmdlet
         {
             var pattern = WildcardPattern.Get(name, WildcardOptions.IgnoreCase);
             var matches = Process.GetProcesses().Where(p => pattern.IsMatch(p.ProcessName)).Select(p => p.Id).ToList();
-            if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name)) WriteDiagError(NoProcessForName(name));
+            if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name)) WriteDiagError(ProcessErrors.NoProcessForName(name, SystemWideAlternative));
             pids.AddRange(matches);
         }
         return pids.Distinct().Order().ToList();
     }
-
-    private static DiagError ProcessNotFound(int pid) => new(
-        new ArgumentException($"Cannot find a process with the process identifier {pid}."),
-        "ProcessNotFound", ErrorCategory.ObjectNotFound, pid,
-        "Check the process ID with Get-Process; inside a container, use the host's process ID. Without -Id, Test-CoreDumpConfig checks the system-wide settings.");
-
-    private static DiagError NoProcessForName(string name) => new(
-        new ArgumentException($"Cannot find a process with the name \"{name}\". Verify the process name and call the cmdlet again."),
-        "NoProcessFoundForGivenName", ErrorCategory.ObjectNotFound, name,
-        "List candidates with Get-Process; without -Name, Test-CoreDumpConfig checks the system-wide settings.");
 }
