@@ -97,11 +97,12 @@ internal sealed unsafe partial class PtraceEngine
         if (_session.DroppedNotices > 0)
             _session.Notice(TraceNoticeKind.Warning, $"{_session.DroppedNotices} notices were dropped");
         return new TraceResult(
-            SummaryBuilder.Build(_allCounters, _options.ByThread),
+            SummaryBuilder.Build(_allCounters, _options.ByThread, TraceBackend.Ptrace),
             SummaryBuilder.ToTimeSpan(_endTimestamp - _startTimestamp),
             _exitCode, _terminatingSignal, _endReason)
         {
             DroppedEvents = _droppedEvents,
+            Backend = TraceBackend.Ptrace,
         };
     }
 

@@ -2,10 +2,11 @@ namespace Diag.Linux.Tracing;
 
 /// <summary>
 /// One row of a syscall summary, like a line of <c>strace -c -w</c>. Times are wall-clock time
-/// between the tracer seeing the syscall-entry stop and the syscall-exit stop (CLOCK_MONOTONIC):
-/// what the traced thread waited for the call, including the kernel's work and any blocking, plus
-/// the tracer's own stop overhead. Only calls that returned are counted (as strace does: exit_group
-/// never returns).
+/// (CLOCK_MONOTONIC) of each call: with ptrace, between the tracer seeing the syscall-entry stop and the
+/// syscall-exit stop (what the traced thread waited for the call, including the kernel's work and any
+/// blocking, plus the tracer's own stop overhead); with the kernel backend, between the sys_enter and
+/// sys_exit tracepoints (the call alone). Only calls that returned are counted (as strace does:
+/// exit_group never returns).
 /// </summary>
 public sealed record SyscallSummary
 {
@@ -44,6 +45,13 @@ public sealed record SyscallSummary
 
     /// <summary>Share of the summed TotalTime of all rows, 0..100.</summary>
     public double TimePercent { get; init; }
+
+    /// <summary>How long the calls took, as log2 buckets from the first to the last non-empty one; empty
+    /// when the trace did not time calls.</summary>
+    public LatencyBucket[] LatencyHistogram { get; init; } = [];
+
+    /// <summary>Which backend counted the calls: Ptrace or Kernel.</summary>
+    public TraceBackend Backend { get; init; }
 }
 
 /// <summary>How many calls failed with one errno.</summary>

@@ -20,4 +20,7 @@ public sealed record TraceResult(IReadOnlyList<SyscallSummary> Summary, TimeSpan
 {
     /// <summary>Events not delivered because the consumer of <see cref="ISyscallTraceSession.Events"/> fell behind.</summary>
     public long DroppedEvents { get; init; }
+
+    /// <summary>Which backend traced: Ptrace or Kernel.</summary>
+    public TraceBackend Backend { get; init; }
 }
