@@ -35,6 +35,8 @@
  *                     (a copy named "vpnserver" is a stand-in for the server a help example names).
  *   thread-exec N     a second thread execs this program as "getppid N 0" while the main thread
  *                     sleeps: execve from a non-leader thread (it takes over the process id); exit 0.
+ *   calls             thread "caller" makes getppid/open/fork/nanosleep calls on stdin commands (tracing.c).
+ *   exec-on-line PROGRAM ARGS   waits for a line on stdin, then execs PROGRAM (tracing.c).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -55,6 +57,9 @@
 #include <unistd.h>
 
 static void die(const char *what) { perror(what); exit(2); }
+
+int mode_calls(void);                     /* tracing.c */
+int mode_exec_on_line(char **argv);       /* tracing.c */
 
 static pid_t tid(void) { return (pid_t)syscall(SYS_gettid); }
 
@@ -341,7 +346,7 @@ static int mode_spawn(char **argv)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: %s threads N K | recvfrom-spin | getppid N M | arenas T | progress | churn | fork C N | sleep | rename NAME | spawn MODE ARGS | daemon MODE ARGS | thread-exec N\n", argv[0]);
+        fprintf(stderr, "usage: %s threads N K | recvfrom-spin | getppid N M | arenas T | progress | churn | fork C N | sleep | rename NAME | spawn MODE ARGS | daemon MODE ARGS | thread-exec N | calls | exec-on-line PROGRAM ARGS\n", argv[0]);
         return 2;
     }
     const char *mode = argv[1];
@@ -355,6 +360,8 @@ int main(int argc, char **argv)
         return main(argc - 1, argv + 1);
     }
     if (!strcmp(mode, "thread-exec")) return mode_thread_exec(a);
+    if (!strcmp(mode, "calls")) return mode_calls();
+    if (!strcmp(mode, "exec-on-line") && argc > 2) return mode_exec_on_line(argv + 2);
     if (!strcmp(mode, "getppid")) return mode_getppid(a, b);
     if (!strcmp(mode, "arenas")) return mode_arenas((int)a);
     if (!strcmp(mode, "fork")) return mode_fork((int)a, b);
