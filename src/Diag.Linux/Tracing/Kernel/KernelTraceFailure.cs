@@ -23,7 +23,7 @@ internal static class KernelTraceFailure
         };
         if (e.Errno == Errno.EPERM || (e.Errno == Errno.EACCES && e is not BpfProgramRejectedException))
             return new TraceStartException(TraceFailureReason.AccessDenied, pid,
-                $"no permission to {step} for the kernel backend ({e.Message}){Situation()}", PermissionRemedy(), e) { Errno = e.Errno };
+                $"no permission to {step} for the kernel backend: {e.Syscall} refused with {e.ErrnoName}{Situation()}", PermissionRemedy(), e) { Errno = e.Errno };
         if (e.Errno == Errno.ENOSYS)
             return new TraceStartException(TraceFailureReason.Unsupported, pid,
                 "this kernel has no bpf() system call (CONFIG_BPF_SYSCALL is off)", "use the ptrace backend (-Backend Ptrace)", e) { Errno = e.Errno };
@@ -47,6 +47,8 @@ internal static class KernelTraceFailure
             || (KernelTraceSupport.Has(caps, KernelTraceSupport.CapBpf) && KernelTraceSupport.Has(caps, KernelTraceSupport.CapPerfmon));
         if (!privileged)
         {
+            if (Libc.GetEffectiveUserId() == 0)
+                return $"this process runs as root without its capabilities (a container, a service manager or setpriv dropped them): give it CAP_BPF and CAP_PERFMON (docker run --cap-add BPF --cap-add PERFMON; systemd AmbientCapabilities=CAP_BPF CAP_PERFMON), {UsePtrace}";
             if (Environment.OSVersion.Version < new Version(5, 8))
                 return $"run as root (this kernel is older than 5.8: loading tracing programs needs CAP_SYS_ADMIN), {UsePtrace}";
             if (KernelTraceSupport.Has(caps, KernelTraceSupport.CapBpf))
@@ -71,7 +73,7 @@ internal static class KernelTraceFailure
             parts.Add("root without capabilities");
         if (ReadText("/proc/sys/kernel/unprivileged_bpf_disabled")?.Trim() is { } disabled && disabled != "0")
             parts.Add($"kernel.unprivileged_bpf_disabled = {disabled}");
-        return parts.Count == 0 ? "" : "; " + string.Join(", ", parts);
+        return parts.Count == 0 ? "" : " (" + string.Join("; ", parts) + ")";
     }
 
     private static string? ReadText(string path)

@@ -15,6 +15,9 @@ internal static class KernelTraceSupport
     /// <summary>The inode of the initial PID namespace (PROC_PID_INIT_INO), the same on every Linux.</summary>
     private const string InitialPidNamespace = "pid:[4026531836]";
 
+    /// <summary>Read once: the running kernel's layout does not change (the BTF file is 5 MB to parse).</summary>
+    private static readonly Lazy<int?> TaskTgidOffset = new(() => KernelBtf.TryLoad()?.MemberOffset("task_struct", "tgid"));
+
     private static readonly Version RawTracepoints = new(4, 17), ProbeReadKernel = new(5, 5), MemcgAccounting = new(5, 11);
 
     /// <summary>The running kernel's version (from uname).</summary>
@@ -50,7 +53,7 @@ internal static class KernelTraceSupport
         };
         if (options.FollowForks)
         {
-            var offset = KernelBtf.TryLoad()?.MemberOffset("task_struct", "tgid")
+            var offset = TaskTgidOffset.Value
                 ?? throw Unsupported($"following forks in the kernel needs the kernel's type information ({KernelBtf.VmlinuxPath}, CONFIG_DEBUG_INFO_BTF), which this kernel does not have",
                     "use the ptrace backend (-Backend Ptrace) to follow forks");
             settings = settings with { TaskTgidOffset = offset };
