@@ -479,11 +479,18 @@ internal sealed class SyscallPrograms
         Increment(a, R3, Histogram);
     }
 
-    /// <summary>*(u64 *)(value + offset) += 1.</summary>
+    /// <summary>*(u64 *)(value + offset) += 1 (clobbers r1 or r2).</summary>
     private void Increment(BpfAssembler a, BpfRegister value, short offset)
     {
-        a.Mov(R1, 1);
-        Add(a, value, offset, R1, scratch: R2);
+        if (_settings.Keyed)
+        {
+            a.Mov(R1, 1);
+            a.AtomicAdd(value, offset, R1);
+            return;
+        }
+        a.Load(S.DoubleWord, R2, value, offset);
+        a.Add(R2, 1);
+        a.Store(S.DoubleWord, value, offset, R2);
     }
 
     /// <summary>*(u64 *)(value + offset) += amount: a plain add in a per-CPU value (one writer per CPU,
