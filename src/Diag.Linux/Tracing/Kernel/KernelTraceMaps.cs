@@ -35,6 +35,9 @@ internal sealed unsafe class KernelTraceMaps : IDisposable
     /// <summary>Thread group ids followed besides the target (FollowForks).</summary>
     public BpfMap? Traced { get; private set; }
 
+    /// <summary>The target's exit status: { u32 wait status, u32 1 once written } (WatchExit).</summary>
+    public BpfMap? Exit { get; private set; }
+
     /// <summary>Per-CPU counters of updates that failed (<see cref="SyscallStatsLayout.LostSlots"/>).</summary>
     public BpfMap Lost { get; private set; } = null!;
 
@@ -62,6 +65,8 @@ internal sealed unsafe class KernelTraceMaps : IDisposable
             }
             if (settings.FollowForks)
                 maps.Traced = maps.Add("diag_traced", Libc.BPF_MAP_TYPE_HASH, 4, 4, TracedEntries);
+            if (settings.WatchExit)
+                maps.Exit = maps.Add("diag_exit", Libc.BPF_MAP_TYPE_ARRAY, 4, 8, 1);
             if (syscalls is not null)
             {
                 maps.Selected = maps.Add("diag_selected", Libc.BPF_MAP_TYPE_ARRAY, 4, 4, MaxSyscalls);
@@ -100,11 +105,14 @@ internal sealed unsafe class KernelTraceMaps : IDisposable
         return lost;
     }
 
-    /// <summary>Adds a thread group to the traced set (the target of a FollowForks trace).</summary>
-    public void AddTraced(int tgid)
+    /// <summary>The exit status the sched_process_exit program recorded (wait status encoding), or null.</summary>
+    public int? ReadExitStatus()
     {
-        uint key = (uint)tgid, one = 1;
-        Traced!.Update(&key, &one);
+        uint key = 0;
+        ulong value;
+        if (Exit is null || !Exit.Lookup(&key, &value) || (value >> 32) == 0)
+            return null;
+        return (int)(uint)value;
     }
 
     public void Dispose()

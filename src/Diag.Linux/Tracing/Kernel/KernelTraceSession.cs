@@ -123,6 +123,9 @@ internal sealed unsafe class KernelTraceSession : ISyscallTraceSession
                 throw new ArgumentException("unknown trace target " + target, nameof(target));
         }
 
+        _settings = _settings with { ThreadTarget = _threadId != 0 };
+        if (target is TraceTarget.Process)
+            _settings = KernelTraceSupport.WatchingExit(_settings); // a launched command's status comes from waitpid
         try
         {
             _maps = CreateMaps(options.Syscalls);
@@ -137,12 +140,14 @@ internal sealed unsafe class KernelTraceSession : ISyscallTraceSession
             _launch = StoppedLaunch.Start(command);
             _processId = _launch.ProcessId;
         }
+        _settings = _settings with { TargetId = _threadId != 0 ? _threadId : _processId };
 
-        _settings = _settings with { TargetId = _threadId != 0 ? _threadId : _processId, ThreadTarget = _threadId != 0 };
         var programs = new SyscallPrograms(_settings, _maps);
         // Attached fork, enter, exit: a child forked meanwhile is followed, and every exit finds its entry.
         if (_settings.FollowForks)
             Attach("sched_process_fork", Load("diag_fork", programs.SchedProcessFork()));
+        if (_settings.WatchExit)
+            Attach("sched_process_exit", Load("diag_exit", programs.SchedProcessExit()));
         if (_settings.MeasureLatency)
             Attach("sys_enter", Load("diag_sys_enter", programs.SysEnter()));
         Attach("sys_exit", Load("diag_sys_exit", programs.SysExit()));
@@ -274,7 +279,7 @@ internal sealed unsafe class KernelTraceSession : ISyscallTraceSession
             _mainGone = true;
             Libc.Close(_pidFd);
             _pidFd = -1;
-            if (_launch is not null && _launch.Reap(blocking: true) && _launch.Status is { } status)
+            if ((_launch is not null && _launch.Reap(blocking: true) ? _launch.Status : _maps!.ReadExitStatus()) is { } status)
                 Notice($"process {_processId} {DescribeExit(status)}", _processId);
             else
                 Notice($"process {_processId} exited", _processId);
@@ -334,7 +339,7 @@ internal sealed unsafe class KernelTraceSession : ISyscallTraceSession
             Notice($"detached the kernel programs from {_description}");
 
         int? exitCode = null, signal = null;
-        if (_launch?.Status is { } status)
+        if ((_launch?.Status ?? (reason == TraceEndReason.TargetExited ? _maps!.ReadExitStatus() : null)) is { } status)
         {
             if (Libc.WIfExited(status))
                 exitCode = Libc.WExitStatus(status);

@@ -30,6 +30,13 @@ internal sealed record KernelTraceSettings
     /// <summary>Offset of <c>tgid</c> in <c>struct task_struct</c> (from the kernel's BTF), for <see cref="FollowForks"/>.</summary>
     public int TaskTgidOffset { get; init; }
 
+    /// <summary>Offset of <c>exit_code</c> in <c>struct task_struct</c> (from the kernel's BTF); 0 when unknown.</summary>
+    public int TaskExitCodeOffset { get; init; }
+
+    /// <summary>Record the exit status of the target process (a sched_process_exit program): an attached
+    /// process is not our child, so waitpid cannot give it.</summary>
+    public bool WatchExit { get; init; }
+
     /// <summary>Statistics in a hash keyed by process (and thread) instead of a per-CPU array keyed by syscall:
     /// needed when the rows name more than the one target.</summary>
     public bool Keyed => FollowForks || ByThread;

@@ -16,7 +16,8 @@ internal static class KernelTraceSupport
     private const string InitialPidNamespace = "pid:[4026531836]";
 
     /// <summary>Read once: the running kernel's layout does not change (the BTF file is 5 MB to parse).</summary>
-    private static readonly Lazy<int?> TaskTgidOffset = new(() => KernelBtf.TryLoad()?.MemberOffset("task_struct", "tgid"));
+    private static readonly Lazy<(int? Tgid, int? ExitCode)> TaskOffsets = new(() =>
+        KernelBtf.TryLoad() is { } btf ? (btf.MemberOffset("task_struct", "tgid"), btf.MemberOffset("task_struct", "exit_code")) : (null, null));
 
     private static readonly Version RawTracepoints = new(4, 17), ProbeReadKernel = new(5, 5), MemcgAccounting = new(5, 11);
 
@@ -53,13 +54,17 @@ internal static class KernelTraceSupport
         };
         if (options.FollowForks)
         {
-            var offset = TaskTgidOffset.Value
+            var offset = TaskOffsets.Value.Tgid
                 ?? throw Unsupported($"following forks in the kernel needs the kernel's type information ({KernelBtf.VmlinuxPath}, CONFIG_DEBUG_INFO_BTF), which this kernel does not have",
                     "use the ptrace backend (-Backend Ptrace) to follow forks");
             settings = settings with { TaskTgidOffset = offset };
         }
         return settings;
     }
+
+    /// <summary>With the kernel's BTF, a process trace also records its target's exit status.</summary>
+    public static KernelTraceSettings WatchingExit(KernelTraceSettings settings) =>
+        TaskOffsets.Value.ExitCode is { } offset ? settings with { WatchExit = true, TaskExitCodeOffset = offset } : settings;
 
     /// <summary>A 32-bit (i386) program makes i386 syscalls, whose numbers differ; the programs count x86_64 numbers.</summary>
     public static void CheckNotThirtyTwoBit(string executable, int? pid)

@@ -149,6 +149,39 @@ internal sealed class SyscallPrograms
         return a.Build();
     }
 
+    /// <summary>sched:sched_process_exit (struct task_struct *p, the exiting task; WatchExit): each exiting
+    /// thread of the target process writes its exit_code, the wait status of a group exit (exit_group's
+    /// code &lt;&lt; 8, or the killing signal), so the last thread leaves the process's status.</summary>
+    public BpfInstruction[] SchedProcessExit()
+    {
+        if (!_settings.WatchExit || _settings.ThreadTarget)
+            throw new InvalidOperationException("only a process trace watches its target's exit");
+        var a = new BpfAssembler();
+        var @out = a.NewLabel();
+        a.Mov(R6, R1);
+        a.Call(BpfHelper.GetCurrentPidTgid);
+        a.Rsh(R0, 32);
+        a.JumpIf(C.NotEqual, R0, _settings.TargetId, @out); // only the target, not the children it may follow
+        a.Load(S.DoubleWord, R3, R6, 0);                    // r3 = task
+        a.Add(R3, _settings.TaskExitCodeOffset);            //      + offsetof(exit_code)
+        a.Mov(R1, R10);
+        a.Add(R1, SlotRead);
+        a.Mov(R2, 4);
+        a.Call(_settings.ProbeRead);                        // exit_code → SlotRead
+        a.JumpIf(C.NotEqual, R0, 0, @out);
+        a.Store(S.Word, R10, SlotZeroKey, 0);
+        a.LoadMap(R1, _maps.Exit!.Fd);
+        a.Mov(R2, R10);
+        a.Add(R2, SlotZeroKey);
+        a.Call(BpfHelper.MapLookupElem);
+        a.JumpIf(C.Equal, R0, 0, @out);
+        a.Load(S.Word, R1, R10, SlotRead);
+        a.Store(S.Word, R0, 0, R1);                         // { status, 1 }
+        a.Store(S.Word, R0, 4, 1);
+        Epilogue(a, @out);
+        return a.Build();
+    }
+
     /// <summary>Count only: the syscall number comes from regs->orig_ax, as sys_exit does not pass it.</summary>
     private BpfInstruction[] SysExitCounting()
     {

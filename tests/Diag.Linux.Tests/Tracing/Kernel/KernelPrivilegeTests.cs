@@ -74,7 +74,7 @@ public sealed class KernelPrivilegeTests
         }
         Assert.NotNull(line);
         var programs = line["PROGRAMS ".Length..].Split(' ').Select(uint.Parse).ToList();
-        Assert.Equal(2, programs.Count);
+        Assert.Equal(3, programs.Count); // sys_enter, sys_exit, sched_process_exit
         Assert.All(programs, id => Assert.True(BpfObjects.ProgramExists(id)));
 
         holder.Kill(); // SIGKILL: no Stop, no Dispose

@@ -37,6 +37,7 @@ public sealed class KernelStartErrorTests
     [Fact]
     public void CommandsThatCannotStartAreLaunchFailedAndLeaveNoChild()
     {
+        var children = Children();
         var e = Assert.Throws<TraceStartException>(() => KernelSyscallTracer.Start(new TraceTarget.Launch("/nonexistent/no-such-command", [], null), new TraceOptions()));
         Assert.Equal(TraceFailureReason.LaunchFailed, e.Reason);
         Assert.Equal(Errno.ENOENT, e.Errno);
@@ -57,7 +58,7 @@ public sealed class KernelStartErrorTests
             new TraceTarget.Launch(TargetProcess.ExecutablePath, ["getppid", "1", "0"], "/nonexistent/dir"), new TraceOptions()));
         Assert.Equal(TraceFailureReason.LaunchFailed, e.Reason);
         Assert.Contains("working directory", e.Message, StringComparison.Ordinal);
-        Assert.All(Directory.EnumerateDirectories("/proc/self/task"), task => Assert.Empty(File.ReadAllText(Path.Combine(task, "children")).Trim()));
+        Assert.Subset(children, Children()); // none left, not even a zombie
         Assert.DoesNotContain(BpfObjects.OpenFds().Keys, k => k.StartsWith("anon_inode:bpf", StringComparison.Ordinal));
     }
 
@@ -134,6 +135,23 @@ public sealed class KernelStartErrorTests
     {
         var e = Assert.Throws<TraceStartException>(() => SyscallTraceBackends.Start(new TraceTarget.Process(UnusedPid()), new TraceOptions()));
         Assert.Equal(TraceFailureReason.TargetNotFound, e.Reason);
+    }
+
+    private static HashSet<string> Children()
+    {
+        var children = new HashSet<string>();
+        foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
+        {
+            try
+            {
+                children.UnionWith(File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries));
+            }
+            catch (IOException)
+            {
+                // the thread exited meanwhile
+            }
+        }
+        return children;
     }
 
     private static int UnusedPid()

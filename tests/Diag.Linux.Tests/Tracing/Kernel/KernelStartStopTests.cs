@@ -24,8 +24,8 @@ public sealed class KernelStartStopTests
             var session = (KernelTraceSession)KernelSyscallTracer.Start(new TraceTarget.Process(target.Pid), options);
             programs.AddRange(session.Programs.Select(p => BpfObjects.ProgramId(p.Fd)));
             var fds = BpfObjects.OpenFds();
-            Assert.Equal(3, fds.GetValueOrDefault("anon_inode:bpf-prog"));
-            Assert.Equal(3, fds.GetValueOrDefault("anon_inode:bpf_link"));
+            Assert.Equal(4, fds.GetValueOrDefault("anon_inode:bpf-prog")); // fork, exit, sys_enter, sys_exit
+            Assert.Equal(4, fds.GetValueOrDefault("anon_inode:bpf_link"));
             session.Stop();
             Assert.True(session.Completion.Wait(TimeSpan.FromSeconds(10)));
             Assert.Equal(TraceEndReason.Stopped, session.Completion.Result.EndReason);
@@ -39,7 +39,7 @@ public sealed class KernelStartStopTests
             Assert.Equal($"{kind}={before.GetValueOrDefault(kind)}", $"{kind}={after.GetValueOrDefault(kind)}");
         Assert.True(after.Values.Sum() <= before.Values.Sum(), $"before: {BpfObjects.Describe(before)}\nafter: {BpfObjects.Describe(after)}");
         Assert.DoesNotContain(after.Keys, k => k.StartsWith("anon_inode:bpf", StringComparison.Ordinal));
-        Assert.Equal(300, programs.Distinct().Count());
+        Assert.Equal(400, programs.Distinct().Count());
         Assert.True(BpfObjects.AllGone(programs, []), "every program was freed by the kernel");
 
         // The target never noticed: it answers, counts exactly under a new trace, is not stopped or traced.
@@ -95,7 +95,26 @@ public sealed class KernelStartStopTests
         target.Dispose(); // closes its stdin: the target exits 0
         Assert.True(session.Completion.Wait(TimeSpan.FromSeconds(10)));
         Assert.Equal(TraceEndReason.TargetExited, session.Completion.Result.EndReason);
+        Assert.Equal(0, session.Completion.Result.ExitCode); // not our child: the kernel program saw its status
+        Assert.Null(session.Completion.Result.TerminatingSignal);
         Assert.Equal(10, Calls(session.Completion.Result, "getppid"));
+    }
+
+    [Fact]
+    public void TargetKilledWhileTracedEndsTheTraceWithItsSignal()
+    {
+        using var target = SpawnedTarget.Start("progress");
+        using var session = KernelSyscallTracer.Start(new TraceTarget.Process(target.Pid), new TraceOptions());
+        var notices = TraceTestSupport.Drain(session.Notices);
+        Thread.Sleep(50);
+        Assert.Equal(0, Interop.Libc.Kill(target.Pid, 9));
+        Assert.True(session.Completion.Wait(TimeSpan.FromSeconds(10)));
+        var result = session.Completion.Result;
+        Assert.Equal(TraceEndReason.TargetExited, result.EndReason);
+        Assert.Equal(9, result.TerminatingSignal);
+        Assert.Null(result.ExitCode);
+        Assert.True(notices.Wait(TimeSpan.FromSeconds(10)));
+        Assert.Contains(notices.Result, n => n.Message == $"process {target.Pid} was killed by signal 9");
     }
 
     [Fact]

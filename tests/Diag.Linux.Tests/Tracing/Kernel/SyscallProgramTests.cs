@@ -41,7 +41,7 @@ public sealed class SyscallProgramTests
             var settings = new KernelTraceSettings
             {
                 TargetId = 4242, MeasureLatency = latency, ThreadTarget = thread, FollowForks = follow,
-                ByThread = byThread, Selective = selective, TaskTgidOffset = 2000,
+                ByThread = byThread, Selective = selective, TaskTgidOffset = 2000, WatchExit = !thread, TaskExitCodeOffset = 3000,
             };
             using var maps = KernelTraceMaps.Create(settings, selective ? new HashSet<int> { 39 } : null);
             foreach (var (name, code) in Programs(settings, maps))
@@ -52,7 +52,7 @@ public sealed class SyscallProgramTests
                 loaded++;
             }
         }
-        Assert.Equal(16 * 1 + 16 * 2 + 16 * 1, loaded); // exit always, enter with latency, fork with follow
+        Assert.Equal(32 + 16 + 16 + 16, loaded); // sys_exit always, sys_enter with latency, fork with follow, exit for a process
     }
 
     [Fact]
@@ -110,6 +110,8 @@ public sealed class SyscallProgramTests
         ByThread = variant.Contains("bythread", StringComparison.Ordinal),
         Selective = variant.Contains("selective", StringComparison.Ordinal),
         TaskTgidOffset = 2000,
+        WatchExit = !variant.Contains("-thread", StringComparison.Ordinal),
+        TaskExitCodeOffset = 3000,
     };
 
     private static IEnumerable<(string Name, BpfInstruction[] Code)> Programs(KernelTraceSettings settings, KernelTraceMaps maps)
@@ -117,6 +119,8 @@ public sealed class SyscallProgramTests
         var programs = new SyscallPrograms(settings, maps);
         if (settings.FollowForks)
             yield return ("fork", programs.SchedProcessFork());
+        if (settings.WatchExit)
+            yield return ("exit", programs.SchedProcessExit());
         if (settings.MeasureLatency)
             yield return ("sys_enter", programs.SysEnter());
         yield return ("sys_exit", programs.SysExit());
@@ -124,7 +128,7 @@ public sealed class SyscallProgramTests
 
     private static string Listing(KernelTraceSettings settings, KernelTraceMaps maps)
     {
-        var names = new[] { maps.Stats, maps.Zero, maps.Errors, maps.Entries, maps.ExecEntries, maps.Selected, maps.Traced, maps.Lost }
+        var names = new[] { maps.Stats, maps.Zero, maps.Errors, maps.Entries, maps.ExecEntries, maps.Selected, maps.Traced, maps.Exit, maps.Lost }
             .Where(m => m is not null).ToDictionary(m => m!.Fd, m => m!.Name);
         var text = $"# {settings with { }}\n";
         foreach (var (name, code) in Programs(settings, maps))
