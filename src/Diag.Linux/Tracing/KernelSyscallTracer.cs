@@ -16,9 +16,11 @@ namespace Diag.Linux.Tracing;
 /// filter (tens of nanoseconds); only the target's calls are counted. The trace summarizes: it produces
 /// no events (decoded arguments need the tracee's memory: use <see cref="PtraceSyscallTracer"/>).</para>
 /// <para>Differences from ptrace: a call interrupted by a fatal signal is counted (with its ERESTART*
-/// errno), which ptrace never sees; the exit code of an attached process (not launched) is not known.
-/// A call already in progress when the trace starts is counted only when counting alone
-/// (<c>measureTime: false</c>), as its entry time is unknown.</para>
+/// errno), which ptrace never sees; a call already in progress when the trace starts is counted only when
+/// counting alone (<c>measureTime: false</c>), as its entry time is unknown; the exit status of an attached
+/// process comes from a sched_process_exit program and needs the kernel's BTF (null without it). A tracer
+/// killed with SIGKILL leaves nothing behind (the kernel detaches and frees the programs with their fds),
+/// but a command it launched runs on.</para>
 /// </remarks>
 public static class KernelSyscallTracer
 {

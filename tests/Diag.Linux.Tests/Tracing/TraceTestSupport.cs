@@ -85,6 +85,16 @@ internal static class TraceTestSupport
         }
     }
 
+    /// <summary>A process id nobody uses now (from the top of the range, where new pids come last).</summary>
+    public static int UnusedPid()
+    {
+        var max = int.Parse(File.ReadAllText("/proc/sys/kernel/pid_max").Trim(), CultureInfo.InvariantCulture);
+        for (var pid = max - 1; pid > 1; pid--)
+            if (!Directory.Exists($"/proc/{pid}"))
+                return pid;
+        throw new InvalidOperationException("no free pid");
+    }
+
     public static int TracerPid(int tid)
     {
         foreach (var line in File.ReadLines($"/proc/{tid}/status"))

@@ -65,10 +65,7 @@ internal sealed class SyscallPrograms
 
         a.Mov32(R1, R7);                                    // key: tid
         a.Store(S.Word, R10, SlotThreadKey, R1);
-        a.LoadMap(R1, _maps.Entries!.Fd);
-        a.Mov(R2, R10);
-        a.Add(R2, SlotThreadKey);
-        a.Call(BpfHelper.MapLookupElem);
+        Lookup(a, _maps.Entries!, SlotThreadKey);
         a.Mov(R9, R0);                                      // r9 = existing entry or null
         a.Call(BpfHelper.KtimeGetNs);                       // the time last: closest to the call itself
         a.Store(S.DoubleWord, R10, SlotEntry, R0);          // the entry on the stack too (insert, exec)
@@ -80,13 +77,7 @@ internal sealed class SyscallPrograms
         a.Store(S.DoubleWord, R9, 8, R8);
         a.Jump(exec);
         a.Mark(insert);
-        a.LoadMap(R1, _maps.Entries!.Fd);
-        a.Mov(R2, R10);
-        a.Add(R2, SlotThreadKey);
-        a.Mov(R3, R10);
-        a.Add(R3, SlotEntry);
-        a.Mov(R4, (int)Interop.Libc.BPF_ANY);
-        a.Call(BpfHelper.MapUpdateElem);
+        Update(a, _maps.Entries!, SlotThreadKey, SlotEntry, Interop.Libc.BPF_ANY);
         a.JumpIf(C.Equal, R0, 0, exec);
         CountLost(a, LostEntries);
 
@@ -99,13 +90,7 @@ internal sealed class SyscallPrograms
         a.Mov(R1, R7);
         a.Rsh(R1, 32);
         a.Store(S.Word, R10, SlotFilterKey, R1);
-        a.LoadMap(R1, _maps.ExecEntries!.Fd);
-        a.Mov(R2, R10);
-        a.Add(R2, SlotFilterKey);
-        a.Mov(R3, R10);
-        a.Add(R3, SlotEntry);
-        a.Mov(R4, (int)Interop.Libc.BPF_ANY);
-        a.Call(BpfHelper.MapUpdateElem);
+        Update(a, _maps.ExecEntries!, SlotFilterKey, SlotEntry, Interop.Libc.BPF_ANY);
 
         Epilogue(a, @out);
         return a.Build();
@@ -135,13 +120,7 @@ internal sealed class SyscallPrograms
         a.Rsh(R2, 32);
         a.JumpIf(C.Equal, R1, R2, @out);                    // a new thread: its process is already traced
         a.Store(S.Word, R10, SlotOne, 1);
-        a.LoadMap(R1, _maps.Traced!.Fd);
-        a.Mov(R2, R10);
-        a.Add(R2, SlotThreadKey);
-        a.Mov(R3, R10);
-        a.Add(R3, SlotOne);
-        a.Mov(R4, (int)Interop.Libc.BPF_ANY);
-        a.Call(BpfHelper.MapUpdateElem);
+        Update(a, _maps.Traced!, SlotThreadKey, SlotOne, Interop.Libc.BPF_ANY);
         a.JumpIf(C.Equal, R0, 0, @out);
         CountLost(a, LostFollow);
 
@@ -170,10 +149,7 @@ internal sealed class SyscallPrograms
         a.Call(_settings.ProbeRead);                        // exit_code → SlotRead
         a.JumpIf(C.NotEqual, R0, 0, @out);
         a.Store(S.Word, R10, SlotZeroKey, 0);
-        a.LoadMap(R1, _maps.Exit!.Fd);
-        a.Mov(R2, R10);
-        a.Add(R2, SlotZeroKey);
-        a.Call(BpfHelper.MapLookupElem);
+        Lookup(a, _maps.Exit!, SlotZeroKey);
         a.JumpIf(C.Equal, R0, 0, @out);
         a.Load(S.Word, R1, R10, SlotRead);
         a.Store(S.Word, R0, 0, R1);                         // { status, 1 }
@@ -233,10 +209,7 @@ internal sealed class SyscallPrograms
         a.Load(S.DoubleWord, R8, R6, 8);                    // r8 = ret
         a.Mov32(R1, R7);                                    // key: tid
         a.Store(S.Word, R10, SlotThreadKey, R1);
-        a.LoadMap(R1, _maps.Entries!.Fd);
-        a.Mov(R2, R10);
-        a.Add(R2, SlotThreadKey);
-        a.Call(BpfHelper.MapLookupElem);
+        Lookup(a, _maps.Entries!, SlotThreadKey);
         a.JumpIf(C.Equal, R0, 0, noEntry);
         a.Load(S.DoubleWord, R1, R0, 0);                    // r1 = entry time
         a.JumpIf(C.Equal, R1, 0, noEntry);                  // 0: already taken by an earlier exit
@@ -297,10 +270,7 @@ internal sealed class SyscallPrograms
         if (_settings.FollowForks)
         {
             a.Store(S.Word, R10, SlotFilterKey, R1);        // a followed process?
-            a.LoadMap(R1, _maps.Traced!.Fd);
-            a.Mov(R2, R10);
-            a.Add(R2, SlotFilterKey);
-            a.Call(BpfHelper.MapLookupElem);
+            Lookup(a, _maps.Traced!, SlotFilterKey);
             a.JumpIf(C.NotEqual, R0, 0, traced);
         }
         a.Jump(@out);
@@ -320,10 +290,7 @@ internal sealed class SyscallPrograms
         if (!_settings.Selective)
             return;
         a.Store(S.Word, R10, SlotNumberKey, number);
-        a.LoadMap(R1, _maps.Selected!.Fd);
-        a.Mov(R2, R10);
-        a.Add(R2, SlotNumberKey);
-        a.Call(BpfHelper.MapLookupElem);
+        Lookup(a, _maps.Selected!, SlotNumberKey);
         a.JumpIf(C.Equal, R0, 0, @out);
         a.Load(S.Word, R1, R0, 0);
         a.JumpIf(C.Equal, R1, 0, @out);
@@ -335,10 +302,7 @@ internal sealed class SyscallPrograms
         a.Mov(R1, R7);
         a.Rsh(R1, 32);
         a.Store(S.Word, R10, SlotFilterKey, R1);
-        a.LoadMap(R1, _maps.ExecEntries!.Fd);
-        a.Mov(R2, R10);
-        a.Add(R2, SlotFilterKey);
-        a.Call(BpfHelper.MapLookupElem);
+        Lookup(a, _maps.ExecEntries!, SlotFilterKey);
         a.JumpIf(C.Equal, R0, 0, @out);
     }
 
@@ -358,38 +322,21 @@ internal sealed class SyscallPrograms
         if (!_settings.Keyed)
         {
             a.Store(S.Word, R10, SlotNumberKey, R9);
-            a.LoadMap(R1, _maps.Stats.Fd);
-            a.Mov(R2, R10);
-            a.Add(R2, SlotNumberKey);
-            a.Call(BpfHelper.MapLookupElem);
+            Lookup(a, _maps.Stats, SlotNumberKey);
             a.JumpIf(C.Equal, R0, 0, @out);                 // (never: the index is below 512)
             a.Mov(R6, R0);
             return;
         }
 
-        a.Mov(R1, R7);
-        a.Rsh(R1, 32);
-        a.Store(S.Word, R10, SlotStatsKey + StatsKey.ProcessId, R1);
-        if (_settings.ByThread)
-        {
-            a.Mov32(R1, R7);
-            a.Store(S.Word, R10, SlotStatsKey + StatsKey.ThreadId, R1);
-        }
-        else
-        {
-            a.Store(S.Word, R10, SlotStatsKey + StatsKey.ThreadId, 0);
-        }
+        StoreTaskIds(a, SlotStatsKey + StatsKey.ProcessId);
         a.Store(S.Word, R10, SlotStatsKey + StatsKey.Number, R9);
         a.Store(S.Word, R10, SlotStatsKey + StatsKey.Pad, 0);
-        StatsLookup(a);
+        Lookup(a, _maps.Stats, SlotStatsKey);
         a.JumpIf(C.NotEqual, R0, 0, have);
 
         // First call of this syscall here: insert a zero value (BPF_NOEXIST: another CPU may be quicker).
         a.Store(S.Word, R10, SlotZeroKey, 0);
-        a.LoadMap(R1, _maps.Zero!.Fd);
-        a.Mov(R2, R10);
-        a.Add(R2, SlotZeroKey);
-        a.Call(BpfHelper.MapLookupElem);
+        Lookup(a, _maps.Zero!, SlotZeroKey);
         a.JumpIf(C.Equal, R0, 0, @out);
         a.Mov(R3, R0);
         a.LoadMap(R1, _maps.Stats.Fd);
@@ -397,20 +344,12 @@ internal sealed class SyscallPrograms
         a.Add(R2, SlotStatsKey);
         a.Mov(R4, (int)Interop.Libc.BPF_NOEXIST);
         a.Call(BpfHelper.MapUpdateElem);
-        StatsLookup(a);
+        Lookup(a, _maps.Stats, SlotStatsKey);
         a.JumpIf(C.NotEqual, R0, 0, have);
         CountLost(a, LostStats);
         a.Jump(@out);
         a.Mark(have);
         a.Mov(R6, R0);
-    }
-
-    private void StatsLookup(BpfAssembler a)
-    {
-        a.LoadMap(R1, _maps.Stats.Fd);
-        a.Mov(R2, R10);
-        a.Add(R2, SlotStatsKey);
-        a.Call(BpfHelper.MapLookupElem);
     }
 
     /// <summary>calls++; for a return value in -4095..-1, errors++ and errors[(process, thread,) nr, errno]++.</summary>
@@ -423,25 +362,7 @@ internal sealed class SyscallPrograms
         a.JumpIf(C.Greater, R1, 4094, noError);
         Increment(a, R6, SyscallStatsLayout.Errors);
 
-        if (_settings.Keyed)
-        {
-            a.Mov(R1, R7);
-            a.Rsh(R1, 32);
-            a.Store(S.Word, R10, SlotErrorKey + ErrorKey.ProcessId, R1);
-        }
-        else
-        {
-            a.Store(S.Word, R10, SlotErrorKey + ErrorKey.ProcessId, 0);
-        }
-        if (_settings.ByThread)
-        {
-            a.Mov32(R1, R7);
-            a.Store(S.Word, R10, SlotErrorKey + ErrorKey.ThreadId, R1);
-        }
-        else
-        {
-            a.Store(S.Word, R10, SlotErrorKey + ErrorKey.ThreadId, 0);
-        }
+        StoreTaskIds(a, SlotErrorKey + ErrorKey.ProcessId);
         a.Store(S.Word, R10, SlotErrorKey + ErrorKey.Number, R9);
         a.Mov(R1, 0);
         a.Sub(R1, R8);                                      // errno = -ret
@@ -449,7 +370,7 @@ internal sealed class SyscallPrograms
 
         var insert = a.NewLabel();
         var add = a.NewLabel();
-        ErrorLookup(a);
+        Lookup(a, _maps.Errors, SlotErrorKey);
         a.JumpIf(C.Equal, R0, 0, insert);
         a.Mark(add);
         a.Mov(R1, 1);
@@ -457,26 +378,12 @@ internal sealed class SyscallPrograms
         a.Jump(noError);
         a.Mark(insert);
         a.Store(S.DoubleWord, R10, SlotOne, 1);
-        a.LoadMap(R1, _maps.Errors.Fd);
-        a.Mov(R2, R10);
-        a.Add(R2, SlotErrorKey);
-        a.Mov(R3, R10);
-        a.Add(R3, SlotOne);
-        a.Mov(R4, (int)Interop.Libc.BPF_NOEXIST);
-        a.Call(BpfHelper.MapUpdateElem);
+        Update(a, _maps.Errors, SlotErrorKey, SlotOne, Interop.Libc.BPF_NOEXIST);
         a.JumpIf(C.Equal, R0, 0, noError);
-        ErrorLookup(a);                                     // another CPU inserted it first
+        Lookup(a, _maps.Errors, SlotErrorKey);                                     // another CPU inserted it first
         a.JumpIf(C.NotEqual, R0, 0, add);
         CountLost(a, LostErrors);
         a.Mark(noError);
-    }
-
-    private void ErrorLookup(BpfAssembler a)
-    {
-        a.LoadMap(R1, _maps.Errors.Fd);
-        a.Mov(R2, R10);
-        a.Add(R2, SlotErrorKey);
-        a.Call(BpfHelper.MapLookupElem);
     }
 
     /// <summary>total += SlotTime; max = max(max, SlotTime); histogram[log2(SlotTime)]++.</summary>
@@ -540,15 +447,58 @@ internal sealed class SyscallPrograms
         a.Store(S.DoubleWord, value, offset, scratch);
     }
 
+    /// <summary>r0 = map[*(r10 + keySlot)] (clobbers r1–r5).</summary>
+    private static void Lookup(BpfAssembler a, BpfMap map, int keySlot)
+    {
+        a.LoadMap(R1, map.Fd);
+        a.Mov(R2, R10);
+        a.Add(R2, keySlot);
+        a.Call(BpfHelper.MapLookupElem);
+    }
+
+    /// <summary>r0 = map_update(map, r10 + keySlot, r10 + valueSlot, flags) (clobbers r1–r5).</summary>
+    private static void Update(BpfAssembler a, BpfMap map, int keySlot, int valueSlot, ulong flags)
+    {
+        a.LoadMap(R1, map.Fd);
+        a.Mov(R2, R10);
+        a.Add(R2, keySlot);
+        a.Mov(R3, R10);
+        a.Add(R3, valueSlot);
+        a.Mov(R4, (int)flags);
+        a.Call(BpfHelper.MapUpdateElem);
+    }
+
+    /// <summary>The first two u32 of a key at <paramref name="slot"/>: thread group id and thread id, each 0
+    /// unless the statistics are kept by process (keyed) and by thread.</summary>
+    private void StoreTaskIds(BpfAssembler a, int slot)
+    {
+        if (_settings.Keyed)
+        {
+            a.Mov(R1, R7);
+            a.Rsh(R1, 32);
+            a.Store(S.Word, R10, (short)slot, R1);
+        }
+        else
+        {
+            a.Store(S.Word, R10, (short)slot, 0);
+        }
+        if (_settings.ByThread)
+        {
+            a.Mov32(R1, R7);
+            a.Store(S.Word, R10, (short)(slot + 4), R1);
+        }
+        else
+        {
+            a.Store(S.Word, R10, (short)(slot + 4), 0);
+        }
+    }
+
     /// <summary>lost[slot]++ (per CPU).</summary>
     private void CountLost(BpfAssembler a, int slot)
     {
         var done = a.NewLabel();
         a.Store(S.Word, R10, SlotLostKey, slot);
-        a.LoadMap(R1, _maps.Lost.Fd);
-        a.Mov(R2, R10);
-        a.Add(R2, SlotLostKey);
-        a.Call(BpfHelper.MapLookupElem);
+        Lookup(a, _maps.Lost, SlotLostKey);
         a.JumpIf(C.Equal, R0, 0, done);
         a.Load(S.DoubleWord, R1, R0, 0);
         a.Add(R1, 1);

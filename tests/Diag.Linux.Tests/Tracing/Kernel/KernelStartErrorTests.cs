@@ -13,7 +13,7 @@ public sealed class KernelStartErrorTests
     [Fact]
     public void MissingTargetsAreTargetNotFound()
     {
-        var pid = UnusedPid();
+        var pid = TraceTestSupport.UnusedPid();
         var e = Assert.Throws<TraceStartException>(() => KernelSyscallTracer.Start(new TraceTarget.Process(pid), new TraceOptions()));
         Assert.Equal(TraceFailureReason.TargetNotFound, e.Reason);
         Assert.Equal(pid, e.ProcessId);
@@ -133,7 +133,7 @@ public sealed class KernelStartErrorTests
     [Fact]
     public void AutoDoesNotHideAMissingTarget()
     {
-        var e = Assert.Throws<TraceStartException>(() => SyscallTraceBackends.Start(new TraceTarget.Process(UnusedPid()), new TraceOptions()));
+        var e = Assert.Throws<TraceStartException>(() => SyscallTraceBackends.Start(new TraceTarget.Process(TraceTestSupport.UnusedPid()), new TraceOptions()));
         Assert.Equal(TraceFailureReason.TargetNotFound, e.Reason);
     }
 
@@ -154,12 +154,4 @@ public sealed class KernelStartErrorTests
         return children;
     }
 
-    private static int UnusedPid()
-    {
-        var max = int.Parse(File.ReadAllText("/proc/sys/kernel/pid_max").Trim());
-        for (var pid = max - 1; pid > 1; pid--)
-            if (!Directory.Exists($"/proc/{pid}"))
-                return pid;
-        throw new InvalidOperationException("no free pid");
-    }
 }

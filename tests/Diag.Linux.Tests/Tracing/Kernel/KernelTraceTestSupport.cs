@@ -57,7 +57,7 @@ internal static class KernelTraceTestSupport
         }
     }
 
-    /// <summary><c>strace -c -f -p PID</c> while <paramref name="during"/> runs; ended with SIGINT as a user's Ctrl+C.</summary>
+    /// <summary><c>strace -c -f -p PID</c> while <paramref name="during"/> runs; ended with SIGTERM, as Ctrl+C would.</summary>
     public static SortedDictionary<string, (long Calls, long Errors)> StraceAttached(int pid, Action during)
     {
         var output = Path.GetTempFileName();
@@ -76,8 +76,8 @@ internal static class KernelTraceTestSupport
                     Thread.Sleep(10);
                 }
             during();
-            Interop.Libc.Kill(strace.Id, 2);
-            Assert.True(strace.WaitForExit(10_000), "strace did not end on SIGINT");
+            Interop.Libc.Kill(strace.Id, 15); // SIGTERM: strace detaches and writes its table (SIGINT may be ignored in a background job)
+            Assert.True(strace.WaitForExit(10_000), "strace did not end on SIGTERM");
             return ParseStraceTable(File.ReadAllText(output));
         }
         finally
