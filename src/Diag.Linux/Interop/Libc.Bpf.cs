@@ -15,7 +15,9 @@ internal static unsafe partial class Libc
 
     public const uint BPF_MAP_TYPE_HASH = 1, BPF_MAP_TYPE_ARRAY = 2, BPF_MAP_TYPE_PERCPU_ARRAY = 6, BPF_MAP_TYPE_LRU_HASH = 9;
 
-    public const uint BPF_PROG_TYPE_RAW_TRACEPOINT = 17;
+    public const uint BPF_PROG_TYPE_RAW_TRACEPOINT = 17, BPF_PROG_TYPE_TRACING = 26;
+
+    public const uint BPF_TRACE_RAW_TP = 23;
 
     public const ulong BPF_ANY = 0, BPF_NOEXIST = 1;
 
@@ -39,7 +41,8 @@ internal static unsafe partial class Libc
         public ulong Flags;
     }
 
-    /// <summary><c>union bpf_attr</c> for BPF_PROG_LOAD, up to expected_attach_type.</summary>
+    /// <summary><c>union bpf_attr</c> for BPF_PROG_LOAD, up to attach_btf_obj_fd (older kernels accept the
+    /// larger size as long as the fields they do not know are zero).</summary>
     [StructLayout(LayoutKind.Sequential)]
     public struct BpfProgLoadAttr
     {
@@ -50,6 +53,12 @@ internal static unsafe partial class Libc
         public uint KernelVersion, ProgFlags;
         public fixed byte ProgName[16];
         public uint ProgIfIndex, ExpectedAttachType;
+        public uint ProgBtfFd, FuncInfoRecordSize;
+        public ulong FuncInfo;
+        public uint FuncInfoCount, LineInfoRecordSize;
+        public ulong LineInfo;
+        public uint LineInfoCount, AttachBtfId, AttachBtfObjectFd;
+        private uint _pad;
     }
 
     /// <summary><c>union bpf_attr</c> for BPF_RAW_TRACEPOINT_OPEN.</summary>

@@ -27,11 +27,13 @@ internal sealed unsafe class BpfProgram : IDisposable
 
     public int InstructionCount { get; }
 
-    /// <summary>Loads a raw tracepoint program. Throws <see cref="BpfProgramRejectedException"/> with the
-    /// verifier's log when the kernel refuses it.</summary>
-    public static BpfProgram Load(string name, ReadOnlySpan<BpfInstruction> code)
+    /// <summary>Loads a raw tracepoint program; with <paramref name="tracepointBtfId"/> (the kernel BTF id of
+    /// the tracepoint's <c>btf_trace_*</c> type) a BTF-typed one (tp_btf, Linux 5.5), whose pointer arguments
+    /// may be read directly. Throws <see cref="BpfProgramRejectedException"/> with the verifier's log when
+    /// the kernel refuses it.</summary>
+    public static BpfProgram Load(string name, ReadOnlySpan<BpfInstruction> code, int tracepointBtfId = 0)
     {
-        var fd = TryLoad(name, code, null, 0);
+        var fd = TryLoad(name, code, tracepointBtfId, null, 0);
         if (fd >= 0)
             return new BpfProgram(name, fd, code.Length);
         var errno = Libc.LastErrno;
@@ -42,7 +44,7 @@ internal sealed unsafe class BpfProgram : IDisposable
             var buffer = (byte*)NativeMemory.AllocZeroed(LogSize);
             try
             {
-                fd = TryLoad(name, code, buffer, LogSize);
+                fd = TryLoad(name, code, tracepointBtfId, buffer, LogSize);
                 if (fd >= 0)
                     return new BpfProgram(name, fd, code.Length); // passed this time: keep it
                 log = Marshal.PtrToStringUTF8((nint)buffer) ?? "";
@@ -62,14 +64,19 @@ internal sealed unsafe class BpfProgram : IDisposable
         Fd = -1;
     }
 
-    private static int TryLoad(string name, ReadOnlySpan<BpfInstruction> code, byte* log, int logSize)
+    private static int TryLoad(string name, ReadOnlySpan<BpfInstruction> code, int tracepointBtfId, byte* log, int logSize)
     {
         var license = Encoding.ASCII.GetBytes(License + "\0");
         fixed (BpfInstruction* insns = code)
         fixed (byte* licenseBytes = license)
         {
             Libc.BpfProgLoadAttr attr = default;
-            attr.ProgType = Libc.BPF_PROG_TYPE_RAW_TRACEPOINT;
+            attr.ProgType = tracepointBtfId == 0 ? Libc.BPF_PROG_TYPE_RAW_TRACEPOINT : Libc.BPF_PROG_TYPE_TRACING;
+            if (tracepointBtfId != 0)
+            {
+                attr.ExpectedAttachType = Libc.BPF_TRACE_RAW_TP;
+                attr.AttachBtfId = (uint)tracepointBtfId; // in vmlinux (object fd 0)
+            }
             attr.InsnCount = (uint)code.Length;
             attr.Insns = (ulong)insns;
             attr.License = (ulong)licenseBytes;
@@ -119,13 +126,15 @@ internal sealed unsafe class RawTracepointLink : IDisposable
 
     public int Fd { get; private set; }
 
-    public static RawTracepointLink Attach(string tracepoint, BpfProgram program)
+    /// <summary>Attaches to <paramref name="tracepoint"/>; a BTF-typed program names its tracepoint by BTF id
+    /// instead (<paramref name="typed"/>: the name is only for messages).</summary>
+    public static RawTracepointLink Attach(string tracepoint, BpfProgram program, bool typed = false)
     {
         var name = Encoding.ASCII.GetBytes(tracepoint + "\0");
         fixed (byte* n = name)
         {
             Libc.BpfRawTracepointAttr attr = default;
-            attr.Name = (ulong)n;
+            attr.Name = typed ? 0 : (ulong)n;
             attr.ProgFd = (uint)program.Fd;
             var fd = Libc.Bpf(Libc.BPF_RAW_TRACEPOINT_OPEN, &attr);
             if (fd < 0)

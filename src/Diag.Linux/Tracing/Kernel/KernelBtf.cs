@@ -14,6 +14,7 @@ internal sealed class KernelBtf
 {
     public const string VmlinuxPath = "/sys/kernel/btf/vmlinux";
 
+    private const int KindTypedef = 8;
     private const int KindInt = 1, KindArray = 3, KindStruct = 4, KindUnion = 5, KindEnum = 6, KindFuncProto = 13,
         KindVar = 14, KindDatasec = 15, KindDeclTag = 17, KindEnum64 = 19, LastKnownKind = 19;
 
@@ -77,6 +78,19 @@ internal sealed class KernelBtf
             if (Kind(U32(position + 4)) == KindStruct && Name(U32(position)) == structure
                 && FindMember(id, member, 0, depth: 0) is { } bits)
                 return bits % 8 == 0 ? bits / 8 : null;
+        }
+        return null;
+    }
+
+    /// <summary>The type id of typedef <paramref name="name"/>, e.g. <c>btf_trace_sys_exit</c> (what a tp_btf
+    /// program attaches to); null when absent.</summary>
+    public int? TypedefId(string name)
+    {
+        for (var id = 1; id < _typeOffsets.Count; id++)
+        {
+            var position = _typeOffsets[id];
+            if (Kind(U32(position + 4)) == KindTypedef && Name(U32(position)) == name)
+                return id;
         }
         return null;
     }

@@ -150,7 +150,7 @@ internal sealed unsafe class KernelTraceSession : ISyscallTraceSession
             Attach("sched_process_exit", Load("diag_exit", programs.SchedProcessExit()));
         if (_settings.MeasureLatency)
             Attach("sys_enter", Load("diag_sys_enter", programs.SysEnter()));
-        Attach("sys_exit", Load("diag_sys_exit", programs.SysExit()));
+        AttachSysExit(programs);
 
         var wake = Libc.EventFd(0, Libc.EFD_CLOEXEC);
         if (wake < 0)
@@ -202,6 +202,30 @@ internal sealed unsafe class KernelTraceSession : ISyscallTraceSession
     }
 
     private void Attach(string tracepoint, BpfProgram program) => _links.Add(RawTracepointLink.Attach(tracepoint, program));
+
+    /// <summary>The BTF-typed counting program where the kernel takes it, else the plain one (same counts,
+    /// bpf_probe_read_kernel for the syscall number).</summary>
+    private void AttachSysExit(SyscallPrograms programs)
+    {
+        if (_settings.SysExitBtfId != 0)
+        {
+            BpfProgram? typed = null;
+            try
+            {
+                typed = BpfProgram.Load("diag_sys_exit", programs.SysExit(), _settings.SysExitBtfId);
+                _links.Add(RawTracepointLink.Attach("sys_exit", typed, typed: true));
+                _programs.Add(typed);
+                return;
+            }
+            catch (SyscallException e) when (e.Errno != Errno.EPERM)
+            {
+                typed?.Dispose();
+                _settings = _settings with { SysExitBtfId = 0 };
+                programs = new SyscallPrograms(_settings, _maps!);
+            }
+        }
+        Attach("sys_exit", Load("diag_sys_exit", programs.SysExit()));
+    }
 
     private void OpenPidFd()
     {

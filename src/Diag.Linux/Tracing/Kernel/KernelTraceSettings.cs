@@ -30,6 +30,11 @@ internal sealed record KernelTraceSettings
     /// <summary>Offset of <c>tgid</c> in <c>struct task_struct</c> (from the kernel's BTF), for <see cref="FollowForks"/>.</summary>
     public int TaskTgidOffset { get; init; }
 
+    /// <summary>BTF id of <c>btf_trace_sys_exit</c>: when set, the counting sys_exit program is BTF-typed (tp_btf)
+    /// and reads the syscall number from regs->orig_ax with a plain load instead of bpf_probe_read_kernel,
+    /// which costs about a quarter of its time. 0: a plain raw tracepoint program.</summary>
+    public int SysExitBtfId { get; init; }
+
     /// <summary>Offset of <c>exit_code</c> in <c>struct task_struct</c> (from the kernel's BTF); 0 when unknown.</summary>
     public int TaskExitCodeOffset { get; init; }
 

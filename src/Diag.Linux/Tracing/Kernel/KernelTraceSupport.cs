@@ -16,10 +16,18 @@ internal static class KernelTraceSupport
     private const string InitialPidNamespace = "pid:[4026531836]";
 
     /// <summary>Read once: the running kernel's layout does not change (the BTF file is 5 MB to parse).</summary>
-    private static readonly Lazy<(int? Tgid, int? ExitCode)> TaskOffsets = new(() =>
-        KernelBtf.TryLoad() is { } btf ? (btf.MemberOffset("task_struct", "tgid"), btf.MemberOffset("task_struct", "exit_code")) : (null, null));
+    private static readonly Lazy<(int? Tgid, int? ExitCode, int? SysExit)> TaskOffsets = new(() =>
+        KernelBtf.TryLoad() is { } btf
+            ? (btf.MemberOffset("task_struct", "tgid"), btf.MemberOffset("task_struct", "exit_code"), btf.TypedefId("btf_trace_sys_exit"))
+            : (null, null, null));
 
     private static readonly Version RawTracepoints = new(4, 17), ProbeReadKernel = new(5, 5), MemcgAccounting = new(5, 11);
+
+    /// <summary>Count with the BTF-typed sys_exit program where possible (tests turn it off to exercise the plain one).</summary>
+    internal static bool UseTypedSysExit { get; set; } = true;
+
+    /// <summary>The BTF id of btf_trace_sys_exit, for tests.</summary>
+    internal static int? SysExitBtfId => TaskOffsets.Value.SysExit;
 
     /// <summary>The running kernel's version (from uname).</summary>
     public static Version KernelVersion => Environment.OSVersion.Version;
@@ -52,6 +60,8 @@ internal static class KernelTraceSupport
             FollowForks = options.FollowForks,
             ProbeRead = KernelVersion >= ProbeReadKernel ? BpfHelper.ProbeReadKernel : BpfHelper.ProbeRead,
         };
+        if (!measureLatency && UseTypedSysExit && KernelVersion >= ProbeReadKernel && TaskOffsets.Value.SysExit is { } sysExit)
+            settings = settings with { SysExitBtfId = sysExit }; // tp_btf came with 5.5 too
         if (options.FollowForks)
         {
             var offset = TaskOffsets.Value.Tgid

@@ -167,13 +167,20 @@ internal sealed class SyscallPrograms
 
         a.Load(S.DoubleWord, R8, R6, 8);                    // r8 = ret
         a.Load(S.DoubleWord, R3, R6, 0);                    // r3 = regs
-        a.Add(R3, PtRegsOrigAx);                            //      + orig_ax
-        a.Mov(R1, R10);
-        a.Add(R1, SlotRead);
-        a.Mov(R2, 8);
-        a.Call(_settings.ProbeRead);                        // nr → SlotRead
-        a.JumpIf(C.NotEqual, R0, 0, @out);
-        a.Load(S.DoubleWord, R9, R10, SlotRead);            // r9 = nr
+        if (_settings.SysExitBtfId != 0)
+        {
+            a.Load(S.DoubleWord, R9, R3, PtRegsOrigAx);     // r9 = regs->orig_ax: a typed pointer, read directly
+        }
+        else
+        {
+            a.Add(R3, PtRegsOrigAx);                        //      + orig_ax
+            a.Mov(R1, R10);
+            a.Add(R1, SlotRead);
+            a.Mov(R2, 8);
+            a.Call(_settings.ProbeRead);                    // nr → SlotRead
+            a.JumpIf(C.NotEqual, R0, 0, @out);
+            a.Load(S.DoubleWord, R9, R10, SlotRead);        // r9 = nr
+        }
         a.JumpIf(C.Greater, R9, MaxSyscalls - 1, @out);
 
         // A new task's first return is from the fork or clone that created it (ret 0): its parent's

@@ -1,4 +1,5 @@
 using Diag.Linux.Tracing;
+using Diag.Linux.Tracing.Kernel;
 using TraceOptions = Diag.Linux.Tracing.TraceOptions;
 using static Diag.Linux.Tests.Tracing.Kernel.KernelTraceTestSupport;
 
@@ -25,6 +26,26 @@ public sealed class KernelExactCountTests
         Assert.Equal(3000, Calls(kernel, "getppid"));
         Assert.Equal(Describe(Table(ptrace)), Describe(Table(kernel)));
         Assert.Equal(Describe(strace), Describe(Table(kernel)));
+    }
+
+    [Fact]
+    public void CountingWithoutTheTypedProgramGivesTheSameTable()
+    {
+        // Counting uses a BTF-typed sys_exit program where the kernel has BTF; the plain one (bpf_probe_read_kernel
+        // of the syscall number) is what kernels without BTF get.
+        var target = TraceTestSupport.LaunchTarget("getppid", "1500", "4");
+        var (typed, _) = RunToEnd(target, new TraceOptions(), measureTime: false);
+        KernelTraceSupport.UseTypedSysExit = false;
+        try
+        {
+            var (plain, _) = RunToEnd(target, new TraceOptions(), measureTime: false);
+            Assert.Equal(Describe(Table(typed)), Describe(Table(plain)));
+            Assert.Equal(1500, Calls(plain, "getppid"));
+        }
+        finally
+        {
+            KernelTraceSupport.UseTypedSysExit = true;
+        }
     }
 
     [Fact]

@@ -12,7 +12,7 @@ namespace Diag.Linux.Tests.Tracing.Kernel;
 /// </summary>
 public sealed class SyscallProgramTests
 {
-    public static TheoryData<string> Listings => new() { "count-process", "time-process", "time-thread-follow-bythread-selective", "count-follow" };
+    public static TheoryData<string> Listings => new() { "count-process", "count-process-typed", "time-process", "time-thread-follow-bythread-selective", "count-follow" };
 
     [Theory]
     [MemberData(nameof(Listings))]
@@ -37,22 +37,26 @@ public sealed class SyscallProgramTests
         foreach (var follow in new[] { false, true })
         foreach (var byThread in new[] { false, true })
         foreach (var selective in new[] { false, true })
+        foreach (var typed in latency ? new[] { false } : [false, true])
         {
             var settings = new KernelTraceSettings
             {
                 TargetId = 4242, MeasureLatency = latency, ThreadTarget = thread, FollowForks = follow,
                 ByThread = byThread, Selective = selective, TaskTgidOffset = 2000, WatchExit = !thread, TaskExitCodeOffset = 3000,
+                SysExitBtfId = typed ? KernelTraceSupport.SysExitBtfId!.Value : 0,
             };
             using var maps = KernelTraceMaps.Create(settings, selective ? new HashSet<int> { 39 } : null);
             foreach (var (name, code) in Programs(settings, maps))
             {
-                using var program = BpfProgram.Load("diag_" + name, code); // throws with the verifier's log
+                // Throws with the verifier's log.
+                using var program = BpfProgram.Load("diag_" + name, code, name == "sys_exit" ? settings.SysExitBtfId : 0);
                 Assert.True(program.Fd > 0);
                 Assert.True(code.Length < 400, $"{name}: {code.Length} instructions");
                 loaded++;
             }
         }
-        Assert.Equal(32 + 16 + 16 + 16, loaded); // sys_exit always, sys_enter with latency, fork with follow, exit for a process
+        // sys_exit always (counting: plain and typed), sys_enter with latency, fork with follow, exit for a process.
+        Assert.Equal(48 + 16 + 24 + 24, loaded);
     }
 
     [Fact]
@@ -112,6 +116,7 @@ public sealed class SyscallProgramTests
         TaskTgidOffset = 2000,
         WatchExit = !variant.Contains("-thread", StringComparison.Ordinal),
         TaskExitCodeOffset = 3000,
+        SysExitBtfId = variant.EndsWith("-typed", StringComparison.Ordinal) ? 1 : 0, // any id: the listing does not show it
     };
 
     private static IEnumerable<(string Name, BpfInstruction[] Code)> Programs(KernelTraceSettings settings, KernelTraceMaps maps)
