@@ -205,10 +205,7 @@ internal static class KernelSyscallBenchmark
                 sample.Counted = Describe(session.Completion.GetAwaiter().GetResult());
             if (helper is not null)
             {
-                if (tool != Tool.Strace)
-                    Diag.Linux.Interop.Libc.Kill(helper.Id, 15); // SIGTERM (SIGINT may be ignored in a background job): bpftrace prints its maps and exits
-                var text = helper.StandardOutput.ReadToEnd();
-                helper.WaitForExit();
+                var text = tool == Tool.Strace ? ReadToExit(helper) : StopBpftrace(helper);
                 sample.Counted = tool == Tool.Strace ? DescribeStrace(File.ReadAllText(output)) : DescribeBpftrace(text);
             }
             sample.Cpu.Add(CpuNow() - cpu);
@@ -257,9 +254,7 @@ internal static class KernelSyscallBenchmark
                 using var bpftrace = StartProcess("bpftrace", ["-e", BpftraceProgram(tool, idle.Pid.ToString(CultureInfo.InvariantCulture))]);
                 WaitForBpftrace(bpftrace.Id, tool);
                 body();
-                Diag.Linux.Interop.Libc.Kill(bpftrace.Id, 15);
-                bpftrace.StandardOutput.ReadToEnd();
-                bpftrace.WaitForExit();
+                StopBpftrace(bpftrace);
             });
     }
 
@@ -379,6 +374,25 @@ internal static class KernelSyscallBenchmark
         if (capture)
             _ = process.StandardError.ReadToEndAsync(); // bpftrace's RLIMIT_MEMLOCK warning, strace's notes
         return process;
+    }
+
+    /// <summary>Ends bpftrace as Ctrl+C would (SIGTERM: SIGINT is ignored in background jobs), repeating the
+    /// signal while it does not exit (bpftrace 0.17 sometimes misses the first one), and returns what it printed.</summary>
+    private static string StopBpftrace(Process bpftrace)
+    {
+        var output = bpftrace.StandardOutput.ReadToEndAsync();
+        do
+            Diag.Linux.Interop.Libc.Kill(bpftrace.Id, 15);
+        while (!bpftrace.WaitForExit(2000));
+        bpftrace.WaitForExit();
+        return output.GetAwaiter().GetResult();
+    }
+
+    private static string ReadToExit(Process process)
+    {
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return output;
     }
 
     /// <summary>bpftrace is attached once it holds a perf_event fd per tracepoint besides the one per online CPU
