@@ -48,10 +48,10 @@ public sealed record SyscallSummary
 
     /// <summary>How long the calls took, as log2 buckets from the first to the last non-empty one; empty
     /// when the trace did not time calls.</summary>
-    public LatencyBucket[] LatencyHistogram { get; init; } = [];
+    public LatencyBucket[] LatencyHistogram { get; internal init; } = [];
 
     /// <summary>Which backend counted the calls: Ptrace or Kernel.</summary>
-    public TraceBackend Backend { get; init; }
+    public TraceBackend Backend { get; internal init; }
 }
 
 /// <summary>How many calls failed with one errno.</summary>
