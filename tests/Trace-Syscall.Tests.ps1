@@ -153,12 +153,12 @@ Describe 'Trace-Syscall errors' {
             Should -Throw -ErrorId 'UnknownSyscall,Diag.Commands.TraceSyscallCommand' -ExpectedMessage '*recvfrom*'
     }
 
-    It 'refuses a child of this session with a remedy' {
+    It 'refuses a child of this session under ptrace with a remedy' {
         # Kept alive by its redirected input: a child that already exited would rightly be TargetNotFound.
         $child = Start-DiagTestTarget -Arguments sleep -Via Direct
         try {
             $child.Process.HasExited | Should -BeFalse
-            $null = Trace-Syscall -Id $child.Pid -Duration 0.3 -ErrorAction SilentlyContinue -ErrorVariable childErrors
+            $null = Trace-Syscall -Id $child.Pid -Duration 0.3 -Backend Ptrace -ErrorAction SilentlyContinue -ErrorVariable childErrors
             $childErrors.Count | Should -Be 1
             $childErrors[0].FullyQualifiedErrorId | Should -Be 'Unsupported,Diag.Commands.TraceSyscallCommand'
             $childErrors[0].ErrorDetails.RecommendedAction | Should -Match '-FilePath'
@@ -206,3 +206,29 @@ Describe 'Trace-Syscall in jobs' {
         Remove-Job $job
     }
 }
+
+Describe 'Trace-Syscall -Backend' {
+    It 'counts a summary in the kernel when it can, and says so' {
+        $output = Trace-Syscall -FilePath $script:target -ArgumentList getppid, 77, 0 -Verbose 4>&1
+        $verbose = $output | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        $rows = $output | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+        ($verbose.Message -join "`n") | Should -Match ': kernel: '
+        ($rows | Where-Object Syscall -eq 'getppid').Calls | Should -Be 77
+        $rows[-1].Backend | Should -Be 'Kernel'
+        ($rows | Out-String -Width 120) | Should -Match 'total\s+\d+\.\d s, exit code 0, kernel'
+    }
+
+    It 'gives the same counts with either backend' {
+        $kernel = Trace-Syscall -FilePath $script:target -ArgumentList getppid, 55, 2 -Backend Kernel | Where-Object Syscall
+        $ptrace = Trace-Syscall -FilePath $script:target -ArgumentList getppid, 55, 2 -Backend Ptrace | Where-Object Syscall
+        ($kernel | ForEach-Object { "$($_.Syscall)=$($_.Calls)/$($_.Errors)" } | Sort-Object) -join ',' |
+            Should -Be (($ptrace | ForEach-Object { "$($_.Syscall)=$($_.Calls)/$($_.Errors)" } | Sort-Object) -join ',')
+    }
+
+    It 'plots the latency histogram of a syscall' {
+        $getppid = Trace-Syscall -FilePath $script:target -ArgumentList getppid, 500, 0 | Where-Object Syscall -eq 'getppid'
+        ($getppid.LatencyHistogram | Measure-Object Count -Sum).Sum | Should -Be 500
+        ($getppid.LatencyHistogram | Format-Table | Out-String) | Should -Match 'Count'
+    }
+}
+

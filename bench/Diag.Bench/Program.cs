@@ -4,6 +4,7 @@
 //   dotnet run -c Release --project bench/Diag.Bench -- toa [PACKETS] [--no-pwsh]
 //   dotnet run -c Release --project bench/Diag.Bench -- pipepeer [PROCESSES] [FDS]      (against lsof -n -P)
 //   dotnet run -c Release --project bench/Diag.Bench -- stack [RUNS]
+//   dotnet run -c Release --project bench/Diag.Bench -- kernel [CALLS] [RUNS]          (Trace-Syscall's kernel backend vs bpftrace, strace, ptrace)
 namespace Diag.Bench;
 
 public static class Program
@@ -18,8 +19,9 @@ public static class Program
             case "toa": return ToaBenchmark.Run(args[1..]);
             case "pipepeer": return PipePeerBenchmark.Run(args[1..]);
             case "stack": return StackBenchmark.Run(args[1..]);
+            case "kernel": return KernelSyscallBenchmark.Run(args[1..]);
             default:
-                Console.Error.WriteLine("usage: Diag.Bench threadcpu [THREADS] [--proc] | syscall [CALLS] [RUNS] | coredump [RUNS] | toa [PACKETS] [--no-pwsh] | pipepeer [PROCESSES] [FDS] | stack [RUNS]");
+                Console.Error.WriteLine("usage: Diag.Bench threadcpu [THREADS] [--proc] | syscall [CALLS] [RUNS] | coredump [RUNS] | toa [PACKETS] [--no-pwsh] | pipepeer [PROCESSES] [FDS] | stack [RUNS] | kernel [CALLS] [RUNS]");
                 return 2;
         }
     }

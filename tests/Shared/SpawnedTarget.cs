@@ -42,5 +42,8 @@ public sealed class SpawnedTarget : IDisposable
 
     public IReadOnlyDictionary<string, long> Status() => _spawner.Status();
 
+    /// <summary>A command of the <c>calls</c> mode; see <see cref="TargetProcess.Command"/>.</summary>
+    public void Command(string command) => _spawner.Command(command);
+
     public void Dispose() => _spawner.Dispose();
 }

@@ -97,6 +97,21 @@ public sealed class TargetProcess : IDisposable
             .ToDictionary(kv => kv[0], kv => long.Parse(kv[1]));
     }
 
+    /// <summary>Sends a command of the <c>calls</c> mode ("calls N M", "fork C N", "sleep MS") and waits for its "DONE".</summary>
+    public void Command(string command)
+    {
+        _process.StandardInput.WriteLine(command);
+        _process.StandardInput.Flush();
+        var done = "DONE " + command.Split(' ')[0];
+        string? line;
+        do
+        {
+            var read = _process.StandardOutput.ReadLineAsync();
+            if (!read.Wait(TimeSpan.FromSeconds(60))) throw new TimeoutException($"target did not finish '{command}'");
+            line = read.Result ?? throw new InvalidOperationException("target closed its output");
+        } while (line != done);
+    }
+
     /// <summary>Runs a short-mode target to completion and returns its exit code.</summary>
     public static int Run(params string[] args)
     {

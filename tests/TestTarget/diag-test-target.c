@@ -68,6 +68,8 @@
  *                     "second" fd 0, and so on), the other fds pipes, socketpairs and /dev/null.
  *   as-user UID MODE ARGS  runs MODE ARGS as user and group UID (65534: nobody), still dumpable.
  *   netns MODE ARGS   runs MODE ARGS in a new network namespace, as a container's processes are.
+ *   calls             thread "caller" makes getppid/open/fork/nanosleep calls on stdin commands (tracing.c).
+ *   exec-on-line PROGRAM ARGS   waits for a line on stdin, then execs PROGRAM (tracing.c).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -91,6 +93,9 @@ int pipes_mode(int argc, char **argv); /* pipes.c: the pipe and socket modes, -1
 int mode_stacks(void), mode_vfork_hold(long ms); /* stacks.c */
 
 static void die(const char *what) { perror(what); exit(2); }
+
+int mode_calls(void);                     /* tracing.c */
+int mode_exec_on_line(char **argv);       /* tracing.c */
 
 static pid_t tid(void) { return (pid_t)syscall(SYS_gettid); }
 
@@ -377,8 +382,7 @@ static int mode_spawn(char **argv)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: %s threads N K | recvfrom-spin | getppid N M | arenas T | progress | churn | fork C N | sleep | zombie | rename NAME | spawn MODE ARGS | daemon MODE ARGS | thread-exec N\n", argv[0]);
-        fprintf(stderr, "usage: %s threads N K | recvfrom-spin | getppid N M | arenas T | progress [N K] | churn | fork C N | sleep | stacks | vfork-hold MS | rename NAME | spawn MODE ARGS | daemon MODE ARGS | thread-exec N\n", argv[0]);
+        fprintf(stderr, "usage: %s threads N K | recvfrom-spin | getppid N M | arenas T | progress [N K] | churn | fork C N | sleep | zombie | stacks | vfork-hold MS | rename NAME | spawn MODE ARGS | daemon MODE ARGS | thread-exec N | credentials UID GID | pipe modes (see above) | calls | exec-on-line PROGRAM ARGS\n", argv[0]);
         return 2;
     }
     const char *mode = argv[1];
@@ -393,6 +397,8 @@ int main(int argc, char **argv)
     }
     { int rc = pipes_mode(argc, argv); if (rc >= 0) return rc; }
     if (!strcmp(mode, "thread-exec")) return mode_thread_exec(a);
+    if (!strcmp(mode, "calls")) return mode_calls();
+    if (!strcmp(mode, "exec-on-line") && argc > 2) return mode_exec_on_line(argv + 2);
     if (!strcmp(mode, "getppid")) return mode_getppid(a, b);
     if (!strcmp(mode, "arenas")) return mode_arenas((int)a);
     if (!strcmp(mode, "fork")) return mode_fork((int)a, b);

@@ -11,12 +11,17 @@ internal sealed class CallCounter
     public long MaxTicks;
     public Dictionary<int, long>? ErrorsByErrno;
 
+    /// <summary>Calls per <see cref="LatencyBucket"/> index (log2 of nanoseconds); null until timed calls come.</summary>
+    public long[]? Histogram;
+
     public void Add(long elapsedTicks, long returnValue)
     {
         Calls++;
         TotalTicks += elapsedTicks;
         if (elapsedTicks > MaxTicks)
             MaxTicks = elapsedTicks;
+        Histogram ??= new long[LatencyBucket.BucketCount];
+        Histogram[LatencyBucket.IndexOf(SummaryBuilder.ToNanoseconds(elapsedTicks))]++;
         if (returnValue is < 0 and >= -4095)
         {
             Errors++;
@@ -31,6 +36,12 @@ internal sealed class CallCounter
         Errors += other.Errors;
         TotalTicks += other.TotalTicks;
         MaxTicks = Math.Max(MaxTicks, other.MaxTicks);
+        if (other.Histogram is not null)
+        {
+            Histogram ??= new long[LatencyBucket.BucketCount];
+            for (var i = 0; i < Histogram.Length; i++)
+                Histogram[i] += other.Histogram[i];
+        }
         if (other.ErrorsByErrno is null)
             return;
         ErrorsByErrno ??= new Dictionary<int, long>();

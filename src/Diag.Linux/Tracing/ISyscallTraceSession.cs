@@ -3,8 +3,9 @@ using System.Threading.Channels;
 namespace Diag.Linux.Tracing;
 
 /// <summary>
-/// One running syscall trace. The ptrace engine (<see cref="PtraceSyscallTracer"/>) implements it; the
-/// interface leaves room for a kernel-side (eBPF) counting backend with the same shape.
+/// One running syscall trace: the ptrace engine (<see cref="PtraceSyscallTracer"/>) or the kernel backend
+/// (<see cref="KernelSyscallTracer"/>, summaries only: its Events channel stays empty);
+/// <see cref="SyscallTraceBackends"/> picks one.
 /// </summary>
 public interface ISyscallTraceSession : IDisposable
 {

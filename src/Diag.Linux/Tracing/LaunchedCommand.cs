@@ -35,6 +35,9 @@ internal sealed unsafe class LaunchedCommand : IDisposable
 
     public string? WorkingDirectory { get; }
 
+    /// <summary>The child recorded a failed step (chdir or execve) and exits with 127.</summary>
+    public bool ChildFailed => _child.Request->FailedStep != 0;
+
     /// <summary>Clones the child, which stops itself with SIGSTOP before exec. Returns its pid.</summary>
     public int Start()
     {

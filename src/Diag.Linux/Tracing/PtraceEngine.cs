@@ -94,7 +94,7 @@ internal sealed unsafe partial class PtraceEngine
         if (_session.DroppedNotices > 0)
             _session.Notice(TraceNoticeKind.Warning, $"{_session.DroppedNotices} notices were dropped");
         return new TraceResult(
-            SummaryBuilder.Build(_allCounters, _options.ByThread),
+            SummaryBuilder.Build(_allCounters, _options.ByThread, TraceBackend.Ptrace),
             SummaryBuilder.ToTimeSpan(_endTimestamp - _startTimestamp),
             _exitCode, _terminatingSignal, _endReason)
         {
@@ -106,6 +106,7 @@ internal sealed unsafe partial class PtraceEngine
             },
             DroppedEvents = _droppedEvents.Total,
             DroppedEventsBySyscall = _droppedEvents.ToDictionary(),
+            Backend = TraceBackend.Ptrace,
         };
     }
 

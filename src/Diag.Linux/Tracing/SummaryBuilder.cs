@@ -8,7 +8,7 @@ namespace Diag.Linux.Tracing;
 /// <summary>Turns the tracer's counters into <see cref="SyscallSummary"/> rows, busiest first.</summary>
 internal static class SummaryBuilder
 {
-    public static IReadOnlyList<SyscallSummary> Build(IReadOnlyCollection<SyscallCounters> counters, bool byThread)
+    public static IReadOnlyList<SyscallSummary> Build(IReadOnlyCollection<SyscallCounters> counters, bool byThread, TraceBackend backend)
     {
         var rows = new List<(int? Pid, int? Tid, int Number, CallCounter Counter)>();
         if (byThread)
@@ -39,7 +39,7 @@ internal static class SummaryBuilder
         foreach (var row in rows)
             allTicks += row.Counter.TotalTicks;
         return rows
-            .Select(r => ToSummary(r.Pid, r.Tid, r.Number, r.Counter, allTicks))
+            .Select(r => ToSummary(r.Pid, r.Tid, r.Number, r.Counter, allTicks, backend))
             .OrderByDescending(s => s.TotalTime)
             .ThenByDescending(s => s.Calls)
             .ThenBy(s => s.Syscall, StringComparer.Ordinal)
@@ -50,7 +50,15 @@ internal static class SummaryBuilder
     public static TimeSpan ToTimeSpan(long stopwatchTicks) =>
         TimeSpan.FromTicks((long)(stopwatchTicks * ((double)TimeSpan.TicksPerSecond / Stopwatch.Frequency)));
 
-    private static SyscallSummary ToSummary(int? pid, int? tid, int number, CallCounter c, double allTicks)
+    /// <summary>Stopwatch ticks as nanoseconds (the same number on Linux).</summary>
+    public static long ToNanoseconds(long stopwatchTicks) =>
+        Stopwatch.Frequency == 1_000_000_000 ? stopwatchTicks : (long)(stopwatchTicks * (1e9 / Stopwatch.Frequency));
+
+    /// <summary>Nanoseconds as Stopwatch ticks (the same number on Linux).</summary>
+    public static long FromNanoseconds(long nanoseconds) =>
+        Stopwatch.Frequency == 1_000_000_000 ? nanoseconds : (long)(nanoseconds * (Stopwatch.Frequency / 1e9));
+
+    private static SyscallSummary ToSummary(int? pid, int? tid, int number, CallCounter c, double allTicks, TraceBackend backend)
     {
         var errors = c.ErrorsByErrno is null
             ? []
@@ -72,6 +80,8 @@ internal static class SummaryBuilder
             AverageTime = c.Calls == 0 ? TimeSpan.Zero : ToTimeSpan(c.TotalTicks / c.Calls),
             MaxTime = ToTimeSpan(c.MaxTicks),
             TimePercent = allTicks > 0 ? 100.0 * c.TotalTicks / allTicks : 0,
+            LatencyHistogram = LatencyBucket.FromCounts(c.Histogram),
+            BackendValue = backend,
         };
     }
 }

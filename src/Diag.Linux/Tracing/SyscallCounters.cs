@@ -32,7 +32,8 @@ internal sealed class SyscallCounters
                 yield return entry;
     }
 
-    private CallCounter CounterFor(int number)
+    /// <summary>The counter of syscall <paramref name="number"/>, created on first use.</summary>
+    public CallCounter CounterFor(int number)
     {
         if ((uint)number < (uint)_byNumber.Length)
             return _byNumber[number] ??= new CallCounter();

@@ -2,10 +2,11 @@ namespace Diag.Linux.Tracing;
 
 /// <summary>
 /// One row of a syscall summary, like a line of <c>strace -c -w</c>. Times are wall-clock time
-/// between the tracer seeing the syscall-entry stop and the syscall-exit stop (CLOCK_MONOTONIC):
-/// what the traced thread waited for the call, including the kernel's work and any blocking, plus
-/// the tracer's own stop overhead. Only calls that returned are counted (as strace does: exit_group
-/// never returns).
+/// (CLOCK_MONOTONIC) of each call: with ptrace, between the tracer seeing the syscall-entry stop and the
+/// syscall-exit stop (what the traced thread waited for the call, including the kernel's work and any
+/// blocking, plus the tracer's own stop overhead); with the kernel backend, between the sys_enter and
+/// sys_exit tracepoints (the call alone). Only calls that returned are counted (as strace does:
+/// exit_group never returns).
 /// </summary>
 public sealed class SyscallSummary
 {
@@ -44,6 +45,15 @@ public sealed class SyscallSummary
 
     /// <summary>Share of the summed TotalTime of all rows, 0..100.</summary>
     public double TimePercent { get; internal init; }
+
+    /// <summary>How long the calls took, as log2 buckets from the first to the last non-empty one; empty
+    /// when the trace did not time calls.</summary>
+    public LatencyBucket[] LatencyHistogram { get; internal init; } = [];
+
+    /// <summary>Which backend counted the calls: Ptrace or Kernel (a name, as every Diag property that names a state).</summary>
+    public string Backend => BackendValue.ToString();
+
+    internal TraceBackend BackendValue { get; init; }
 
     /// <summary>A line like strace -c's: <c>recvfrom: 3718514 calls, 3718514 errors, 4.412337 s</c>.</summary>
     public override string ToString() =>

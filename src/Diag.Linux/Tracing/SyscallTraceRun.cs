@@ -19,8 +19,11 @@ public sealed record TraceRunSettings
     /// children may hold the stream open).</summary>
     public TimeSpan OutputGrace { get; init; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>Starts one target's trace; the ptrace engine by default (tests and other backends plug in here).</summary>
-    public Func<TraceTarget, TraceOptions, ISyscallTraceSession> Start { get; init; } = PtraceSyscallTracer.Start;
+    /// <summary>The backend: Auto (the kernel for summaries where it can, ptrace otherwise), Kernel or Ptrace.</summary>
+    public TraceBackend Backend { get; init; } = TraceBackend.Auto;
+
+    /// <summary>Starts one target's trace (tests plug in here); by default <see cref="SyscallTraceBackends"/> with <see cref="Backend"/>.</summary>
+    public Func<TraceTarget, TraceOptions, TraceBackend, StartedTrace>? Start { get; init; }
 }
 
 /// <summary>
@@ -83,6 +86,7 @@ public sealed class SyscallTraceRun : IDisposable
                 yield return new TraceRunItem { Kind = TraceRunItemKind.StartFailed, Target = target, StartFailure = failure };
                 continue;
             }
+            yield return new TraceRunItem { Kind = TraceRunItemKind.Message, Target = target, MessageKind = TraceNoticeKind.Verbose, Message = $"{entry!.Description}: {entry.Started.Reason}" };
             lock (_gate)
                 _entries.Add(entry!);
             if (_stopRequested)
@@ -158,9 +162,9 @@ public sealed class SyscallTraceRun : IDisposable
                 streams = LaunchedStreams.Open(_settings.LaunchStreams);
                 traced = launch with { StandardInputFd = streams.InputFd, StandardOutputFd = streams.OutputFd, StandardErrorFd = streams.ErrorFd };
             }
-            var session = _settings.Start(traced, _options);
-            streams?.Started(session.LaunchedProcessId ?? 0);
-            return (new Entry(target, description, session, streams), null);
+            var started = (_settings.Start ?? SyscallTraceBackends.Start)(traced, _options, _settings.Backend);
+            streams?.Started(started.Session.LaunchedProcessId ?? 0);
+            return (new Entry(target, description, started, streams), null);
         }
         catch (TraceStartException e)
         {
@@ -217,7 +221,7 @@ public sealed class SyscallTraceRun : IDisposable
         lost.AddAll(undelivered.ToDictionary());
         var extra = undelivered.Total;
         undelivered.Clear();
-        var total = SyscallTraceTotal.From(result, entry.Target, entry.Description, _deadlineReached, extra);
+        var total = SyscallTraceTotal.From(result, entry.Target, entry.Description, _deadlineReached, extra, result.Backend.ToString());
         return new TraceRunItem
         {
             Kind = TraceRunItemKind.Finished,
@@ -282,11 +286,12 @@ public sealed class SyscallTraceRun : IDisposable
         }
     }
 
-    private sealed class Entry(TraceTarget target, string description, ISyscallTraceSession session, LaunchedStreams? streams)
+    private sealed class Entry(TraceTarget target, string description, StartedTrace started, LaunchedStreams? streams)
     {
         public TraceTarget Target { get; } = target;
         public string Description { get; } = description;
-        public ISyscallTraceSession Session { get; } = session;
+        public StartedTrace Started { get; } = started;
+        public ISyscallTraceSession Session => Started.Session;
         public LaunchedStreams? Streams { get; } = streams;
 
         private Task? _events, _notices, _lines;

@@ -55,7 +55,7 @@ public sealed class SyscallTraceTotal
     /// <summary>Events (with -Event) that were not delivered because the pipeline read them too slowly.</summary>
     public long DroppedEvents { get; internal init; }
 
-    /// <summary>Which engine traced: <c>Ptrace</c> (or <c>Kernel</c>).</summary>
+    /// <summary>Which engine traced: <c>Ptrace</c> or <c>Kernel</c> (-Backend).</summary>
     public string Backend { get; internal init; } = "Ptrace";
 
     /// <summary><c>total: 3718514 calls, 3718514 errors, 4.425255 s in 2 syscalls (process 1234 exited with code 0)</c>.</summary>

@@ -27,4 +27,7 @@ public sealed record TraceResult(IReadOnlyList<SyscallSummary> Summary, TimeSpan
 
     /// <summary><see cref="DroppedEvents"/> by syscall name.</summary>
     public IReadOnlyDictionary<string, long> DroppedEventsBySyscall { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>Which backend traced: Ptrace or Kernel.</summary>
+    public TraceBackend Backend { get; init; }
 }

@@ -83,6 +83,11 @@ public sealed class TraceSyscallCommand : DiagCmdlet
     [Parameter]
     public SwitchParameter ByThread { get; set; }
 
+    /// <summary>How to trace: Auto (the kernel's eBPF counting for summaries where allowed, ptrace otherwise
+    /// and for -Event), Kernel, or Ptrace.</summary>
+    [Parameter]
+    public TraceBackend Backend { get; set; } = TraceBackend.Auto;
+
     protected override void BeginProcessing()
     {
         if (Duration is { } d && d <= TimeSpan.Zero)
@@ -109,7 +114,7 @@ public sealed class TraceSyscallCommand : DiagCmdlet
     {
         if (_targets.Count == 0) return;
         var options = BuildOptions();
-        _run = new SyscallTraceRun(_targets, options, new TraceRunSettings { Duration = Duration, LaunchStreams = LaunchStreams() });
+        _run = new SyscallTraceRun(_targets, options, new TraceRunSettings { Duration = Duration, LaunchStreams = LaunchStreams(), Backend = Backend });
 
         // A launched command owns the terminal (its input, and Ctrl+C as SIGINT), so only attached traces
         // read Ctrl+C as a key: it ends the trace and the summary is still written, as with strace -c.

@@ -11,7 +11,7 @@ public sealed class StartErrorTests
     [Fact]
     public void MissingProcessIsTargetNotFound()
     {
-        var pid = UnusedPid();
+        var pid = TraceTestSupport.UnusedPid();
         var e = Assert.Throws<TraceStartException>(() => PtraceSyscallTracer.Start(new TraceTarget.Process(pid), new TraceOptions()));
         Assert.Equal(TraceFailureReason.TargetNotFound, e.Reason);
         Assert.Equal(pid, e.ProcessId);
@@ -131,14 +131,5 @@ public sealed class StartErrorTests
             new TraceTarget.Launch(TargetProcess.ExecutablePath, ["getppid", "1", "0"], "/nonexistent/dir"), new TraceOptions()));
         Assert.Equal(TraceFailureReason.LaunchFailed, e.Reason);
         Assert.Contains("working directory", e.Message, StringComparison.Ordinal);
-    }
-
-    private static int UnusedPid()
-    {
-        var max = int.Parse(File.ReadAllText("/proc/sys/kernel/pid_max").Trim());
-        for (var pid = max - 1; pid > 1; pid--)
-            if (!Directory.Exists($"/proc/{pid}"))
-                return pid;
-        throw new InvalidOperationException("no free pid");
     }
 }

@@ -85,6 +85,10 @@ internal static class TraceTestSupport
         }
     }
 
+    /// <summary>A process id no process can have: above PID_MAX_LIMIT (2^22), which pid_max never exceeds.
+    /// (A free pid below pid_max may be handed out between the check and its use on a busy machine.)</summary>
+    public static int UnusedPid() => (1 << 22) + 1234;
+
     public static int TracerPid(int tid)
     {
         foreach (var line in File.ReadLines($"/proc/{tid}/status"))

@@ -72,14 +72,60 @@ public sealed class TraceSyscallCmdletTests : IClassFixture<PowerShellSession>
     }
 
     [Fact]
-    public void AChildOfThisSessionIsRefusedWithTheRemedy()
+    public void AChildOfThisSessionIsRefusedByPtraceWithTheRemedy()
     {
         // A child of the host (this process), alive: its stdin is held open by TargetProcess.
         using var child = TargetProcess.Start("sleep");
         _pwsh.SetVariable("child", child.Pid);
-        var error = _pwsh.Invoke("Trace-Syscall -Id $child -Duration 0.2").SingleError();
+        var error = _pwsh.Invoke("Trace-Syscall -Id $child -Duration 0.2 -Backend Ptrace").SingleError();
         Assert.Equal("Unsupported,Diag.Commands.TraceSyscallCommand", error.FullyQualifiedErrorId);
         Assert.Contains("-FilePath", error.ErrorDetails.RecommendedAction);
+    }
+
+    [Fact]
+    public void TheKernelBackendCountsAChildOfThisSessionWhichPtraceCannot()
+    {
+        using var child = TargetProcess.Start("calls");
+        _pwsh.SetVariable("child", child.Pid);
+        var invoke = Task.Run(() => _pwsh.Invoke("Trace-Syscall -Id $child -Duration 3 -Syscall getppid -Verbose"));
+        // The calls come once this process holds the trace's BPF links: counted from then on, not before.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!HoldsBpfLinks() && DateTime.UtcNow < deadline) Thread.Sleep(10);
+        child.Command("calls 250 0");
+        var r = invoke.Result.AssertClean();
+        var row = Assert.Single(r.Output, o => (string?)o.Properties["Syscall"]?.Value == "getppid");
+        Assert.Equal(250L, row.Properties["Calls"].Value);
+        Assert.Equal("Kernel", row.Properties["Backend"].Value);
+        Assert.Contains(r.Verbose, v => v.Contains("kernel: root"));
+    }
+
+    [Fact]
+    public void AutoTakesTheKernelForSummariesAndPtraceForEventsAndSaysWhy()
+    {
+        var summary = _pwsh.Invoke("Trace-Syscall -FilePath $TestTarget -ArgumentList getppid, 40, 0 -Verbose").AssertClean();
+        Assert.All(summary.Output, o => Assert.Equal("Kernel", o.Properties["Backend"].Value));
+        var getppid = Assert.Single(summary.Output, o => (string?)o.Properties["Syscall"]?.Value == "getppid");
+        Assert.Equal(40L, getppid.Properties["Calls"].Value);
+        Assert.NotEmpty((System.Collections.IEnumerable)getppid.Properties["LatencyHistogram"].Value);
+        Assert.Single(summary.Verbose, v => v.Contains(": kernel: "));
+
+        var events = _pwsh.Invoke("Trace-Syscall -FilePath $TestTarget -ArgumentList getppid, 3, 0 -Syscall getppid -Event -Verbose").AssertClean();
+        Assert.Equal(3, events.Output.Count);
+        Assert.Single(events.Verbose, v => v.Contains("ptrace: events need the tracee's memory"));
+
+        var refused = _pwsh.Invoke("Trace-Syscall -FilePath $TestTarget -ArgumentList getppid, 3, 0 -Event -Backend Kernel").SingleError();
+        Assert.Equal("Unsupported,Diag.Commands.TraceSyscallCommand", refused.FullyQualifiedErrorId);
+        Assert.Contains("Ptrace", refused.ErrorDetails.RecommendedAction);
+    }
+
+    [Fact]
+    public void BothBackendsCountTheSameCalls()
+    {
+        var script = "Trace-Syscall -FilePath $TestTarget -ArgumentList getppid, 123, 4 -Backend {0} | Where-Object Syscall | ForEach-Object {{ '{{0}}={{1}}/{{2}}' -f $_.Syscall, $_.Calls, $_.Errors }} | Sort-Object";
+        var kernel = _pwsh.Invoke(string.Format(System.Globalization.CultureInfo.InvariantCulture, script, "Kernel")).AssertClean().Objects<string>().ToList();
+        var ptrace = _pwsh.Invoke(string.Format(System.Globalization.CultureInfo.InvariantCulture, script, "Ptrace")).AssertClean().Objects<string>().ToList();
+        Assert.Contains("getppid=123/0", kernel);
+        Assert.Equal(ptrace, kernel);
     }
 
     [Fact]
@@ -245,4 +291,11 @@ public sealed class TraceSyscallCmdletTests : IClassFixture<PowerShellSession>
             """).AssertClean();
         Assert.Equal(new object[] { DateTimeKind.Local, true }, r.Output.Select(o => o.BaseObject).ToArray());
     }
+
+    private static bool HoldsBpfLinks() =>
+        new DirectoryInfo("/proc/self/fd").EnumerateFileSystemInfos().Any(fd =>
+        {
+            try { return fd.LinkTarget == "anon_inode:bpf_link"; }
+            catch (IOException) { return false; }
+        });
 }
