@@ -8,7 +8,8 @@
     Description          = 'Linux troubleshooting as PowerShell objects: per-thread CPU (top -H) and syscall tracing (strace -c, strace -f -e) from native /proc and ptrace engines, composable in the pwsh pipeline.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
-    FormatsToProcess     = @('Diag.ThreadCpu.format.ps1xml', 'Diag.Syscall.format.ps1xml')
+    # Diag.Fleet after the others: its views are chosen by name (Format-Table -View Fleet), never a type's default.
+    FormatsToProcess     = @('Diag.ThreadCpu.format.ps1xml', 'Diag.Syscall.format.ps1xml', 'Diag.Fleet.format.ps1xml')
     CmdletsToExport      = @('Get-ThreadCpu', 'Trace-Syscall')
     FunctionsToExport    = @()
     AliasesToExport      = @()
