@@ -11,7 +11,8 @@
 #   AllowEmpty the example may rightly write nothing (a filter that matches nothing here).
 #   ExpectErrorId  the FullyQualifiedErrorId the example is meant to show.
 #   Skip       why it cannot run here (only for what another suite runs).
-# README.md's PowerShell statements are 'README/Number', in the order they appear.
+# README.md's PowerShell statements are 'README/Number', in the order they appear; those that name
+# SSH hosts (webN, or the "Across a fleet" section) are not numbered here: Fleet.Tests.ps1 runs them.
 # Every example must finish (or be stopped) without a terminating error and without error records.
 @{
     StandIns = @(
@@ -25,7 +26,6 @@
         'Get-ThreadCpu/5' = @{ Replace = @{ '5060' = '{vpnserver.Pid}'; '5072' = '{vpnserver.Thread.NatThread}'; '-Count 10' = '-Count 3' } }
         'Trace-Syscall/2' = @{ Replace = @{ './server' = '{TestTarget}'; '--config, ./server.conf' = 'arenas, 4' } }
         'README/2' = @{ Replace = @{ '-gt 80' = '-gt 1'; '-Duration 5' = '-Duration 1' } }
-        'README/3' = @{ Skip = 'needs SSH hosts (web1, web2)' }
         'Get-ThreadCpu/6' = @{ Replace = @{ './threads.json' = '{TestDrive}/threads.json' } ; AllowEmpty = $true }
         'Trace-Syscall/5' = @{ Replace = @{ '-FilePath make -ArgumentList all' = '-FilePath {TestTarget} -ArgumentList fork, 2, 3' } }
         'Trace-Syscall/3' = @{ Replace = @{ '2509' = '{nginx.Pid}'; '-Duration 10' = '-Duration 1' }; AllowEmpty = $true }
