@@ -18,7 +18,7 @@
                as a one-off command from a terminal does.
       Session  Invoke-Command -Session over sessions opened beforehand: the sampling alone.
     Each figure is the median of -Repeat runs, fan-out and sequential interleaved; every run must bring
-    back samples from exactly its N hosts. The hosts of the test fleet share this machine's CPUs, so
+    back samples from exactly its N hosts. Speedup is sequential / fan-out. The hosts of the test fleet share this machine's CPUs, so
     what runs on them at once competes for the same cores (a real fleet has its own).
 
     Build first (dotnet build Diag.slnx -c Release); needs root for namespaces and sshd
@@ -28,7 +28,7 @@
     dotnet pwsh -NoProfile -File bench/FleetFanOut.ps1
 
 .EXAMPLE
-    ./bench/FleetFanOut.ps1 -Count 1, 3 -Interval 0.2 -Repeat 1 -HostName web1, web2, web3
+    ./bench/FleetFanOut.ps1 -Count 1, 3 -Interval 0.2 -Repeat 1 -HostName web1, web2, web3 -PassThru
 #>
 [CmdletBinding()]
 param(
@@ -36,18 +36,24 @@ param(
     [string[]] $HostName,
 
     # Numbers of hosts to measure.
-    [int[]] $Count = @(1, 3, 6),
+    [string[]] $Count = @(1, 3, 6),
 
     # Get-ThreadCpu -Interval, in seconds.
     [double] $Interval = 1,
 
     # Runs per figure (the median is reported).
-    [int] $Repeat = 3
+    [int] $Repeat = 3,
+
+    # Write the figures as objects (Mode, Hosts, FanOutSeconds, SequentialSeconds, Speedup,
+    # SamplesPerCall) instead of a table.
+    [switch] $PassThru
 )
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 $root = Split-Path $PSScriptRoot
+# pwsh -File passes '1,3' as one string (which [int] would read as 13): split it as PowerShell would have.
+[int[]] $Count = $Count -split ',' | ForEach-Object { [int]$_.Trim() }
 $largest = ($Count | Measure-Object -Maximum).Maximum
 
 $fleet = $null
@@ -88,7 +94,7 @@ function Get-Median([double[]] $Values) {
 $sessions = @()
 try {
     $sessions = @(New-PSSession -HostName $HostName[0..($largest - 1)])
-    foreach ($mode in 'Connect', 'Session') {
+    $figures = foreach ($mode in 'Connect', 'Session') {
         foreach ($n in $Count) {
             $hosts = $HostName[0..($n - 1)]
             $open = $sessions[0..($n - 1)]
@@ -121,6 +127,7 @@ try {
             }
         }
     }
+    if ($PassThru) { $figures } else { $figures | Format-Table -AutoSize | Out-String -Width 120 }
 }
 finally {
     if ($sessions) { Remove-PSSession $sessions }

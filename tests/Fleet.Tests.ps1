@@ -382,7 +382,7 @@ Describe 'README "Across a fleet" runs as written' {
 
 Describe 'Fan-out measurement (bench/FleetFanOut.ps1)' {
     It 'samples N hosts with one Invoke-Command and with N in a row, both ways of connecting' {
-        $figures = & "$repo/bench/FleetFanOut.ps1" -HostName $web.HostName -Count 1, 2 -Interval 0.2 -Repeat 1
+        $figures = & "$repo/bench/FleetFanOut.ps1" -HostName $web.HostName -Count 1, 2 -Interval 0.2 -Repeat 1 -PassThru
         $figures.Count | Should -Be 4
         ($figures | ForEach-Object { "$($_.Mode)/$($_.Hosts)" }) | Should -Be 'Connect/1', 'Connect/2', 'Session/1', 'Session/2'
         foreach ($f in $figures) {

@@ -201,24 +201,8 @@ function New-DiagFleet {
             $fleet.Hosts.Add($h)
             $index++
             $null = New-Item -ItemType Directory -Force -Path $home_
-            if ($h.Namespace) {
-                $ip = $script:ipCommand.Source
-                $null = Invoke-FleetTool $ip netns, add, $h.Namespace
-                $null = Invoke-FleetTool $ip link, add, $h.Interface, type, veth, peer, name, eth0, netns, $h.Namespace
-                $null = Invoke-FleetTool $ip addr, add, "$($h.PeerAddress)/30", dev, $h.Interface
-                $null = Invoke-FleetTool $ip link, set, $h.Interface, up
-                $null = Invoke-FleetTool $ip '-n', $h.Namespace, addr, add, "$($h.Address)/30", dev, eth0
-                $null = Invoke-FleetTool $ip '-n', $h.Namespace, link, set, eth0, up
-                $null = Invoke-FleetTool $ip '-n', $h.Namespace, link, set, lo, up
-            }
-            if ($h.Role -eq 'Down') { continue }
-            $null = Invoke-FleetTool ssh-keygen '-q', '-t', 'ed25519', '-N', '', '-C', "diag-fleet-$id-$n", '-f', $h.HostKeyPath
-            $hostKey = (Get-Content -Raw "$($h.HostKeyPath).pub").Trim()
-            $knownAs = if ($h.Port -eq 22) { $h.Address } else { "[$($h.Address)]:$($h.Port)" }
-            Add-Content -Path $fleet.KnownHostsFile -Value "$knownAs $hostKey"
-            Set-Content -Path $h.ConfigPath -Value (New-SshdConfig -Host_ $h -Fleet $fleet -RefuseKey:($h.Role -eq 'Refusing'))
-            Assert-SshdConfig $h.ConfigPath
-            Start-FleetSshd $h
+            if ($h.Namespace) { Add-FleetNamespace $h }
+            if ($h.Role -ne 'Down') { Start-FleetSshd $h $fleet }
         }
         if (-not (Test-Path $fleet.KnownHostsFile)) { $null = New-Item -ItemType File -Path $fleet.KnownHostsFile }
         foreach ($h in $fleet.Hosts) { if ($h.Process) { Wait-FleetSshd $h } }
@@ -244,8 +228,29 @@ function New-DiagFleet {
     $fleet
 }
 
-function Start-FleetSshd {
+# The host's namespace, and a veth pair from here into it: a /30 per host.
+function Add-FleetNamespace {
     param($Host_)
+    $ip = $script:ipCommand.Source
+    $null = Invoke-FleetTool $ip netns, add, $Host_.Namespace
+    $null = Invoke-FleetTool $ip link, add, $Host_.Interface, type, veth, peer, name, eth0, netns, $Host_.Namespace
+    $null = Invoke-FleetTool $ip addr, add, "$($Host_.PeerAddress)/30", dev, $Host_.Interface
+    $null = Invoke-FleetTool $ip link, set, $Host_.Interface, up
+    $null = Invoke-FleetTool $ip '-n', $Host_.Namespace, addr, add, "$($Host_.Address)/30", dev, eth0
+    $null = Invoke-FleetTool $ip '-n', $Host_.Namespace, link, set, eth0, up
+    $null = Invoke-FleetTool $ip '-n', $Host_.Namespace, link, set, lo, up
+}
+
+# The host's key (trusted by the fleet's known_hosts), its sshd_config, and its sshd, in its namespace.
+function Start-FleetSshd {
+    param($Host_, $Fleet)
+    $null = Invoke-FleetTool ssh-keygen '-q', '-t', 'ed25519', '-N', '', '-C', "diag-fleet-$($Fleet.Id)-$($Host_.Name)", '-f', $Host_.HostKeyPath
+    $hostKey = (Get-Content -Raw "$($Host_.HostKeyPath).pub").Trim()
+    $knownAs = if ($Host_.Port -eq 22) { $Host_.Address } else { "[$($Host_.Address)]:$($Host_.Port)" }
+    Add-Content -Path $Fleet.KnownHostsFile -Value "$knownAs $hostKey"
+    Set-Content -Path $Host_.ConfigPath -Value (New-SshdConfig -Host_ $Host_ -Fleet $Fleet -RefuseKey:($Host_.Role -eq 'Refusing'))
+    Assert-SshdConfig $Host_.ConfigPath
+
     $sshd = $script:sshdCommand.Source
     # `ip netns exec` switches namespace and execs sshd: the PID started is sshd's.
     $arguments = @($sshd, '-D', '-f', $Host_.ConfigPath, '-E', $Host_.LogPath)
