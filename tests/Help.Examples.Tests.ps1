@@ -2,7 +2,7 @@
 # Every example of `Get-Help <cmdlet> -Examples`, and every PowerShell line of README.md, runs here
 # as a user would type it, in a fresh runspace with the module imported, against stand-ins for the
 # servers it names. What each needs changed (a PID, a duration) is in HelpExamples.psd1; anything
-# else runs verbatim.
+# else runs verbatim. README lines that talk to SSH hosts run in Fleet.Tests.ps1, against real ones.
 
 BeforeDiscovery {
     Import-Module "$PSScriptRoot/TestSupport/DiagTestSupport.psm1" -Force
@@ -16,18 +16,9 @@ BeforeDiscovery {
             @{ Key = $key; Code = $example.Code; Settings = $config.Examples[$key] ?? @{} }
         }
     }
-    # README.md: each statement of a ```powershell block (continuation lines are indented), and the
-    # pwsh part of the ```sh getting-started command.
-    $readme = Get-Content -Raw "$PSScriptRoot/../README.md"
-    $statements = foreach ($block in [regex]::Matches($readme, '(?ms)^```powershell\r?\n(.*?)^```')) {
-        $current = $null
-        foreach ($line in $block.Groups[1].Value -split "`r?`n") {
-            if (-not $line.Trim()) { continue }
-            if ($line -match '^\s' -and $current) { $current += "`n" + $line } else { if ($current) { $current }; $current = $line }
-        }
-        if ($current) { $current }
-    }
-    $statements = @($statements) + @([regex]::Matches($readme, "dotnet pwsh -NoProfile -Command '([^']+)'") | ForEach-Object { $_.Groups[1].Value })
+    # README.md's statements, except those that talk to SSH hosts: tests/Fleet.Tests.ps1 runs them
+    # against its test fleet.
+    $statements = (Get-DiagReadmeStatement | Where-Object { -not $_.Fleet }).Code
     $number = 0
     $examples = @($examples) + @(foreach ($statement in $statements) {
             $number++

@@ -14,7 +14,8 @@
 #   Files      files written into TestDrive before the example runs: name => lines of text, or
 #              'base64:...' for bytes (recorded captures and tcpdump output, where the example
 #              captures live traffic or reads a server's files).
-# README.md's PowerShell statements are 'README/Number', in the order they appear.
+# README.md's PowerShell statements are 'README/Number', in the order they appear; those that name
+# SSH hosts (webN, or the "Across a fleet" section) are not numbered here: Fleet.Tests.ps1 runs them.
 # Every example must finish (or be stopped) without a terminating error and without error records.
 @{
     StandIns = @(
@@ -31,7 +32,6 @@
         'Get-ThreadCpu/5' = @{ Replace = @{ '5060' = '{vpnserver.Pid}'; '5072' = '{vpnserver.Thread.NatThread}'; '-Count 10' = '-Count 3' } }
         'Trace-Syscall/2' = @{ Replace = @{ './server' = '{TestTarget}'; '--config, ./server.conf' = 'arenas, 4' } }
         'README/2' = @{ Replace = @{ '-gt 80' = '-gt 1'; '-Duration 5' = '-Duration 1' } }
-        'README/3' = @{ Skip = 'needs SSH hosts (web1, web2)' }
         'Get-ThreadCpu/6' = @{ Replace = @{ './threads.json' = '{TestDrive}/threads.json' } ; AllowEmpty = $true }
         'Trace-Syscall/5' = @{ Replace = @{ '-FilePath make -ArgumentList all' = '-FilePath {TestTarget} -ArgumentList fork, 2, 3' } }
         'Get-PipePeer/2' = @{ Replace = @{ '2509' = '{php.Pid}' } }

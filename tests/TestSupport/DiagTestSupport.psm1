@@ -89,5 +89,36 @@ function Get-DiagTracerPid {
     [int]((Get-Content "/proc/$ProcessId/status" | Select-String '^TracerPid:').Line -replace '\D', '')
 }
 
+<#
+.SYNOPSIS
+    The PowerShell statements of README.md, in order: each statement of a ```powershell block
+    (continuation lines are indented), then the pwsh part of the ```sh getting-started command.
+.OUTPUTS
+    Code, Section (the "## " heading above it) and Fleet: whether it talks to SSH hosts (it is in the
+    "Across a fleet" section or names a host webN). tests/Fleet.Tests.ps1 runs those against the test
+    fleet; tests/Help.Examples.Tests.ps1 runs the others.
+#>
+function Get-DiagReadmeStatement {
+    $readme = Get-Content -Raw (Join-Path $script:repoRoot 'README.md')
+    $headings = [regex]::Matches($readme, '(?m)^## (.+?)\s*$')
+    foreach ($block in [regex]::Matches($readme, '(?ms)^```powershell\r?\n(.*?)^```')) {
+        $heading = $headings | Where-Object Index -lt $block.Index | Select-Object -Last 1
+        $section = if ($heading) { $heading.Groups[1].Value } else { '' }
+        $statements = [System.Collections.Generic.List[string]]::new()
+        $current = $null
+        foreach ($line in $block.Groups[1].Value -split "`r?`n") {
+            if (-not $line.Trim()) { continue }
+            if ($line -match '^\s' -and $current) { $current += "`n" + $line } else { if ($current) { $statements.Add($current) }; $current = $line }
+        }
+        if ($current) { $statements.Add($current) }
+        foreach ($code in $statements) {
+            [pscustomobject]@{ Code = $code; Section = $section; Fleet = $section -eq 'Across a fleet' -or $code -match '\bweb\d\b' }
+        }
+    }
+    foreach ($m in [regex]::Matches($readme, "dotnet pwsh -NoProfile -Command '([^']+)'")) {
+        [pscustomobject]@{ Code = $m.Groups[1].Value; Section = 'Getting started'; Fleet = $false }
+    }
+}
+
 Export-ModuleMember -Function Get-DiagModulePath, Get-DiagTestTargetPath, Start-DiagTestTarget, Stop-DiagTestTarget,
-    Get-DiagProcessState, Get-DiagTracerPid
+    Get-DiagProcessState, Get-DiagTracerPid, Get-DiagReadmeStatement
