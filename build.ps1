@@ -92,7 +92,8 @@ function Invoke-Xunit {
     $expected = @(Get-ChildItem (Join-Path $root 'tests') -Filter '*.Tests.csproj' -Recurse).Count
     $files = @(Get-ChildItem $resultsDir -Filter '*.trx')
     $counts = foreach ($file in $files) {
-        $trx = [xml](Get-Content -Raw $file.FullName)
+        # Literal reads: two projects ending in the same second get 'NAME[1].trx', a wildcard to -Path.
+        $trx = [xml][IO.File]::ReadAllText($file.FullName)
         $c = $trx.TestRun.ResultSummary.Counters
         [pscustomobject]@{
             Runner  = 'xunit ' + ($trx.TestRun.TestDefinitions.UnitTest | Select-Object -First 1).TestMethod.codeBase.Split('/')[-1]
@@ -118,10 +119,10 @@ function Invoke-PesterSuite {
     $runner = Join-Path $root 'tests/TestSupport/Invoke-DiagPester.ps1'
     $null = Invoke-Native $pwsh @('-NoProfile', '-NonInteractive', '-File', $runner, '-PesterManifest', $pester,
         '-Path', ($paths -join [IO.Path]::PathSeparator), '-ResultPath', $xmlPath) -AllowFailure
-    if (-not (Test-Path $xmlPath)) {
+    if (-not (Test-Path -LiteralPath $xmlPath)) {
         return [pscustomobject]@{ Runner = 'Pester: wrote no results (see the output above)'; Passed = 0; Failed = 1; Skipped = 0 }
     }
-    $suites = ([xml](Get-Content -Raw $xmlPath)).testsuites
+    $suites = ([xml][IO.File]::ReadAllText($xmlPath)).testsuites
     $failed = [int]$suites.failures + [int]$suites.errors
     $skipped = [int]$suites.disabled   # Pester counts skipped tests here
     [pscustomobject]@{ Runner = 'Pester'; Passed = [int]$suites.tests - $failed - $skipped; Failed = $failed; Skipped = $skipped }
@@ -129,7 +130,7 @@ function Invoke-PesterSuite {
 
 function Invoke-Test {
     Invoke-Build
-    if (Test-Path $resultsDir) { Remove-Item -Recurse -Force $resultsDir }
+    if (Test-Path -LiteralPath $resultsDir) { Remove-Item -LiteralPath $resultsDir -Recurse -Force }
     $null = New-Item -ItemType Directory -Force $resultsDir
     $watch = [Diagnostics.Stopwatch]::StartNew()
     $counts = @()

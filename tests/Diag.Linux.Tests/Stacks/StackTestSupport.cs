@@ -24,12 +24,7 @@ internal static partial class StackTestSupport
     public static SpawnedTarget StartParked(string? executable = null)
     {
         var target = SpawnedTarget.StartExecutable(executable ?? TargetProcess.ExecutablePath, "stacks");
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!File.ReadAllText($"/proc/{target.Pid}/task/{target.Pid}/syscall").StartsWith("0 ", StringComparison.Ordinal))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the main thread did not block in read");
-            System.Threading.Thread.Sleep(2);
-        }
+        TargetProcess.WaitUntilReadingStdin(target.Pid);
         return target;
     }
 

@@ -13,7 +13,7 @@ public sealed class GetThreadStackCmdletTests : IClassFixture<PowerShellSession>
     {
         _pwsh = pwsh;
         _target = SpawnedTarget.Start("stacks");
-        WaitUntilMainThreadReads(_target.Pid);
+        TargetProcess.WaitUntilReadingStdin(_target.Pid);
         _pwsh.SetVariable("target", _target.Pid);
         _pwsh.SetVariable("nested", _target.Threads["nested"]);
         _pwsh.SetVariable("signalled", _target.Threads["signalled"]);
@@ -179,12 +179,5 @@ public sealed class GetThreadStackCmdletTests : IClassFixture<PowerShellSession>
         Assert.Contains("Sleeping in pause", text);
         Assert.Contains("in stack_signal_handler ()", text);
         Assert.Contains("#2  <signal handler called>", text);
-    }
-
-    private static void WaitUntilMainThreadReads(int pid)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!File.ReadAllText($"/proc/{pid}/task/{pid}/syscall").StartsWith("0 ", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
-            Thread.Sleep(2);
     }
 }
