@@ -29,7 +29,7 @@ public sealed class JitFrameTests(ITestOutputHelper output)
             '@
             [ManagedStack]::Outer()
             """;
-        using var target = JitTarget.Start(["dotnet", "pwsh", "-NoProfile", "-NonInteractive", "-Command", script], ("DOTNET_PerfMapEnabled", "1"));
+        using var target = JitTarget.Start(["dotnet", "pwsh", "-NoProfile", "-NonInteractive", "-Command", script], JitTarget.RepoRoot(), ("DOTNET_PerfMapEnabled", "1"));
         var stack = FindThread(target.Pid, "ManagedStack::Inner");
         var names = stack.Frames.Take(3).Select(f => f.Function!).ToArray();
         Assert.Contains("ManagedStack::Inner()", names[0], StringComparison.Ordinal);
@@ -55,7 +55,21 @@ public sealed class JitFrameTests(ITestOutputHelper output)
             Assert.True(Environment.GetEnvironmentVariable("CI") is null, "CI must have node");
             return;
         }
-        using var target = JitTarget.Start(["node", "--perf-basic-prof", "--interpreted-frames-native-stack", "-e", script]);
+        // --perf-basic-prof also writes V8's isolate log into the working directory: a scratch one.
+        var scratch = Directory.CreateTempSubdirectory("diag-node-").FullName;
+        try
+        {
+            using var target = JitTarget.Start(["node", "--perf-basic-prof", "--interpreted-frames-native-stack", "-e", script], scratch);
+            AssertNodeStack(target);
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+    }
+
+    private static void AssertNodeStack(JitTarget.Running target)
+    {
         Thread.Sleep(300); // let the loop be optimized (on-stack replacement), as a long-running server's would be
         var stack = FindThread(target.Pid, "innerSpin");
         var names = stack.Frames.Select(f => f.Function ?? "").ToList();
@@ -83,15 +97,49 @@ public sealed class JitFrameTests(ITestOutputHelper output)
     /// <summary>A runtime started through a shell that backgrounds it, so that it is not a child of the test host.</summary>
     private static class JitTarget
     {
-        public static SpawnedTarget Start(string[] command, params (string Name, string Value)[] environment)
+        public static Running Start(string[] command, string workingDirectory, params (string Name, string Value)[] environment)
         {
-            var info = new ProcessStartInfo("/bin/sh") { WorkingDirectory = RepoRoot() };
+            var info = new ProcessStartInfo("/bin/sh") { WorkingDirectory = workingDirectory };
             foreach (var a in new[] { "-c", "\"$@\" & wait", "sh" }.Concat(command)) info.ArgumentList.Add(a);
             foreach (var (name, value) in environment) info.Environment[name] = value;
-            return SpawnedTarget.Start(info);
+            return new Running(SpawnedTarget.Start(info));
         }
 
-        private static string RepoRoot()
+        /// <summary>The target. A killed runtime leaves its perf maps in /tmp, and so do the launchers between
+        /// the shell and the target (<c>dotnet pwsh</c> is the SDK's CLI, then the tool's shim): they go with it.</summary>
+        public sealed class Running(SpawnedTarget target) : IDisposable
+        {
+            private readonly List<int> _chain = Chain(target.Pid);
+
+            public int Pid => target.Pid;
+
+            public void Dispose()
+            {
+                target.Dispose();
+                foreach (var pid in _chain)
+                {
+                    File.Delete($"/tmp/perf-{pid}.map");
+                    File.Delete($"/tmp/perfinfo-{pid}.map");
+                }
+            }
+
+            private static List<int> Chain(int pid)
+            {
+                var chain = new List<int>();
+                // Up to the shell, whose parent is this test host.
+                for (var p = pid; p > 1 && p != Environment.ProcessId && chain.Count < 8; p = ParentOf(p)) chain.Add(p);
+                return chain;
+            }
+
+            private static int ParentOf(int pid)
+            {
+                var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("PPid:", StringComparison.Ordinal));
+                return int.Parse(line.AsSpan(5).Trim());
+            }
+        }
+
+        /// <summary>The repository, where <c>dotnet pwsh</c> finds the tool manifest.</summary>
+        public static string RepoRoot()
         {
             for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
                 if (File.Exists(Path.Combine(dir.FullName, "Diag.slnx"))) return dir.FullName;
