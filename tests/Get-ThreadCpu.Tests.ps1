@@ -146,3 +146,36 @@ Describe 'Get-ThreadCpu as a session uses it' {
     }
 }
 
+# What root is told when processes refuse it ptrace (their CurrentSyscall and WaitChannel stay empty): the
+# cause that really holds, in a pwsh that runs as root without CAP_SYS_PTRACE (as in a default Docker
+# container) and in one that is root only inside a user namespace. The target is a server that switched to nobody.
+Describe 'Get-ThreadCpu tells root why a process refuses it' -Skip:([Environment]::UserName -ne 'root') {
+    BeforeAll {
+        $script:nobody = Start-DiagTestTarget -Arguments credentials, 65534, 65534 -Via Direct
+        $script:pwsh = Join-Path $PSHOME 'pwsh'
+        $script:probe = "Import-Module '$(Get-DiagModulePath)'; " +
+            "`$null = Get-ThreadCpu -Id $($nobody.Pid) -Interval 0.2 -WarningVariable w -WarningAction SilentlyContinue; `$w.Message"
+    }
+
+    AfterAll {
+        Stop-DiagTestTarget $script:nobody
+    }
+
+    It 'names the process and says that CAP_SYS_PTRACE was dropped' {
+        $message = & setpriv --inh-caps=-sys_ptrace --bounding-set=-sys_ptrace -- $pwsh -NoProfile -NonInteractive -Command $probe
+        $message | Should -Match "process $($nobody.Pid) \(diag-test-targe\)"
+        $message | Should -Match 'runs as root without CAP_SYS_PTRACE .* --cap-add SYS_PTRACE'
+        $message | Should -Not -Match 'run as root'
+    }
+
+    It 'says that root inside a user namespace is refused by processes outside it' {
+        $message = & unshare --user --map-root-user -- $pwsh -NoProfile -NonInteractive -Command $probe
+        $message | Should -Match "process $($nobody.Pid) \(diag-test-targe\)"
+        $message | Should -Match 'root only inside a user namespace .* run on the host'
+    }
+
+    It 'warns nothing for root on the host, which may read them' {
+        Get-ThreadCpu -Id $nobody.Pid -Interval 0.2 -WarningVariable w -WarningAction SilentlyContinue | Should -Not -BeNullOrEmpty
+        $w | Should -BeNullOrEmpty
+    }
+}

@@ -232,3 +232,25 @@ Describe 'Trace-Syscall -Backend' {
     }
 }
 
+
+# A root session that ptrace refuses is told the cause that holds, not "run as root": here a pwsh that runs as
+# root without CAP_SYS_PTRACE (as in a default Docker container), against a server that switched to nobody.
+Describe 'Trace-Syscall tells root why a process refuses it' -Skip:([Environment]::UserName -ne 'root') {
+    BeforeAll {
+        $script:nobody = Start-DiagTestTarget -Arguments credentials, 65534, 65534 -Via Direct
+    }
+
+    AfterAll {
+        Stop-DiagTestTarget $script:nobody
+    }
+
+    It 'is AccessDenied with the grant as the remedy' {
+        $probe = "Import-Module '$(Get-DiagModulePath)'; " +
+            "`$null = Trace-Syscall -Id $($nobody.Pid) -Backend Ptrace -Duration 0.3 -ErrorAction SilentlyContinue -ErrorVariable e; " +
+            "`$e[0].FullyQualifiedErrorId; `$e[0].ErrorDetails.RecommendedAction"
+        $id, $remedy = & setpriv --inh-caps=-sys_ptrace --bounding-set=-sys_ptrace -- (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive -Command $probe
+        $id | Should -Be 'AccessDenied,Diag.Commands.TraceSyscallCommand'
+        $remedy | Should -Match 'runs as root without CAP_SYS_PTRACE .* --cap-add SYS_PTRACE'
+        Get-DiagProcessState $nobody.Pid | Should -Not -BeIn 't', 'T'
+    }
+}

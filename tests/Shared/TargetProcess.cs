@@ -110,17 +110,19 @@ public sealed class TargetProcess : IDisposable
             if (!read.Wait(TimeSpan.FromSeconds(60))) throw new TimeoutException($"target did not finish '{command}'");
             line = read.Result ?? throw new InvalidOperationException("target closed its output");
         } while (line != done);
-        // The reader has the DONE line as soon as the write copied it, before that write returned: a trace stopped
-        // now could miss its exit. Back in read (fgets of the next command), the target has finished the command.
-        WaitUntilReadingStdin(ReadyPid);
+        // The reader has the DONE line as soon as the write copied it, before that write returned, and the main
+        // thread has the caller's answer before the caller's write returned: a trace stopped now could miss those
+        // exits. With both threads back in read (the next command), the target has finished this one.
+        var task = $"/proc/{ReadyPid}/task";
+        WaitUntilReading(ReadyPid, Directory.EnumerateDirectories(task).Select(d => int.Parse(Path.GetFileName(d))).ToArray());
     }
 
-    /// <summary>Waits until the main thread of <paramref name="pid"/> is blocked in read (syscall 0), as the
-    /// command modes are between commands.</summary>
-    public static void WaitUntilReadingStdin(int pid)
+    /// <summary>Waits until each of these threads of <paramref name="pid"/> is blocked in read (syscall 0), as
+    /// the command modes are between commands.</summary>
+    public static void WaitUntilReading(int pid, params int[] threadIds)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!File.ReadAllText($"/proc/{pid}/task/{pid}/syscall").StartsWith("0 ", StringComparison.Ordinal))
+        while (!threadIds.All(tid => File.ReadAllText($"/proc/{pid}/task/{tid}/syscall").StartsWith("0 ", StringComparison.Ordinal)))
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"process {pid} did not go back to reading its commands");
             Thread.Sleep(1);

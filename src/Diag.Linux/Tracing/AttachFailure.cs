@@ -66,33 +66,21 @@ internal static class AttachFailure
             "trace a user-space process or thread");
 
     /// <summary>What to do about EPERM on this machine: root or CAP_SYS_PTRACE, and the Yama setting when it is the obstacle.</summary>
-    public static string PermissionRemedy() => PermissionRemedy(Libc.GetEffectiveUserId() == 0);
+    public static string PermissionRemedy() => PermissionRemedy(PtraceStanding.Current());
 
-    internal static string PermissionRemedy(bool root)
+    internal static string PermissionRemedy(PtraceStanding standing)
     {
+        if (standing.IsRoot)
+            return standing.RootRefusal();
         var host = Environment.ProcessPath ?? "pwsh";
         var capability = $"run as root, or grant CAP_SYS_PTRACE (sudo setcap cap_sys_ptrace+ep {host})";
-        var yama = ReadYamaScope();
-        return yama switch
+        return standing.YamaScope switch
         {
-            1 when !root => capability + ", or set kernel.yama.ptrace_scope to 0 (sudo sysctl kernel.yama.ptrace_scope=0): at 1 it only lets a process trace its own descendants",
-            2 when !root => capability + ": kernel.yama.ptrace_scope is 2, which lets only CAP_SYS_PTRACE trace",
+            1 => capability + ", or set kernel.yama.ptrace_scope to 0 (sudo sysctl kernel.yama.ptrace_scope=0): at 1 it only lets a process trace its own descendants",
+            2 => capability + ": kernel.yama.ptrace_scope is 2, which lets only CAP_SYS_PTRACE trace",
             3 => "ptrace is disabled on this machine until reboot (kernel.yama.ptrace_scope is 3)",
-            _ when !root => capability,
-            _ => "the process is protected from tracing even for root: it may run in another user namespace, be non-dumpable, or a security module (SELinux, AppArmor) denies ptrace",
+            _ => capability,
         };
-    }
-
-    private static int ReadYamaScope()
-    {
-        try
-        {
-            return int.Parse(File.ReadAllText("/proc/sys/kernel/yama/ptrace_scope").Trim(), CultureInfo.InvariantCulture);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
-        {
-            return -1; // no Yama
-        }
     }
 
     private static string Describe(int tid, bool wholeProcess) =>

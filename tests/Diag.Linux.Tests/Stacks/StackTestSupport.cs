@@ -24,7 +24,7 @@ internal static partial class StackTestSupport
     public static SpawnedTarget StartParked(string? executable = null)
     {
         var target = SpawnedTarget.StartExecutable(executable ?? TargetProcess.ExecutablePath, "stacks");
-        TargetProcess.WaitUntilReadingStdin(target.Pid);
+        TargetProcess.WaitUntilReading(target.Pid, target.Pid);
         return target;
     }
 

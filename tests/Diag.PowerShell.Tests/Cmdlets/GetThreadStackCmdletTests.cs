@@ -13,7 +13,7 @@ public sealed class GetThreadStackCmdletTests : IClassFixture<PowerShellSession>
     {
         _pwsh = pwsh;
         _target = SpawnedTarget.Start("stacks");
-        TargetProcess.WaitUntilReadingStdin(_target.Pid);
+        TargetProcess.WaitUntilReading(_target.Pid, _target.Pid);
         _pwsh.SetVariable("target", _target.Pid);
         _pwsh.SetVariable("nested", _target.Threads["nested"]);
         _pwsh.SetVariable("signalled", _target.Threads["signalled"]);
