@@ -52,10 +52,11 @@ internal static unsafe class BpfObjects
 
     public static bool MapExists(uint id) => Exists(MapGetFdById, id);
 
-    /// <summary>Waits up to 2 s for the kernel to free objects: it does so after an RCU grace period.</summary>
+    /// <summary>Waits up to 10 s for the kernel to free objects: it does so after an RCU grace period, which a
+    /// loaded machine stretches.</summary>
     public static bool AllGone(IEnumerable<uint> programs, IEnumerable<uint> maps)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(2);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
         while (programs.Any(ProgramExists) || maps.Any(MapExists))
         {
             if (DateTime.UtcNow > deadline)
