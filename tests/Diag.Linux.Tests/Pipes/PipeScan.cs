@@ -23,9 +23,26 @@ internal static class PipeScan
         return long.Parse(target[(target.IndexOf('[') + 1)..^1]);
     }
 
-    /// <summary>This process's descriptors that are on a pipe or socket, or are pidfds: none may be left by a scan.</summary>
-    public static string[] OwnPipeLikeDescriptors() =>
-        Directory.GetFiles("/proc/self/fd").Select(f => new FileInfo(f).LinkTarget ?? "")
-            .Where(t => t.StartsWith("anon_inode:[pidfd]", StringComparison.Ordinal) || t.StartsWith("pipe:", StringComparison.Ordinal) || t.StartsWith("socket:", StringComparison.Ordinal))
-            .ToArray();
+    /// <summary>This process's descriptors on these pipes or sockets, and its pidfds: what a scan could leave behind
+    /// (pidfd_getfd copies a pipe's descriptor into this process). Other inodes are left out: other threads of the
+    /// test host open and close their own pipes meanwhile.</summary>
+    public static string[] OwnDescriptorsOn(IEnumerable<long> inodes)
+    {
+        var wanted = inodes.SelectMany(i => new[] { $"pipe:[{i}]", $"socket:[{i}]" }).ToHashSet(StringComparer.Ordinal);
+        return Directory.GetFiles("/proc/self/fd").Select(LinkTarget)
+            .Where(t => t.StartsWith("anon_inode:[pidfd]", StringComparison.Ordinal) || wanted.Contains(t))
+            .Order(StringComparer.Ordinal).ToArray();
+    }
+
+    private static string LinkTarget(string fd)
+    {
+        try
+        {
+            return new FileInfo(fd).LinkTarget ?? "";
+        }
+        catch (IOException)
+        {
+            return ""; // closed meanwhile
+        }
+    }
 }

@@ -57,10 +57,13 @@ public sealed class SelfLoopTests : IDisposable
     public void ScanningLeavesNoDescriptorBehindAndTheWorkerStaysBlocked()
     {
         int worker = _target.ReadyPid;
-        var before = PipeScan.OwnPipeLikeDescriptors();
+        var inodes = Directory.GetFiles($"/proc/{worker}/fd").Select(f => new FileInfo(f).LinkTarget ?? "")
+            .Where(t => t.StartsWith("pipe:", StringComparison.Ordinal) || t.StartsWith("socket:", StringComparison.Ordinal))
+            .Select(t => long.Parse(t[(t.IndexOf('[') + 1)..^1])).Distinct().ToList();
+        var before = PipeScan.OwnDescriptorsOn(inodes);
         var first = PipeScan.OfProcesses(worker).Endpoint(worker, 1);
         var second = PipeScan.OfProcesses(worker).Endpoint(worker, 1);
-        Assert.Equal(before, PipeScan.OwnPipeLikeDescriptors());
+        Assert.Equal(before, PipeScan.OwnDescriptorsOn(inodes));
         Assert.Equal(first.BufferedBytes, second.BufferedBytes); // nothing was read out of the pipe
         Assert.Single(second.BlockedThreads);
     }
