@@ -362,6 +362,7 @@ static int mode_thread_exec(long n)
     snprintf(thread_exec_count, sizeof thread_exec_count, "%ld", n);
     start_thread(exec_thread);
     for (;;) pause(); /* ended by the execve of the other thread */
+    return 0;
 }
 
 static int mode_spawn(char **argv)

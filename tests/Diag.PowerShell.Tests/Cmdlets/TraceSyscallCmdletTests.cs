@@ -83,7 +83,7 @@ public sealed class TraceSyscallCmdletTests : IClassFixture<PowerShellSession>
     }
 
     [Fact]
-    public void TheKernelBackendCountsAChildOfThisSessionWhichPtraceCannot()
+    public async Task TheKernelBackendCountsAChildOfThisSessionWhichPtraceCannot()
     {
         using var child = TargetProcess.Start("calls");
         _pwsh.SetVariable("child", child.Pid);
@@ -92,7 +92,7 @@ public sealed class TraceSyscallCmdletTests : IClassFixture<PowerShellSession>
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!HoldsBpfLinks() && DateTime.UtcNow < deadline) Thread.Sleep(10);
         child.Command("calls 250 0");
-        var r = invoke.Result.AssertClean();
+        var r = (await invoke).AssertClean();
         var row = Assert.Single(r.Output, o => (string?)o.Properties["Syscall"]?.Value == "getppid");
         Assert.Equal(250L, row.Properties["Calls"].Value);
         Assert.Equal("Kernel", row.Properties["Backend"].Value);
