@@ -100,10 +100,14 @@ function Invoke-Xunit {
             Passed  = [int]$c.passed
             Failed  = [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted
             Skipped = [int]$c.notExecuted
+            FailedTests = @($trx.TestRun.Results.UnitTestResult | Where-Object outcome -notin 'Passed', 'NotExecuted' |
+                ForEach-Object {
+                    $why = $_.SelectSingleNode("*[local-name()='Output']/*[local-name()='ErrorInfo']/*[local-name()='Message']")
+                    Format-FailedTest $_.testName $(if ($why) { $why.InnerText } else { $_.outcome }) })
         }
     }
     if ($files.Count -lt $expected) {
-        $counts = @($counts) + [pscustomobject]@{ Runner = "xunit: $($expected - $files.Count) test project(s) wrote no results"; Passed = 0; Failed = $expected - $files.Count; Skipped = 0 }
+        $counts = @($counts) + [pscustomobject]@{ Runner = "xunit: $($expected - $files.Count) test project(s) wrote no results"; Passed = 0; Failed = $expected - $files.Count; Skipped = 0; FailedTests = @() }
     }
     $counts
 }
@@ -120,12 +124,24 @@ function Invoke-PesterSuite {
     $null = Invoke-Native $pwsh @('-NoProfile', '-NonInteractive', '-File', $runner, '-PesterManifest', $pester,
         '-Path', ($paths -join [IO.Path]::PathSeparator), '-ResultPath', $xmlPath) -AllowFailure
     if (-not (Test-Path -LiteralPath $xmlPath)) {
-        return [pscustomobject]@{ Runner = 'Pester: wrote no results (see the output above)'; Passed = 0; Failed = 1; Skipped = 0 }
+        return [pscustomobject]@{ Runner = 'Pester: wrote no results (see the output above)'; Passed = 0; Failed = 1; Skipped = 0; FailedTests = @() }
     }
     $suites = ([xml][IO.File]::ReadAllText($xmlPath)).testsuites
     $failed = [int]$suites.failures + [int]$suites.errors
     $skipped = [int]$suites.disabled   # Pester counts skipped tests here
-    [pscustomobject]@{ Runner = 'Pester'; Passed = [int]$suites.tests - $failed - $skipped; Failed = $failed; Skipped = $skipped }
+    [pscustomobject]@{
+        Runner = 'Pester'; Passed = [int]$suites.tests - $failed - $skipped; Failed = $failed; Skipped = $skipped
+        FailedTests = @($suites.SelectNodes('//testcase[failure or error]') | ForEach-Object {
+            $why = $_.SelectSingleNode('failure|error')
+            Format-FailedTest $_.name $why.GetAttribute('message') })
+    }
+}
+
+# One line per failed test, next to the counts: CI logs keep only the tail, and a count alone says nothing.
+function Format-FailedTest([string] $Name, [string] $Message) {
+    $first = "$($Message -split "`n" | Where-Object { $_.Trim() } | Select-Object -First 1)"
+    if ($first.Length -gt 300) { $first = $first.Substring(0, 300) + '...' }
+    "FAILED $Name`n       $($first.Trim())"
 }
 
 function Invoke-Test {
@@ -137,6 +153,7 @@ function Invoke-Test {
     if (-not $SkipXunit) { $counts += Invoke-Xunit }
     $counts += Invoke-PesterSuite
     Write-Host ''
+    foreach ($line in $counts.FailedTests) { if ($line) { Write-Host $line } }
     foreach ($c in $counts) { Write-Host ('{0,-40} {1,5} passed, {2,3} failed, {3,3} skipped' -f $c.Runner, $c.Passed, $c.Failed, $c.Skipped) }
     $passed = ($counts | Measure-Object Passed -Sum).Sum
     $failed = ($counts | Measure-Object Failed -Sum).Sum
