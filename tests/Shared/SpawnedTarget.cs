@@ -42,6 +42,10 @@ public sealed class SpawnedTarget : IDisposable
 
     public IReadOnlyDictionary<string, long> Status() => _spawner.Status();
 
+    /// <summary>Waits until the main thread blocks reading its commands. READY comes before that: glibc stats
+    /// stdin on its first read, a call a trace started at READY can still see.</summary>
+    public void WaitUntilIdle() => TargetProcess.WaitUntilReading(Pid, Pid);
+
     /// <summary>A command of the <c>calls</c> mode; see <see cref="TargetProcess.Command"/>.</summary>
     public void Command(string command) => _spawner.Command(command);
 

@@ -61,6 +61,7 @@ public sealed class TraceRunTests
     public void AnIdleTargetIsSaidToHaveMadeNoCall()
     {
         using var target = SpawnedTarget.Start("sleep");
+        target.WaitUntilIdle();
         using var run = new SyscallTraceRun([new TraceTarget.Process(target.Pid)], new TraceOptions(),
             new TraceRunSettings { Duration = TimeSpan.FromMilliseconds(300) });
         var finished = run.Run().Single(i => i.Kind == TraceRunItemKind.Finished);

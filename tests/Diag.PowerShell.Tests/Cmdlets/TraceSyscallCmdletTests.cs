@@ -223,6 +223,7 @@ public sealed class TraceSyscallCmdletTests : IClassFixture<PowerShellSession>
     public void AnIdleTargetIsSaidToHaveMadeNoCall()
     {
         using var target = SpawnedTarget.Start("sleep");
+        target.WaitUntilIdle();
         _pwsh.SetVariable("idle", target.Pid);
         var r = _pwsh.Invoke("Trace-Syscall -Id $idle -Duration 0.3").AssertClean();
         Assert.Contains(r.Warnings, w => w.Contains("made no system call") && w.Contains("0.3 s"));
