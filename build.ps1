@@ -153,7 +153,8 @@ function Invoke-Test {
     if (-not $SkipXunit) { $counts += Invoke-Xunit }
     $counts += Invoke-PesterSuite
     Write-Host ''
-    foreach ($line in $counts.FailedTests) { if ($line) { Write-Host $line } }
+    # Per runner: under strict mode, member enumeration over empty lists is an error.
+    foreach ($c in $counts) { foreach ($line in $c.FailedTests) { Write-Host $line } }
     foreach ($c in $counts) { Write-Host ('{0,-40} {1,5} passed, {2,3} failed, {3,3} skipped' -f $c.Runner, $c.Passed, $c.Failed, $c.Skipped) }
     $passed = ($counts | Measure-Object Passed -Sum).Sum
     $failed = ($counts | Measure-Object Failed -Sum).Sum
