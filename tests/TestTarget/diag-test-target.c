@@ -24,6 +24,8 @@
  *                     With N K, also N threads as "threads N K" (a busy process that counts signals).
  *   churn             thread "churner" creates and joins short-lived threads ("ephemeral") in a loop.
  *                     status: created.
+ *   process-churn     thread "forker" forks children named "diag-vanishing" that exit 1 ms later, and reaps them,
+ *                     in a loop: a process found by name is gone before it is read. status: created.
  *   fork C N          forks C children, each makes N getppid calls and exits 0; waits for them; exit 0.
  *   sleep             just the main thread, blocked reading stdin.
  *   rename NAME       the main thread renames itself (prctl PR_SET_NAME, so the process comm) to NAME,
@@ -260,6 +262,25 @@ static void *churn_thread(void *arg)
     return NULL;
 }
 
+static void *forker_thread(void *arg)
+{
+    (void)arg;
+    announce_thread("forker");
+    for (;;) {
+        pid_t p = fork();
+        if (p == 0) {
+            prctl(PR_SET_NAME, "diag-vanishing");
+            usleep(1000);
+            _exit(0);
+        }
+        if (p > 0) {
+            waitpid(p, NULL, 0);
+            atomic_fetch_add(&created, 1);
+        }
+    }
+    return NULL;
+}
+
 /* ---- short modes ---- */
 
 static int mode_getppid(long n, long m)
@@ -319,7 +340,7 @@ static void print_status(const char *mode)
     if (!strcmp(mode, "progress"))
         printf("STATUS iterations=%lu sent=%lu received=%lu maxgap_us=%lu\n", atomic_load(&iterations),
                atomic_load(&sent), atomic_load(&received), atomic_load(&maxgap_us));
-    else if (!strcmp(mode, "churn"))
+    else if (!strcmp(mode, "churn") || !strcmp(mode, "process-churn"))
         printf("STATUS created=%lu\n", atomic_load(&created));
     else if (!strcmp(mode, "recvfrom-spin"))
         printf("STATUS recvfrom=%lu\n", atomic_load(&recv_calls));
@@ -414,6 +435,7 @@ int main(int argc, char **argv)
         start_thread(worker_thread);
         expected += mode_threads((int)a, (int)b);
     } else if (!strcmp(mode, "churn")) start_thread(churn_thread);
+    else if (!strcmp(mode, "process-churn")) start_thread(forker_thread);
     else if (!strcmp(mode, "sleep")) expected = 0;
     else if (!strcmp(mode, "zombie")) {
         pid_t child = fork();

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Management.Automation;
 using Diag.Commands.Infrastructure;
-using Diag.Linux.ProcFs;
 using Diag.Linux.Stacks;
 using Diag.Linux.Tracing;
 
@@ -24,6 +23,7 @@ public sealed class GetThreadStackCommand : DiagCmdlet
     // PID → the threads asked for (null: all of them), in the order the processes came.
     private readonly Dictionary<int, HashSet<int>?> _requests = new();
     private readonly List<int> _order = new();
+    private readonly HashSet<int> _foundByName = new();
 
     /// <summary>Process IDs: all their threads (or those of -ThreadId).</summary>
     [Parameter(ParameterSetName = IdSet, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -95,12 +95,14 @@ public sealed class GetThreadStackCommand : DiagCmdlet
     {
         if (ParameterSetName == NameSet)
         {
-            var pids = ProcessNameLookup.Find(Name.Select(n => (Func<string, bool>)WildcardPattern.Get(n, WildcardOptions.IgnoreCase).IsMatch).ToArray(), out var matched);
-            for (var i = 0; i < Name.Length; i++)
-                if (!matched[i] && !WildcardPattern.ContainsWildcardCharacters(Name[i])) WriteDiagError(ProcessErrors.NoProcessForName(Name[i]));
+            var pids = FindProcessesByName(Name);
             // A wildcard that also matches this session is not a request to read it (it cannot read itself).
             var wildcard = Name.Any(WildcardPattern.ContainsWildcardCharacters);
-            foreach (var pid in pids.Where(p => p != Environment.ProcessId || !wildcard)) Request(pid, ThreadId);
+            foreach (var pid in pids.Where(p => p != Environment.ProcessId || !wildcard))
+            {
+                _foundByName.Add(pid);
+                Request(pid, ThreadId);
+            }
         }
 
         using var reader = new ThreadStackReader(new ThreadStackOptions { Kernel = Kernel, SourceLines = SourceLine });
@@ -128,7 +130,10 @@ public sealed class GetThreadStackCommand : DiagCmdlet
     private void WriteResult(int pid, ProcessStacks stacks)
     {
         var target = new TraceTarget.Process(pid);
-        if (stacks.Failure is { } failure) WriteDiagError(TraceErrors.FromStartFailure(failure, target));
+        // A process that matched -Name and exited since is what Get-Process would no longer list: not an error.
+        if (stacks.Failure is { Reason: TraceFailureReason.TargetNotFound or TraceFailureReason.TargetExited } gone && _foundByName.Contains(pid))
+            WriteVerbose($"Skipped process {pid}: it matched -Name but exited before its stacks were read ({gone.Message}).");
+        else if (stacks.Failure is { } failure) WriteDiagError(TraceErrors.FromStartFailure(failure, target));
         foreach (var threadFailure in stacks.ThreadFailures)
             WriteDiagError(TraceErrors.FromStartFailure(threadFailure,
                 threadFailure.ProcessId is { } tid && tid != pid ? new TraceTarget.Thread(tid) : target));

@@ -59,13 +59,19 @@ public sealed class TestCoreDumpConfigCommand : DiagCmdlet
             return;
         }
 
-        var pids = ParameterSetName == NameSet ? ProcessIdsByName() : _processIds.Distinct().ToList();
+        var pids = ParameterSetName == NameSet ? FindProcessesByName(Name, SystemWideAlternative) : _processIds.Distinct().ToList();
         var unreadable = new HashSet<string>(StringComparer.Ordinal);
         int unreadableProcesses = 0;
         foreach (int pid in pids)
         {
             if (StopToken.IsCancellationRequested) return;
             var report = inspector.InspectProcess(pid);
+            if (report is null && ParameterSetName == NameSet)
+            {
+                // It matched -Name and exited since: Get-Process would no longer list it either.
+                WriteVerbose($"Skipped process {pid}: it matched -Name but exited before it was checked.");
+                continue;
+            }
             if (report is null)
             {
                 WriteDiagError(ProcessErrors.ProcessNotFound(pid, SystemWideAlternative));
@@ -98,19 +104,5 @@ public sealed class TestCoreDumpConfigCommand : DiagCmdlet
     {
         WriteObject(report.Checks, enumerateCollection: true);
         WriteObject(report.Verdict);
-    }
-
-    /// <summary>Every process whose name matches a pattern, as Get-Process -Name matches (comm or the untruncated name).</summary>
-    private List<int> ProcessIdsByName()
-    {
-        var pids = new List<int>();
-        foreach (var name in Name)
-        {
-            var pattern = WildcardPattern.Get(name, WildcardOptions.IgnoreCase);
-            var matches = Process.GetProcesses().Where(p => pattern.IsMatch(p.ProcessName)).Select(p => p.Id).ToList();
-            if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name)) WriteDiagError(ProcessErrors.NoProcessForName(name, SystemWideAlternative));
-            pids.AddRange(matches);
-        }
-        return pids.Distinct().Order().ToList();
     }
 }
