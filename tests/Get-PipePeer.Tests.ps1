@@ -45,7 +45,7 @@ Describe 'Get-PipePeer' {
     }
 
     It 'reads like lsof at 80 columns' {
-        $lines = (Get-PipePeer $worker | Out-String -Width 80) -split "`r?`n" | Where-Object { $_.Trim() }
+        $lines = (Get-PipePeer -Id $worker | Out-String -Width 80) -split "`r?`n" | Where-Object { $_.Trim() }
         $lines[0] | Should -Match '^\s+PID PROCESS\s+FD KIND\s+DIAGNOSIS\s+PEERS\s*$'
         $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
         # As many peers as fit, then how many more.
@@ -53,7 +53,7 @@ Describe 'Get-PipePeer' {
     }
 
     It 'shows the fill and the blocked thread at 120 columns' {
-        $text = Get-PipePeer $worker -FileDescriptor 1 | Out-String -Width 120
+        $text = Get-PipePeer -Id $worker -FileDescriptor 1 | Out-String -Width 120
         $text | Should -Match 'BUFFERED BLOCKED'
         $text | Should -Match "1w pipe\s+SelfLoop\s+$worker php 1066r\s+(\d+)/\1 $worker write\(1\)"
         $text | Should -Not -Match '…'
@@ -69,7 +69,7 @@ Describe 'Get-PipePeer' {
     }
 
     It 'converts to JSON with its peers and message' {
-        $json = Get-PipePeer $worker -FileDescriptor 1 | ConvertTo-Json -Depth 3 | ConvertFrom-Json
+        $json = Get-PipePeer -Id $worker -FileDescriptor 1 | ConvertTo-Json -Depth 3 | ConvertFrom-Json
         $json.Peers[0].FileDescriptor | Should -Be 1066
         $json.Message | Should -BeLike 'fd 1 writes to a pipe whose only reader is*leaked*'
         $json.BufferedBytes | Should -Be $json.Capacity
@@ -77,7 +77,7 @@ Describe 'Get-PipePeer' {
 
     It 'exports to CSV with the peers joined as text' {
         $csv = Join-Path $TestDrive 'pipes.csv'
-        Get-PipePeer $worker | Select-Object ProcessId, FileDescriptor, Diagnosis, @{ n = 'Peers'; e = { $_.Peers -join ', ' } }, Message |
+        Get-PipePeer -Id $worker | Select-Object ProcessId, FileDescriptor, Diagnosis, @{ n = 'Peers'; e = { $_.Peers -join ', ' } }, Message |
             Export-Csv $csv
         $rows = Import-Csv $csv
         ($rows | Where-Object FileDescriptor -eq 1).Peers | Should -Be "$worker php 1066r"

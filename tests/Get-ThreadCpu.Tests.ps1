@@ -132,7 +132,7 @@ Describe 'Get-ThreadCpu as a session uses it' {
     }
 
     It 'refuses -Count with -Continuous before sampling' {
-        { Get-ThreadCpu -Id $targetPid -Count 2 -Continuous -ErrorAction Stop } | Should -Throw -ErrorId 'AmbiguousParameterSet,Diag.Commands.GetThreadCpuCommand'
+        { Get-ThreadCpu -Id $targetPid -Count 2 -Continuous -ErrorAction Stop } | Should -Throw -ErrorId 'CountWithContinuous,Diag.Commands.GetThreadCpuCommand'
     }
 
     It 'exports readable CSV and JSON' {

@@ -21,7 +21,7 @@ AfterAll {
 
 Describe 'Get-ThreadStack' {
     It 'reads every thread of a process like pstack PID, and leaves it running' {
-        $stacks = Get-ThreadStack $targetPid
+        $stacks = Get-ThreadStack -Id $targetPid
         $stacks.Count | Should -Be 6
         $stacks[0].PSObject.TypeNames | Should -Contain 'Diag.Linux.Stacks.ThreadStack'
         $nested = $stacks | Where-Object ThreadName -eq 'nested'
@@ -42,21 +42,21 @@ Describe 'Get-ThreadStack' {
     }
 
     It 'finds threads stuck at the same place with Group-Object Signature' {
-        $groups = Get-ThreadStack $targetPid | Group-Object { $_.Frames[0].Function } | Sort-Object Count -Descending
+        $groups = Get-ThreadStack -Id $targetPid | Group-Object { $_.Frames[0].Function } | Sort-Object Count -Descending
         $groups[0].Name | Should -Be 'pause'
         $groups[0].Count | Should -Be 2
-        (Get-ThreadStack $targetPid | Group-Object Signature).Count | Should -Be 6
+        (Get-ThreadStack -Id $targetPid | Group-Object Signature).Count | Should -Be 6
     }
 
     It 'filters with Where-Object on what the thread was doing' {
-        $receiver = Get-ThreadStack $targetPid | Where-Object CurrentSyscall -eq 'recvfrom'
+        $receiver = Get-ThreadStack -Id $targetPid | Where-Object CurrentSyscall -eq 'recvfrom'
         $receiver.ThreadId | Should -Be $threads['receiver']
         $receiver.Frames[1].Function | Should -Be 'stack_blocking_recvfrom'
     }
 
     It 'prints like pstack at 80 and 120 columns' {
         foreach ($width in 80, 120) {
-            $text = Get-ThreadStack $targetPid -ThreadId $threads['signalled'] | Out-String -Width $width
+            $text = Get-ThreadStack -Id $targetPid -ThreadId $threads['signalled'] | Out-String -Width $width
             $text | Should -Match "Thread $($threads['signalled']) \(signalled\) of process $targetPid"
             $text | Should -Match '#0  0x[0-9a-f]{16} in pause \(\) from '
             $text | Should -Match '#2  <signal handler called>'
@@ -65,13 +65,13 @@ Describe 'Get-ThreadStack' {
     }
 
     It 'gives one line per thread with Format-Table' {
-        $text = Get-ThreadStack $targetPid | Format-Table | Out-String -Width 120
+        $text = Get-ThreadStack -Id $targetPid | Format-Table | Out-String -Width 120
         $text | Should -Match 'SYSCALL'
         $text | Should -Match 'futex\s+syscall < stack_futex_wait < stack_futex_thread'
     }
 
     It 'folds identical stacks with -Unique' {
-        $groups = Get-ThreadStack $targetPid -Unique
+        $groups = Get-ThreadStack -Id $targetPid -Unique
         $groups[0].PSObject.TypeNames | Should -Contain 'Diag.Linux.Stacks.ThreadStackGroup'
         ($groups | Measure-Object Count -Sum).Sum | Should -Be 6
         ($groups | Out-String) | Should -Match '1 thread of process'
@@ -91,19 +91,19 @@ Describe 'Get-ThreadStack' {
     }
 
     It 'converts to JSON and CSV with readable values' {
-        $stack = Get-ThreadStack $targetPid -ThreadId $threads['waiter']
+        $stack = Get-ThreadStack -Id $targetPid -ThreadId $threads['waiter']
         $json = $stack | ConvertTo-Json -Depth 3 | ConvertFrom-Json
         $json.Frames[1].Function | Should -Be 'stack_futex_wait'
         $json.CurrentSyscall | Should -Be 'futex'
         $csv = Join-Path $TestDrive 'stacks.csv'
-        Get-ThreadStack $targetPid | Export-Csv $csv
+        Get-ThreadStack -Id $targetPid | Export-Csv $csv
         $rows = Import-Csv $csv
         $rows.Count | Should -Be 6
         ($rows | Where-Object ThreadName -eq 'waiter').Signature | Should -BeLike 'syscall < stack_futex_wait < *'
     }
 
     It 'names source lines with -SourceLine' {
-        $frame = (Get-ThreadStack $targetPid -ThreadId $threads['nested'] -SourceLine).Frames[2]
+        $frame = (Get-ThreadStack -Id $targetPid -ThreadId $threads['nested'] -SourceLine).Frames[2]
         $frame.SourceFile | Should -BeLike '*stacks.c'
         $frame.Line | Should -BeGreaterThan 0
     }

@@ -4,7 +4,7 @@ namespace Diag.TestSupport;
 
 /// <summary>
 /// A diag-test-target run through its <c>spawn</c> mode, so that the traced process is a grandchild of
-/// the test host: a process cannot trace its own children (see AttachFailure.ChildOfHost). Same
+/// the test host: a process cannot trace its own children (see PtraceRefusal.ChildOfHost). Same
 /// protocol as <see cref="TargetProcess"/> (THREAD/READY lines, status, stdin EOF to end).
 /// </summary>
 public sealed class SpawnedTarget : IDisposable

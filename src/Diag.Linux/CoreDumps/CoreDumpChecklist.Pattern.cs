@@ -1,3 +1,4 @@
+using Diag.Linux.ProcFs;
 namespace Diag.Linux.CoreDumps;
 
 // kernel.core_pattern and what receives the core: the directory of a file pattern, or the pipe handler and its store.
@@ -92,7 +93,7 @@ internal sealed partial class CoreDumpChecklist
             hostDirectory = location.DirectoryOnHost;
             shownDirectory = location.Directory + (location.InProcessRoot ? $" (inside its root; here {location.DirectoryOnHost})" : "");
             (uid, gid, groups) = DumpsAsRoot ? (0u, 0u, (IReadOnlyCollection<uint>)[]) : (c.FsUid, c.FsGid, c.Groups);
-            overrides = DumpsAsRoot || c.HasCapability(ProcessCredentials.CAP_DAC_OVERRIDE);
+            overrides = DumpsAsRoot || c.HasCapability(Capabilities.CapDacOverride);
             writer = DumpsAsRoot ? "root (it dumps as root under fs.suid_dumpable = 2)" : User(uid);
         }
         else if (Pattern.IsAbsolute)

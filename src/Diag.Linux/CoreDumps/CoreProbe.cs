@@ -1,3 +1,4 @@
+using Diag.Linux.Ptrace;
 using System.Diagnostics;
 using System.Globalization;
 using Diag.Linux.Interop;
@@ -28,9 +29,8 @@ internal static unsafe class CoreProbe
     public static ProbeResult Run(ProbePlan plan, CancellationToken cancel)
     {
         var checklist = plan.Checklist;
-        int memfd = CreateImage(out var imageError);
-        if (memfd < 0) return ProbeResult.Failed(imageError, plan.Compromises);
-        try
+        using var memfd = CreateImage(out var imageError);
+        if (memfd is null) return ProbeResult.Failed(imageError, plan.Compromises);
         {
             bool filePattern = checklist.Pattern.Kind == CorePatternKind.File;
             ProbeDirectory? directory = null;
@@ -46,7 +46,7 @@ internal static unsafe class CoreProbe
                 using var strings = new NativeStrings();
                 using var child = new ClonedChild(CloneTrampoline.CLONE_VM | CloneTrampoline.SIGCHLD, CloneTrampoline.ModeLaunch);
                 var request = child.Request;
-                request->Path = (ulong)strings.Add("/proc/self/fd/" + memfd.ToString(CultureInfo.InvariantCulture));
+                request->Path = (ulong)strings.Add("/proc/self/fd/" + memfd.Value.ToString(CultureInfo.InvariantCulture));
                 request->Argv = (ulong)strings.AddArray(plan.Arguments());
                 request->Envp = (ulong)strings.AddArray([]);
                 request->WorkingDirectory = (ulong)strings.Add(plan.WorkingDirectory);
@@ -98,23 +98,24 @@ internal static unsafe class CoreProbe
                     : FindInStore(checklist.Handler, store, pid, plan.Uid, dumped, compromises, started, cancel);
             }
         }
-        finally
-        {
-            Libc.Close(memfd);
-        }
     }
 
     /// <summary>The probe program in a memfd; -errno-style failure text in <paramref name="error"/>.</summary>
-    private static int CreateImage(out string error)
+    private static SafeFileDescriptor? CreateImage(out string error)
     {
         error = "";
         // MFD_EXEC (Linux 6.3+) says it is meant to be executed; older kernels refuse the flag.
-        int fd = Libc.MemfdCreate("diag-core-probe", Libc.MFD_CLOEXEC | Libc.MFD_EXEC);
-        if (fd < 0 && Libc.LastErrno == Errno.EINVAL) fd = Libc.MemfdCreate("diag-core-probe", Libc.MFD_CLOEXEC);
-        if (fd < 0)
+        var fd = Libc.MemfdCreate("diag-core-probe", Libc.MFD_CLOEXEC | Libc.MFD_EXEC);
+        if (fd.IsInvalid && Libc.LastErrno == Errno.EINVAL)
+        {
+            fd.Dispose();
+            fd = Libc.MemfdCreate("diag-core-probe", Libc.MFD_CLOEXEC);
+        }
+        if (fd.IsInvalid)
         {
             error = "memfd_create: " + Errno.GetName(Libc.LastErrno) + " (vm.memfd_noexec = 2 forbids executable memfds)";
-            return -1;
+            fd.Dispose();
+            return null;
         }
         var image = CoreProbeProgram.Image;
         fixed (byte* bytes = image)
@@ -122,8 +123,8 @@ internal static unsafe class CoreProbe
             if (Libc.Write(fd, bytes, (nuint)image.Length) != image.Length)
             {
                 error = "cannot write the probe to its memfd";
-                Libc.Close(fd);
-                return -1;
+                fd.Dispose();
+                return null;
             }
         }
         return fd;

@@ -93,7 +93,7 @@ internal sealed class MachineRoot
     public static unsafe FileIdentity? Stat(string hostPath, out int errno)
     {
         Libc.Statx buffer;
-        if (Libc.StatxPath(Libc.AT_FDCWD, hostPath, Libc.AT_STATX_SYNC_AS_STAT, Libc.STATX_BASIC_STATS, &buffer) != 0)
+        if (Libc.StatxPath(hostPath, Libc.AT_STATX_SYNC_AS_STAT, Libc.STATX_BASIC_STATS, &buffer) != 0)
         {
             errno = Libc.LastErrno;
             return null;

@@ -9,19 +9,21 @@ namespace Diag.Linux.CoreDumps;
 /// </summary>
 internal sealed class ProbeDirectory : IDisposable
 {
-    private int _fd;
+    private readonly SafeFileDescriptor _fd;
 
-    private ProbeDirectory(int fd) => _fd = fd;
+    private ProbeDirectory(SafeFileDescriptor fd) => _fd = fd;
 
     /// <summary>Opens a directory; null (with the errno) when it cannot be.</summary>
     public static ProbeDirectory? Open(string hostPath, out int errno)
     {
-        int fd = Libc.Open(hostPath, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC);
-        errno = fd < 0 ? Libc.LastErrno : 0;
-        return fd < 0 ? null : new ProbeDirectory(fd);
+        var fd = Libc.OpenHandle(hostPath, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC);
+        errno = fd.IsInvalid ? Libc.LastErrno : 0;
+        if (!fd.IsInvalid) return new ProbeDirectory(fd);
+        fd.Dispose();
+        return null;
     }
 
-    private string Self => "/proc/self/fd/" + _fd.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private string Self => "/proc/self/fd/" + _fd.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public HashSet<string> Names()
     {
@@ -73,8 +75,6 @@ internal sealed class ProbeDirectory : IDisposable
 
     public void Dispose()
     {
-        if (_fd < 0) return;
-        Libc.Close(_fd);
-        _fd = -1;
+        _fd.Dispose();
     }
 }

@@ -1,3 +1,4 @@
+using Diag.Linux.ProcFs;
 using System.Globalization;
 
 namespace Diag.Linux.CoreDumps;
@@ -45,7 +46,7 @@ internal sealed class ProbePlan
 
         var compromises = new List<string>();
         int flags = 0;
-        bool canChangeIds = self.HasCapability(ProcessCredentials.CAP_SETUID) && self.HasCapability(ProcessCredentials.CAP_SETGID);
+        bool canChangeIds = self.HasCapability(Capabilities.CapSetUid) && self.HasCapability(Capabilities.CapSetGid);
         bool sameIds = target.FsUid == self.EffectiveUid && target.FsGid == self.EffectiveGid && target.Groups.Order().SequenceEqual(self.Groups.Order());
         switch (checklist.DumpabilityState)
         {
@@ -66,7 +67,7 @@ internal sealed class ProbePlan
         string? changeRoot = null;
         if (facts.OtherRoot)
         {
-            if (self.HasCapability(ProcessCredentials.CAP_SYS_CHROOT))
+            if (self.HasCapability(Capabilities.CapSysChroot))
             {
                 changeRoot = checklist.Machine.ProcPath(facts.Pid, "root");
                 flags |= CoreProbeProgram.ChangeRoot;

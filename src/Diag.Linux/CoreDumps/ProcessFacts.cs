@@ -84,17 +84,10 @@ internal sealed class ProcessFacts
         string comm, name;
         using (var reader = new ProcFileReader())
         {
-            int procFd = reader.OpenDirectory(machine.PathOf("/proc"));
-            if (procFd < 0) return null;
-            try
-            {
-                if (!ProcessNameResolver.TryResolve(reader, procFd, pid, out comm, out var untruncated)) return null;
-                name = untruncated ?? comm;
-            }
-            finally
-            {
-                Interop.Libc.Close(procFd);
-            }
+            using var procFd = reader.OpenDirectory(machine.PathOf("/proc"), out _);
+            if (procFd is null) return null;
+            if (!ProcessNameResolver.TryResolve(reader, procFd, pid, out comm, out var untruncated)) return null;
+            name = untruncated ?? comm;
         }
 
         var limits = MachineRoot.ReadHostText(machine.ProcPath(pid, "limits"));

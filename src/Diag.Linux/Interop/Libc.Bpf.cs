@@ -2,13 +2,10 @@ using System.Runtime.InteropServices;
 
 namespace Diag.Linux.Interop;
 
-// bpf(2) for the kernel syscall-counting backend (Tracing/Kernel): maps, program loading, raw tracepoint
-// attachment, object ids; and pidfd_open/poll/pipe2 with which its session waits for the target's exit.
+// bpf(2): maps, program loading, tracepoint attachment, object ids (Bpf/, Tracing/Kernel).
 // glibc has no bpf() wrapper: the call goes through syscall(), whose assembly only moves registers.
 internal static unsafe partial class Libc
 {
-    public const long SYS_bpf = 321;
-
     public const int BPF_MAP_CREATE = 0, BPF_MAP_LOOKUP_ELEM = 1, BPF_MAP_UPDATE_ELEM = 2, BPF_MAP_DELETE_ELEM = 3,
         BPF_MAP_GET_NEXT_KEY = 4, BPF_PROG_LOAD = 5, BPF_PROG_GET_FD_BY_ID = 13, BPF_OBJ_GET_INFO_BY_FD = 15,
         BPF_RAW_TRACEPOINT_OPEN = 17;
@@ -87,13 +84,5 @@ internal static unsafe partial class Libc
 
     /// <summary>bpf(cmd, attr, size): a new fd or 0 on success, -1 with errno set.</summary>
     public static int Bpf<T>(int command, T* attr) where T : unmanaged =>
-        (int)Syscall3(SYS_bpf, command, (long)attr, sizeof(T));
-
-    /// <summary>pidfd_open(pid, 0) (Linux 5.3): an fd that polls readable once the process has exited.</summary>
-    public static int PidFdOpen(int pid) => (int)Syscall3(SYS_pidfd_open, pid, 0, 0);
-
-    public const int RLIMIT_MEMLOCK = 8;
-
-    [LibraryImport(Lib, EntryPoint = "setrlimit", SetLastError = true)]
-    public static partial int SetResourceLimit(int resource, ResourceLimit* limit);
+        (int)Syscall3(SyscallNumbers.Bpf, command, (long)attr, sizeof(T));
 }

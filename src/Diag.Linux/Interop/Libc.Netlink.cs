@@ -2,10 +2,10 @@ using System.Runtime.InteropServices;
 
 namespace Diag.Linux.Interop;
 
-// Netlink sockets: generic netlink (taskstats) queries with batched sends and recvmmsg.
+// Netlink sockets: generic netlink (taskstats) and sock_diag queries with batched sends and recvmmsg.
 internal static unsafe partial class Libc
 {
-    public const int AF_NETLINK = 16, SOCK_RAW = 3, SOCK_CLOEXEC = 0x80000, NETLINK_GENERIC = 16;
+    public const int AF_NETLINK = 16, SOCK_RAW = 3, SOCK_CLOEXEC = 0x80000, NETLINK_SOCK_DIAG = 4, NETLINK_GENERIC = 16;
     public const int SOL_SOCKET = 1, SO_RCVBUF = 8, SO_RCVBUFFORCE = 33;
     public const int MSG_DONTWAIT = 0x40;
 
@@ -35,21 +35,24 @@ internal static unsafe partial class Libc
     }
 
     [LibraryImport(Lib, EntryPoint = "socket", SetLastError = true)]
-    public static partial int Socket(int domain, int type, int protocol);
+    private static partial int SocketRaw(int domain, int type, int protocol);
+
+    /// <summary>socket(2) owned by the caller; invalid (and errno set) on failure.</summary>
+    public static SafeFileDescriptor Socket(int domain, int type, int protocol) => new(SocketRaw(domain, type, protocol));
 
     [LibraryImport(Lib, EntryPoint = "bind", SetLastError = true)]
-    public static partial int Bind(int fd, SockAddrNetlink* address, uint length);
+    public static partial int Bind(SafeFileDescriptor fd, SockAddrNetlink* address, uint length);
 
     [LibraryImport(Lib, EntryPoint = "setsockopt", SetLastError = true)]
-    public static partial int SetSockOpt(int fd, int level, int name, int* value, uint length);
+    public static partial int SetSockOpt(SafeFileDescriptor fd, int level, int name, int* value, uint length);
 
     [LibraryImport(Lib, EntryPoint = "send", SetLastError = true)]
-    public static partial nint Send(int fd, byte* buffer, nuint length, int flags);
+    public static partial nint Send(SafeFileDescriptor fd, byte* buffer, nuint length, int flags);
 
     [LibraryImport(Lib, EntryPoint = "recv", SetLastError = true)]
-    public static partial nint Receive(int fd, byte* buffer, nuint length, int flags);
+    public static partial nint Receive(SafeFileDescriptor fd, byte* buffer, nuint length, int flags);
 
     /// <summary>Receives up to <paramref name="count"/> datagrams (one netlink reply each) in one call.</summary>
     [LibraryImport(Lib, EntryPoint = "recvmmsg", SetLastError = true)]
-    public static partial int ReceiveMultiple(int fd, MultiMessageHeader* messages, uint count, int flags, TimeSpec* timeout);
+    public static partial int ReceiveMultiple(SafeFileDescriptor fd, MultiMessageHeader* messages, uint count, int flags, TimeSpec* timeout);
 }

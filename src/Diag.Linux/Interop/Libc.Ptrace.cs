@@ -2,8 +2,8 @@ using System.Runtime.InteropServices;
 
 namespace Diag.Linux.Interop;
 
-// ptrace, waitpid and process_vm_readv for the syscall tracer (Tracing/). Every call here is made
-// from the tracer's one dedicated thread: ptrace binds a tracee to the thread that attached it.
+// ptrace (Ptrace/, Tracing/, Stacks/): requests, options and events, the syscall info of a stop, the registers of a
+// stopped thread. Every call is made from the thread that seized the tracee: ptrace binds a tracee to it.
 internal static unsafe partial class Libc
 {
     public const int PTRACE_PEEKDATA = 2, PTRACE_DETACH = 17, PTRACE_SYSCALL = 24,
@@ -20,10 +20,6 @@ internal static unsafe partial class Libc
 
     /// <summary>AUDIT_ARCH_X86_64: the <c>arch</c> of a 64-bit syscall in <see cref="PtraceSyscallInfo"/>.</summary>
     public const uint AUDIT_ARCH_X86_64 = 0xC000003E;
-
-    public const int WNOHANG = 1, WUNTRACED = 2, __WNOTHREAD = 0x20000000, __WALL = 0x40000000;
-
-    public const int SIGKILL = 9, SIGTRAP = 5, SIGSTOP = 19, SIGCONT = 18, SIGTSTP = 20, SIGTTIN = 21, SIGTTOU = 22;
 
     /// <summary><c>struct ptrace_syscall_info</c> (linux/ptrace.h): what PTRACE_GET_SYSCALL_INFO returns.
     /// At an entry stop <see cref="Number"/> and <see cref="Arguments"/> are valid; at an exit stop the
@@ -48,27 +44,19 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, EntryPoint = "ptrace", SetLastError = true)]
     public static partial long Ptrace(long request, int pid, nint address, nint data);
 
-    [LibraryImport(Lib, EntryPoint = "waitpid", SetLastError = true)]
-    public static partial int WaitPid(int pid, int* status, int options);
-
-    [StructLayout(LayoutKind.Sequential)]
-    public struct IoVec
-    {
-        public void* Base;
-        public nuint Length;
-    }
-
-    [LibraryImport(Lib, EntryPoint = "process_vm_readv", SetLastError = true)]
-    public static partial nint ProcessVmReadv(int pid, IoVec* local, nuint localCount, IoVec* remote, nuint remoteCount, nuint flags);
-
-    // Decoding a waitpid status word (the W* macros of sys/wait.h).
-    public static bool WIfExited(int status) => (status & 0x7f) == 0;
-    public static int WExitStatus(int status) => (status >> 8) & 0xff;
-    public static bool WIfSignaled(int status) => (status & 0x7f) != 0 && (status & 0x7f) != 0x7f;
-    public static int WTermSig(int status) => status & 0x7f;
-    public static bool WIfStopped(int status) => (status & 0xff) == 0x7f;
-    public static int WStopSig(int status) => (status >> 8) & 0xff;
-
     /// <summary>The PTRACE_EVENT_* of a ptrace-stop, 0 for syscall and signal stops.</summary>
     public static int PtraceEvent(int status) => (status >> 16) & 0xff;
+
+    public const int PTRACE_GETREGSET = 0x4204;
+
+    /// <summary>The regset of PTRACE_GETREGSET holding the general registers (<c>struct user_regs_struct</c>).</summary>
+    public const int NT_PRSTATUS = 1;
+
+    /// <summary><c>struct user_regs_struct</c> of x86_64 (sys/user.h), 27 registers in this order.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct UserRegisters
+    {
+        public ulong R15, R14, R13, R12, Rbp, Rbx, R11, R10, R9, R8, Rax, Rcx, Rdx, Rsi, Rdi, OrigRax,
+            Rip, Cs, Eflags, Rsp, Ss, FsBase, GsBase, Ds, Es, Fs, Gs;
+    }
 }

@@ -11,15 +11,12 @@ namespace Diag.Linux.Interop;
 /// </summary>
 public sealed class SafeFileDescriptor : SafeHandle
 {
-    /// <summary>An invalid descriptor, for the marshaller (a LibraryImport that returns one fills it).</summary>
-    public SafeFileDescriptor() : base(-1, ownsHandle: true)
-    {
-    }
-
-    /// <summary>Takes ownership of <paramref name="fd"/> (or borrows it when <paramref name="ownsHandle"/> is false).</summary>
+    /// <summary>Takes ownership of <paramref name="fd"/> (or borrows it when <paramref name="ownsHandle"/> is false); a
+    /// negative value (a failed call's -1) makes an invalid handle that closes nothing. LibraryImports return int, never
+    /// this type: the marshaller would widen the C int as a pointer and -1 would not read as invalid.</summary>
     public SafeFileDescriptor(int fd, bool ownsHandle = true) : base(-1, ownsHandle) => SetHandle(fd);
 
-    public override bool IsInvalid => (long)handle < 0;
+    public override bool IsInvalid => (int)handle < 0;
 
     /// <summary>The number, for messages and for kernel structures that carry descriptors by value
     /// (bpf_attr, epoll_event). Valid only while this object is alive and not disposed.</summary>

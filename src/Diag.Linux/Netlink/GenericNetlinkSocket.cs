@@ -11,22 +11,22 @@ namespace Diag.Linux.Netlink;
 internal sealed unsafe class GenericNetlinkSocket : IDisposable
 {
     private const int ENOBUFS = 105;
-    private int _fd;
+    private readonly SafeFileDescriptor _fd;
 
-    private GenericNetlinkSocket(int fd) => _fd = fd;
+    private GenericNetlinkSocket(SafeFileDescriptor fd) => _fd = fd;
 
     /// <summary>Opens and binds the socket with a receive buffer of at least
     /// <paramref name="receiveBufferBytes"/>; returns 0 or the errno.</summary>
     public static int TryOpen(int receiveBufferBytes, out GenericNetlinkSocket? socket)
     {
         socket = null;
-        int fd = Libc.Socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, Libc.NETLINK_GENERIC);
-        if (fd < 0) return Libc.LastErrno;
+        var fd = Libc.Socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, Libc.NETLINK_GENERIC);
+        if (fd.IsInvalid) return Libc.LastErrno;
         var address = new Libc.SockAddrNetlink { Family = Libc.AF_NETLINK };
         if (Libc.Bind(fd, &address, (uint)sizeof(Libc.SockAddrNetlink)) != 0)
         {
             int errno = Libc.LastErrno;
-            Libc.Close(fd);
+            fd.Dispose();
             return errno;
         }
         // A batch of replies must fit: FORCE passes rmem_max for root; otherwise the plain option, capped.
@@ -91,8 +91,6 @@ internal sealed unsafe class GenericNetlinkSocket : IDisposable
 
     public void Dispose()
     {
-        if (_fd < 0) return;
-        Libc.Close(_fd);
-        _fd = -1;
+        _fd.Dispose();
     }
 }

@@ -24,9 +24,8 @@ internal static unsafe class UnixSocketDiag
     public static int TryDump(out Dictionary<uint, UnixSocketInfo> sockets)
     {
         sockets = new Dictionary<uint, UnixSocketInfo>();
-        int fd = Libc.Socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, Libc.NETLINK_SOCK_DIAG);
-        if (fd < 0) return Libc.LastErrno;
-        try
+        using var fd = Libc.Socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, Libc.NETLINK_SOCK_DIAG);
+        if (fd.IsInvalid) return Libc.LastErrno;
         {
             byte* request = stackalloc byte[RequestSize];
             WriteRequest(new Span<byte>(request, RequestSize));
@@ -49,10 +48,6 @@ internal static unsafe class UnixSocketDiag
                     if (status >= 0) return status; // done (0) or the kernel's error
                 }
             }
-        }
-        finally
-        {
-            Libc.Close(fd);
         }
     }
 

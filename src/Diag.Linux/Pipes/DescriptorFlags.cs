@@ -1,3 +1,4 @@
+using Diag.Linux.Interop;
 using Diag.Linux.ProcFs;
 
 namespace Diag.Linux.Pipes;
@@ -8,7 +9,7 @@ internal static class DescriptorFlags
     public const int O_NONBLOCK = 0x800;
 
     /// <summary>The flags, or null when the descriptor or process is gone or not readable.</summary>
-    public static int? TryRead(ProcFileReader reader, int procFd, int pid, int fd)
+    public static int? TryRead(ProcFileReader reader, SafeFileDescriptor procFd, int pid, int fd)
     {
         Span<byte> leaf = stackalloc byte[24];
         "fdinfo/"u8.CopyTo(leaf);

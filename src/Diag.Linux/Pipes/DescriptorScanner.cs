@@ -15,10 +15,10 @@ namespace Diag.Linux.Pipes;
 internal sealed unsafe class DescriptorScanner
 {
     private readonly ProcFileReader _reader;
-    private readonly int _procFd;
+    private readonly SafeFileDescriptor _procFd;
     private readonly List<int> _fds = new();
 
-    public DescriptorScanner(ProcFileReader reader, int procFd)
+    public DescriptorScanner(ProcFileReader reader, SafeFileDescriptor procFd)
     {
         _reader = reader;
         _procFd = procFd;
@@ -29,9 +29,8 @@ internal sealed unsafe class DescriptorScanner
     /// Returns 0, or the errno (ENOENT/ESRCH: gone; EACCES/EPERM: not permitted).</summary>
     public int Scan(int pid, DescriptorFilter filter, List<OpenDescriptor> into, List<OtherDescriptor>? others = null, IReadOnlySet<int>? othersOf = null)
     {
-        int dirFd = _reader.OpenAndListDirectory(_procFd, pid, "fd"u8, _fds);
-        if (dirFd < 0) return -dirFd;
-        try
+        using var dirFd = _reader.OpenAndListDirectory(_procFd, pid, "fd"u8, _fds, out int errno);
+        if (dirFd is null) return errno;
         {
             byte* name = stackalloc byte[16];
             foreach (int fd in _fds)
@@ -65,14 +64,10 @@ internal sealed unsafe class DescriptorScanner
             }
             return 0;
         }
-        finally
-        {
-            Libc.Close(dirFd);
-        }
     }
 
     /// <summary>Read/write from the link's permission bits (lstat), which /proc sets from the file's mode.</summary>
-    private static bool TryAccess(int dirFd, byte* name, out EndpointAccess access)
+    private static bool TryAccess(SafeFileDescriptor dirFd, byte* name, out EndpointAccess access)
     {
         Libc.Statx stat;
         access = EndpointAccess.None;
@@ -83,7 +78,7 @@ internal sealed unsafe class DescriptorScanner
     }
 
     /// <summary>Follows the link; true when it is a FIFO, with its device and inode.</summary>
-    private static bool TryFifo(int dirFd, byte* name, out ChannelKey key)
+    private static bool TryFifo(SafeFileDescriptor dirFd, byte* name, out ChannelKey key)
     {
         Libc.Statx stat;
         key = default;

@@ -13,7 +13,7 @@ internal sealed class EndpointReport(EndpointReport.Sources sources, Dictionary<
     Dictionary<uint, UnixSocketInfo> sockets, Dictionary<uint, uint> listenerOf, int uninspectedProcesses)
 {
     /// <summary>What the report reads with: the finder's /proc reader and handle, its thread reader and name cache.</summary>
-    public sealed record Sources(ProcFileReader Reader, int ProcFd, ThreadBlockReader Threads, Func<int, string> NameOf, bool LiveSystem);
+    public sealed record Sources(ProcFileReader Reader, SafeFileDescriptor ProcFd, ThreadBlockReader Threads, Func<int, string> NameOf, bool LiveSystem);
 
     private readonly Dictionary<ChannelKey, (long Buffered, long Capacity)> _fills = new();
     private readonly Dictionary<(int Pid, int Fd), List<BlockedThread>> _blocked = new();

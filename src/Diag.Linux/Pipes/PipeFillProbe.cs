@@ -22,7 +22,7 @@ namespace Diag.Linux.Pipes;
 internal sealed unsafe class PipeFillProbe : IDisposable
 {
     private const int ESTALE = 116;
-    private readonly Dictionary<int, int> _pidFds = new();
+    private readonly Dictionary<int, SafeFileDescriptor> _pidFds = new();
 
     /// <summary>Reads the fill and size of the pipe <paramref name="inode"/> through descriptor <paramref name="fd"/>
     /// of <paramref name="pid"/>; 0, or the errno (ESRCH/EBADF: gone; EPERM: not permitted; ENOSYS: old kernel;
@@ -30,15 +30,15 @@ internal sealed unsafe class PipeFillProbe : IDisposable
     public int TryRead(int pid, int fd, ulong inode, out long buffered, out long capacity)
     {
         buffered = capacity = 0;
-        if (!_pidFds.TryGetValue(pid, out int pidFd))
+        if (!_pidFds.TryGetValue(pid, out var pidFd))
         {
-            pidFd = (int)Libc.Syscall2(Libc.SYS_pidfd_open, pid, 0);
-            if (pidFd < 0) return Libc.LastErrno;
-            _pidFds[pid] = pidFd;
+            int opened = Libc.PidFdOpen(pid);
+            if (opened < 0) return Libc.LastErrno;
+            _pidFds[pid] = pidFd = new SafeFileDescriptor(opened);
         }
-        int copy = (int)Libc.Syscall3(Libc.SYS_pidfd_getfd, pidFd, fd, 0);
-        if (copy < 0) return Libc.LastErrno;
-        try
+        int copied = Libc.PidFdGetFd(pidFd, fd);
+        if (copied < 0) return Libc.LastErrno;
+        using var copy = new SafeFileDescriptor(copied);
         {
             Libc.Statx stat;
             byte empty = 0;
@@ -52,15 +52,11 @@ internal sealed unsafe class PipeFillProbe : IDisposable
             capacity = size;
             return 0;
         }
-        finally
-        {
-            Libc.Close(copy);
-        }
     }
 
     public void Dispose()
     {
-        foreach (int pidFd in _pidFds.Values) Libc.Close(pidFd);
+        foreach (var pidFd in _pidFds.Values) pidFd.Dispose();
         _pidFds.Clear();
     }
 }

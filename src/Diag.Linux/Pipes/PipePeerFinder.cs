@@ -18,7 +18,7 @@ public sealed class PipePeerFinder : IDisposable
     private static readonly TimeSpan ProgressEvery = TimeSpan.FromMilliseconds(100);
 
     private readonly ProcFileReader _reader = new();
-    private readonly int _procFd;
+    private readonly SafeFileDescriptor _procFd;
     private readonly bool _liveSystem;
     private readonly DescriptorScanner _scanner;
     private readonly ThreadBlockReader _threads;
@@ -30,8 +30,7 @@ public sealed class PipePeerFinder : IDisposable
     public PipePeerFinder(string rootPath = "/")
     {
         string procPath = Path.Combine(rootPath, "proc");
-        _procFd = _reader.OpenDirectory(procPath);
-        if (_procFd < 0) throw new SyscallException("open", -_procFd, procPath);
+        _procFd = _reader.OpenDirectory(procPath, out int errno) ?? throw new SyscallException("open", errno, procPath);
         _liveSystem = Path.GetFullPath(rootPath) == "/";
         _scanner = new DescriptorScanner(_reader, _procFd);
         _threads = new ThreadBlockReader(_reader, _procFd);
@@ -88,7 +87,7 @@ public sealed class PipePeerFinder : IDisposable
             Endpoints = endpoints,
             MissingProcessIds = scan.Missing,
             DeniedProcessIds = scan.Denied,
-            UnmatchedNamePatterns = scan.MatchedPatterns is { } matched ? Enumerable.Range(0, matched.Length).Where(i => !matched[i]).ToArray() : Array.Empty<int>(),
+            UnmatchedNamePatterns = ProcessNamePatterns.Unmatched(scan.MatchedPatterns),
             UnmatchedInodes = selection.Inodes?.Where(i => !endpoints.Any(e => e.Inode == i)).ToArray() ?? Array.Empty<long>(),
             OtherDescriptors = OtherRequested(scan, subjects),
             ProcessesNotPermitted = scan.NotPermitted,
@@ -133,15 +132,8 @@ public sealed class PipePeerFinder : IDisposable
             scan.MatchedPatterns = new bool[patterns.Count];
             foreach (int pid in pids)
             {
-                if (!ProcessNameResolver.TryResolve(_reader, _procFd, pid, out string comm, out string? untruncated)) continue;
-                bool any = false;
-                for (int i = 0; i < patterns.Count; i++)
-                {
-                    if (!patterns[i](comm) && (untruncated is null || !patterns[i](untruncated))) continue;
-                    scan.MatchedPatterns[i] = any = true;
-                }
-                if (!any) continue;
-                _names[pid] = untruncated ?? comm;
+                if (!patterns.Match(_reader, _procFd, pid, scan.MatchedPatterns, out var name)) continue;
+                _names[pid] = name;
                 // A pattern may match many processes: a descriptor some lack is not worth an error each.
                 int errno = _scanner.Scan(pid, everything, scan.Descriptors);
                 if (errno is Errno.EACCES or Errno.EPERM) scan.Denied.Add(pid);
@@ -296,7 +288,7 @@ public sealed class PipePeerFinder : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        Libc.Close(_procFd);
+        _procFd.Dispose();
         _reader.Dispose();
     }
 }

@@ -19,10 +19,10 @@ internal sealed class ThreadBlockReader
     public readonly record struct Block(int ThreadId, int Fd, int Syscall, EndpointAccess Direction, string ThreadName, string WaitChannel);
 
     private readonly ProcFileReader _reader;
-    private readonly int _procFd;
+    private readonly SafeFileDescriptor _procFd;
     private readonly List<int> _tids = new();
 
-    public ThreadBlockReader(ProcFileReader reader, int procFd)
+    public ThreadBlockReader(ProcFileReader reader, SafeFileDescriptor procFd)
     {
         _reader = reader;
         _procFd = procFd;
@@ -33,9 +33,8 @@ internal sealed class ThreadBlockReader
     /// calls could not be read (EACCES/EPERM: not permitted; ENOENT: the process is gone).</summary>
     public int Read(int pid, Func<int, EndpointAccess?> accessOf, List<Block> into)
     {
-        int taskFd = _reader.OpenAndListDirectory(_procFd, pid, "task"u8, _tids);
-        if (taskFd < 0) return -taskFd;
-        try
+        using var taskFd = _reader.OpenAndListDirectory(_procFd, pid, "task"u8, _tids, out int openErrno);
+        if (taskFd is null) return openErrno;
         {
             int readable = 0, denied = 0;
             Span<long> arguments = stackalloc long[6];
@@ -59,10 +58,6 @@ internal sealed class ThreadBlockReader
                 }
             }
             return denied > 0 && readable == 0 ? Errno.EACCES : 0;
-        }
-        finally
-        {
-            Libc.Close(taskFd);
         }
     }
 
@@ -88,7 +83,7 @@ internal sealed class ThreadBlockReader
         return true;
     }
 
-    private string? ReadText(int taskFd, int tid, ReadOnlySpan<byte> leaf)
+    private string? ReadText(SafeFileDescriptor taskFd, int tid, ReadOnlySpan<byte> leaf)
     {
         if (_reader.Read(taskFd, tid, leaf, out var content) != 0) return null;
         var text = ProcNumber.TrimEnd(content);

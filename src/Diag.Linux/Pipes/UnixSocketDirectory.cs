@@ -16,12 +16,12 @@ namespace Diag.Linux.Pipes;
 internal sealed class UnixSocketDirectory
 {
     private readonly ProcFileReader _reader;
-    private readonly int _procFd;
+    private readonly SafeFileDescriptor _procFd;
     private readonly Dictionary<string, bool> _namespaces = new(); // "net:[4026531840]" → dumped
     private readonly Dictionary<int, string?> _namespaceOf = new();
     private string? _own;
 
-    public UnixSocketDirectory(ProcFileReader reader, int procFd)
+    public UnixSocketDirectory(ProcFileReader reader, SafeFileDescriptor procFd)
     {
         _reader = reader;
         _procFd = procFd;
@@ -74,18 +74,11 @@ internal sealed class UnixSocketDirectory
         int errno = 0;
         var thread = new Thread(() =>
         {
-            int nsFd = Libc.Open($"/proc/{pid}/ns/net", Libc.O_RDONLY | Libc.O_CLOEXEC);
-            if (nsFd < 0) { errno = Libc.LastErrno; return; }
-            try
-            {
-                if (Libc.SetNs(nsFd, Libc.CLONE_NEWNET) != 0) { errno = Libc.LastErrno; return; }
-                errno = UnixSocketDiag.TryDump(out var dumped);
-                if (errno == 0) found = dumped;
-            }
-            finally
-            {
-                Libc.Close(nsFd);
-            }
+            using var nsFd = Libc.OpenHandle($"/proc/{pid}/ns/net", Libc.O_RDONLY | Libc.O_CLOEXEC);
+            if (nsFd.IsInvalid) { errno = Libc.LastErrno; return; }
+            if (Libc.SetNs(nsFd, Libc.CLONE_NEWNET) != 0) { errno = Libc.LastErrno; return; }
+            errno = UnixSocketDiag.TryDump(out var dumped);
+            if (errno == 0) found = dumped;
         }) { IsBackground = true, Name = "Diag sock_diag in another network namespace" };
         thread.Start();
         thread.Join();

@@ -30,7 +30,7 @@ internal sealed class KernelClock
         long ticks = Libc.SysConf(Libc._SC_CLK_TCK);
         long btime = 0;
         var path = Encoding.UTF8.GetBytes(Path.Combine(procRoot, "stat"));
-        if (reader.Read(Libc.AT_FDCWD, path, out var content) == 0)
+        if (reader.Read(ProcFileReader.CurrentDirectory, path, out var content) == 0)
         {
             int at = content.IndexOf("\nbtime "u8);
             if (at >= 0) ProcNumber.Parse(content[(at + 7)..], out btime);

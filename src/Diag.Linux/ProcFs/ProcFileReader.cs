@@ -22,51 +22,53 @@ internal sealed unsafe class ProcFileReader : IDisposable
         _path = (byte*)NativeMemory.Alloc(PathSize);
     }
 
-    /// <summary>Opens a directory given by an absolute path; returns the fd or -errno.</summary>
-    public int OpenDirectory(string path)
+    /// <summary>What the *at calls take for "relative to the current directory" (absolute paths ignore it).</summary>
+    public static SafeFileDescriptor CurrentDirectory { get; } = new(Libc.AT_FDCWD, ownsHandle: false);
+
+    /// <summary>Opens a directory given by an absolute path; null (and the errno) when it cannot be opened.</summary>
+    public SafeFileDescriptor? OpenDirectory(string path, out int errno)
     {
-        int fd = Libc.Open(path, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC);
-        return fd >= 0 ? fd : -Libc.LastErrno;
+        var fd = Libc.OpenHandle(path, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC);
+        return Owned(fd, out errno);
     }
 
-    /// <summary>Opens directory <c>{id}/{leaf}</c> under <paramref name="dirFd"/>;
-    /// returns the fd or -errno.</summary>
-    public int OpenDirectory(int dirFd, int id, ReadOnlySpan<byte> leaf)
+    /// <summary>Opens directory <c>{id}/{leaf}</c> under <paramref name="directory"/>; null (and the errno) when it
+    /// cannot be opened (ENOENT: the process or thread is gone).</summary>
+    public SafeFileDescriptor? OpenDirectory(SafeFileDescriptor directory, int id, ReadOnlySpan<byte> leaf, out int errno)
     {
         BuildPath(id, leaf);
-        int fd = Libc.OpenAt(dirFd, _path, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC);
-        return fd >= 0 ? fd : -Libc.LastErrno;
+        return Owned(Libc.OpenAtHandle(directory, _path, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC), out errno);
     }
 
-    /// <summary>Reads <c>{id}/{leaf}</c> under <paramref name="dirFd"/>. Returns 0 and the content
+    /// <summary>Reads <c>{id}/{leaf}</c> under <paramref name="directory"/>. Returns 0 and the content
     /// (valid until the next call on this reader), or the errno.</summary>
-    public int Read(int dirFd, int id, ReadOnlySpan<byte> leaf, out ReadOnlySpan<byte> content)
+    public int Read(SafeFileDescriptor directory, int id, ReadOnlySpan<byte> leaf, out ReadOnlySpan<byte> content)
     {
         BuildPath(id, leaf);
-        return ReadPath(dirFd, out content);
+        return ReadPath(directory, out content);
     }
 
-    /// <summary>Reads <paramref name="relativePath"/> under <paramref name="dirFd"/> (or an absolute path).</summary>
-    public int Read(int dirFd, ReadOnlySpan<byte> relativePath, out ReadOnlySpan<byte> content)
+    /// <summary>Reads <paramref name="relativePath"/> under <paramref name="directory"/> (or an absolute path, with
+    /// <see cref="CurrentDirectory"/>).</summary>
+    public int Read(SafeFileDescriptor directory, ReadOnlySpan<byte> relativePath, out ReadOnlySpan<byte> content)
     {
         if (relativePath.Length >= PathSize) { content = default; return Errno.EINVAL; }
         relativePath.CopyTo(new Span<byte>(_path, PathSize));
         _path[relativePath.Length] = 0;
-        return ReadPath(dirFd, out content);
+        return ReadPath(directory, out content);
     }
 
-    /// <summary>Opens file <c>{id}/{leaf}</c> under <paramref name="dirFd"/> to be read again and again with
-    /// <see cref="ReadOpen"/>; returns the fd or -errno.</summary>
-    public int OpenFile(int dirFd, int id, ReadOnlySpan<byte> leaf)
+    /// <summary>Opens file <c>{id}/{leaf}</c> under <paramref name="directory"/> to be read again and again with
+    /// <see cref="ReadOpen"/>; null (and the errno) when it cannot be opened.</summary>
+    public SafeFileDescriptor? OpenFile(SafeFileDescriptor directory, int id, ReadOnlySpan<byte> leaf, out int errno)
     {
         BuildPath(id, leaf);
-        int fd = Libc.OpenAt(dirFd, _path, Libc.O_RDONLY | Libc.O_CLOEXEC);
-        return fd >= 0 ? fd : -Libc.LastErrno;
+        return Owned(Libc.OpenAtHandle(directory, _path, Libc.O_RDONLY | Libc.O_CLOEXEC), out errno);
     }
 
     /// <summary>Reads an open proc file from its start (pread at 0 makes a seq file generate afresh);
     /// returns 0 or the errno (ESRCH once its task has exited).</summary>
-    public int ReadOpen(int fd, out ReadOnlySpan<byte> content)
+    public int ReadOpen(SafeFileDescriptor fd, out ReadOnlySpan<byte> content)
     {
         int total = 0;
         while (total < BufferSize)
@@ -81,10 +83,10 @@ internal sealed unsafe class ProcFileReader : IDisposable
     }
 
     /// <summary>Reads the target of symlink <c>{id}/{leaf}</c>; returns 0 or the errno.</summary>
-    public int ReadLink(int dirFd, int id, ReadOnlySpan<byte> leaf, out ReadOnlySpan<byte> target)
+    public int ReadLink(SafeFileDescriptor directory, int id, ReadOnlySpan<byte> leaf, out ReadOnlySpan<byte> target)
     {
         BuildPath(id, leaf);
-        nint n = Libc.ReadLinkAt(dirFd, _path, _buffer, BufferSize);
+        nint n = Libc.ReadLinkAt(directory, _path, _buffer, BufferSize);
         if (n < 0) { target = default; return Libc.LastErrno; }
         target = new ReadOnlySpan<byte>(_buffer, (int)n);
         return 0;
@@ -92,12 +94,12 @@ internal sealed unsafe class ProcFileReader : IDisposable
 
     /// <summary>Appends the numeric entries of an open directory (PIDs of /proc, TIDs of task/) to
     /// <paramref name="ids"/> from the first entry on; returns 0 or the errno. Reads with getdents64: no per-entry allocation.</summary>
-    public int ListNumericEntries(int dirFd, List<int> ids)
+    public int ListNumericEntries(SafeFileDescriptor directory, List<int> ids)
     {
-        if (Libc.LSeek(dirFd, 0, Libc.SEEK_SET) < 0) return Libc.LastErrno; // the fd may have been listed before
+        if (Libc.LSeek(directory, 0, Libc.SEEK_SET) < 0) return Libc.LastErrno; // the fd may have been listed before
         while (true)
         {
-            nint n = Libc.GetDents64(dirFd, _buffer, BufferSize);
+            nint n = Libc.GetDents64(directory, _buffer, BufferSize);
             if (n == 0) return 0;
             if (n < 0) return Libc.LastErrno;
             for (nint offset = 0; offset < n;)
@@ -119,22 +121,32 @@ internal sealed unsafe class ProcFileReader : IDisposable
         }
     }
 
-    /// <summary>Opens directory <c>{id}/{leaf}</c> under <paramref name="dirFd"/> and lists its numeric entries into
-    /// <paramref name="ids"/> (cleared first); returns the open directory's fd (the caller closes it) or -errno.</summary>
-    public int OpenAndListDirectory(int dirFd, int id, ReadOnlySpan<byte> leaf, List<int> ids)
+    /// <summary>Opens directory <c>{id}/{leaf}</c> under <paramref name="directory"/> and lists its numeric entries into
+    /// <paramref name="ids"/> (cleared first); returns the open directory, or null and the errno.</summary>
+    public SafeFileDescriptor? OpenAndListDirectory(SafeFileDescriptor directory, int id, ReadOnlySpan<byte> leaf, List<int> ids, out int errno)
     {
-        int fd = OpenDirectory(dirFd, id, leaf);
-        if (fd < 0) return fd;
+        var fd = OpenDirectory(directory, id, leaf, out errno);
+        if (fd is null) return null;
         ids.Clear();
-        int errno = ListNumericEntries(fd, ids);
+        errno = ListNumericEntries(fd, ids);
         if (errno == 0) return fd;
-        Libc.Close(fd);
-        return -errno;
+        fd.Dispose();
+        return null;
     }
 
-    private int ReadPath(int dirFd, out ReadOnlySpan<byte> content)
+    private static SafeFileDescriptor? Owned(SafeFileDescriptor fd, out int errno)
     {
-        int fd = Libc.OpenAt(dirFd, _path, Libc.O_RDONLY | Libc.O_CLOEXEC);
+        if (!fd.IsInvalid) { errno = 0; return fd; }
+        errno = Libc.LastErrno;
+        fd.Dispose();
+        return null;
+    }
+
+    // The one descriptor not owned by a SafeFileDescriptor: opened, read and closed here, with nothing between
+    // that can throw (a SafeHandle per file would cost an allocation and a finalizer per /proc file read).
+    private int ReadPath(SafeFileDescriptor directory, out ReadOnlySpan<byte> content)
+    {
+        int fd = Libc.OpenAt(directory, _path, Libc.O_RDONLY | Libc.O_CLOEXEC);
         if (fd < 0) { content = default; return Libc.LastErrno; }
         int total = 0, errno = 0;
         while (total < BufferSize)

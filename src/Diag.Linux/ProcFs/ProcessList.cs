@@ -1,5 +1,3 @@
-using Diag.Linux.Interop;
-
 namespace Diag.Linux.ProcFs;
 
 /// <summary>A running process as tab completion lists it.</summary>
@@ -22,27 +20,18 @@ public sealed class ProcessEntry
 /// <summary>The processes in /proc, for tab completion: PIDs and names, nothing per thread.</summary>
 public static class ProcessList
 {
-    /// <summary>Every process readable now; processes that exit while listed are left out.</summary>
+    /// <summary>Every process readable now; processes that exit while listed are left out; none when /proc cannot be read.</summary>
     public static IReadOnlyList<ProcessEntry> Read(string rootPath = "/")
     {
-        using var reader = new ProcFileReader();
-        var procPath = Path.Combine(rootPath, "proc");
-        var procFd = reader.OpenDirectory(procPath);
-        if (procFd < 0)
-            return [];
+        ResolvedProcesses all;
         try
         {
-            var pids = new List<int>();
-            reader.ListNumericEntries(procFd, pids);
-            var entries = new List<ProcessEntry>(pids.Count);
-            foreach (var pid in pids)
-                if (ProcessNameResolver.TryResolve(reader, procFd, pid, out var comm, out var untruncated))
-                    entries.Add(new ProcessEntry(pid, untruncated ?? comm));
-            return entries;
+            all = ProcessSelection.All.Resolve(Path.Combine(rootPath, "proc"));
         }
-        finally
+        catch (Interop.SyscallException)
         {
-            Libc.Close(procFd);
+            return [];
         }
+        return all.ProcessIds.Select(pid => new ProcessEntry(pid, all.Names[pid])).ToArray();
     }
 }

@@ -12,7 +12,7 @@ internal static class ProcessNameResolver
 
     /// <summary>Returns false when the process is gone. <paramref name="untruncated"/> is null unless
     /// the comm was truncated and a longer name was found.</summary>
-    public static bool TryResolve(ProcFileReader reader, int procFd, int pid, out string comm, out string? untruncated)
+    public static bool TryResolve(ProcFileReader reader, Interop.SafeFileDescriptor procFd, int pid, out string comm, out string? untruncated)
     {
         untruncated = null;
         if (reader.Read(procFd, pid, "comm"u8, out var content) != 0) { comm = ""; return false; }

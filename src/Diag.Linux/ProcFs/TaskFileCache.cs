@@ -27,7 +27,7 @@ internal sealed unsafe class TaskFileCache : IDisposable
 
     private sealed class Entry
     {
-        public readonly int[] Fds = { -1, -1, -1, -1, -1 };
+        public readonly SafeFileDescriptor?[] Fds = new SafeFileDescriptor?[FilesPerThread];
         public int Pass;
     }
 
@@ -45,7 +45,7 @@ internal sealed unsafe class TaskFileCache : IDisposable
     /// <summary>Reads one file of thread <paramref name="tid"/> (a name under <paramref name="taskFd"/>);
     /// returns 0 or the errno (ENOENT/ESRCH: the thread is gone). A file already open is read with pread;
     /// otherwise it is opened and kept when <paramref name="keepOpen"/>, else read by path.</summary>
-    public int Read(int taskFd, int tid, File file, bool keepOpen, out ReadOnlySpan<byte> content)
+    public int Read(SafeFileDescriptor taskFd, int tid, File file, bool keepOpen, out ReadOnlySpan<byte> content)
     {
         if (!_entries.TryGetValue(tid, out var entry))
         {
@@ -54,21 +54,19 @@ internal sealed unsafe class TaskFileCache : IDisposable
             _entries[tid] = entry;
         }
         entry.Pass = _pass;
-        ref int fd = ref entry.Fds[(int)file];
-        if (fd >= 0)
+        ref var fd = ref entry.Fds[(int)file];
+        if (fd is not null)
         {
             int readErrno = _reader.ReadOpen(fd, out content);
             if (readErrno != Errno.ESRCH) return readErrno; // 0, or e.g. EACCES: the fd stays
             // The thread this fd belonged to exited; the TID may now name a new thread: open afresh.
-            Libc.Close(fd);
-            fd = -1;
+            fd.Dispose();
+            fd = null;
         }
         if (!keepOpen) return _reader.Read(taskFd, tid, Leaves[(int)file], out content);
-        fd = _reader.OpenFile(taskFd, tid, Leaves[(int)file]);
-        if (fd < 0)
+        fd = _reader.OpenFile(taskFd, tid, Leaves[(int)file], out int errno);
+        if (fd is null)
         {
-            int errno = -fd;
-            fd = -1;
             content = default;
             return errno;
         }
@@ -90,8 +88,7 @@ internal sealed unsafe class TaskFileCache : IDisposable
 
     private static void Close(Entry entry)
     {
-        foreach (int fd in entry.Fds)
-            if (fd >= 0) Libc.Close(fd);
+        foreach (var fd in entry.Fds) fd?.Dispose();
     }
 
     public void Dispose()

@@ -1,3 +1,4 @@
+using Diag.Linux.Ptrace;
 using Diag.Linux.Tracing;
 
 namespace Diag.Linux.Stacks;
@@ -28,7 +29,7 @@ internal sealed class CapturedThread
     public CaptureOutcome Outcome { get; init; }
 
     /// <summary>Why it could not be stopped (EPERM: traced by another, no permission).</summary>
-    public TraceStartException? Failure { get; init; }
+    public TargetException? Failure { get; init; }
 }
 
 internal enum CaptureOutcome

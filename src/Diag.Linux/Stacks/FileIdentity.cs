@@ -13,7 +13,7 @@ internal readonly record struct FileIdentity(uint DeviceMajor, uint DeviceMinor,
         try
         {
             handle.DangerousAddRef(ref added);
-            if (Libc.StatxPath((int)handle.DangerousGetHandle(), "", Libc.AT_EMPTY_PATH, Libc.STATX_BASIC_STATS, &s) != 0) return null;
+            if (Libc.StatxPath(handle, "", Libc.AT_EMPTY_PATH, Libc.STATX_BASIC_STATS, &s) != 0) return null;
         }
         finally
         {

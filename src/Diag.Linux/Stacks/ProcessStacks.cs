@@ -1,3 +1,4 @@
+using Diag.Linux.Ptrace;
 using Diag.Linux.Tracing;
 
 namespace Diag.Linux.Stacks;
@@ -14,9 +15,9 @@ public sealed class ProcessStacks
     public IReadOnlyList<ThreadStack> Threads { get; internal init; } = [];
 
     /// <summary>Why nothing could be captured (not found, permission, a child of this process, ...); null when some was.</summary>
-    public TraceStartException? Failure { get; internal init; }
+    public TargetException? Failure { get; internal init; }
 
     /// <summary>Threads asked for that are not threads of the process (one each, TargetNotFound), and threads another
     /// tracer holds (gdb, strace: one for all of them, AlreadyTraced, naming it).</summary>
-    public IReadOnlyList<TraceStartException> ThreadFailures { get; internal init; } = [];
+    public IReadOnlyList<TargetException> ThreadFailures { get; internal init; } = [];
 }

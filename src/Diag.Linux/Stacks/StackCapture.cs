@@ -1,3 +1,4 @@
+using Diag.Linux.Ptrace;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.ExceptionServices;
@@ -42,7 +43,7 @@ internal static class StackCapture
                     Libc.SetPriority(Libc.PRIO_PROCESS, (uint)tracerTid, -20);
                     try
                     {
-                        using var waiter = new StopWaiter();
+                        using var waiter = new ThreadStopWaiter();
                         while (!token.IsCancellationRequested && pending.TryDequeue(out var tid))
                         {
                             var captured = stopper.Capture(tid, kernel, waiter, token);
@@ -52,7 +53,7 @@ internal static class StackCapture
                                 leftSeized = true;
                                 return; // retire: see the class remarks
                             }
-                            if (captured.Failure?.Reason == TraceFailureReason.AccessDenied) return; // the others would fail alike
+                            if (captured.Failure?.Reason == TargetFailureReason.AccessDenied) return; // the others would fail alike
                         }
                     }
                     catch (Exception e)
@@ -66,7 +67,7 @@ internal static class StackCapture
                 // Join returns when the thread's managed code is done; the kernel detaches its tracees only in
                 // the thread's exit, a moment later: wait for that before anyone looks at the target.
                 if (leftSeized) WaitForExit(tracerTid);
-                if (results.Count > 0 && results[^1].Failure?.Reason == TraceFailureReason.AccessDenied) break;
+                if (results.Count > 0 && results[^1].Failure?.Reason == TargetFailureReason.AccessDenied) break;
             }
         }
         finally

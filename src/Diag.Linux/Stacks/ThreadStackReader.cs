@@ -1,3 +1,5 @@
+using Diag.Linux.Interop;
+using Diag.Linux.Ptrace;
 using System.Globalization;
 using Diag.Linux.ProcFs;
 using Diag.Linux.Syscalls;
@@ -19,7 +21,7 @@ public sealed class ThreadStackReader : IDisposable
 {
     private readonly ThreadStackOptions _options;
     private readonly ProcFileReader _proc = new();
-    private readonly int _procFd;
+    private readonly SafeFileDescriptor _procFd;
     private StackSnapshot? _stack;
     private int _kernelUnreadable;
     private int _didNotStop;
@@ -28,14 +30,14 @@ public sealed class ThreadStackReader : IDisposable
     public ThreadStackReader(ThreadStackOptions? options = null)
     {
         _options = options ?? new ThreadStackOptions();
-        _procFd = _proc.OpenDirectory("/proc");
+        _procFd = _proc.OpenDirectory("/proc", out int errno) ?? throw new SyscallException("open", errno, "/proc");
     }
 
     /// <summary>The process a thread belongs to; null when there is no such thread.</summary>
     public static int? ProcessOfThread(int threadId) => TaskStatusFile.TryRead(threadId)?.ThreadGroupId;
 
     /// <summary>The failure for a thread ID that names no thread.</summary>
-    public static TraceStartException ThreadNotFound(int threadId) => AttachFailure.NotFound(threadId, wholeProcess: false);
+    public static TargetException ThreadNotFound(int threadId) => PtraceRefusal.NotFound(threadId, wholeProcess: false);
 
     /// <summary>Stops each thread of the process (or only <paramref name="threadIds"/>) in turn and returns
     /// their stacks. A failure that concerns the whole process is returned in <see cref="ProcessStacks.Failure"/>.</summary>
@@ -49,7 +51,7 @@ public sealed class ThreadStackReader : IDisposable
         var selected = threadIds is null ? present.ToList() : present.Where(threadIds.Contains).ToList();
         var space = AddressSpace.Read(processId);
         if (space is null || selected.Count == 0 && threadIds is null)
-            return new ProcessStacks { ProcessId = processId, Failure = AttachFailure.NotFound(processId, wholeProcess: true) };
+            return new ProcessStacks { ProcessId = processId, Failure = Unreadable(processId) };
 
         _stack ??= new StackSnapshot(StackCapture.StackCopyLimit);
         var captured = StackCapture.Run(processId, selected, space, _stack, _options.Kernel, _options.StopTimeout, token);
@@ -64,10 +66,10 @@ public sealed class ThreadStackReader : IDisposable
         if (symbolizer.UnnamedJitFrames > 0) _processesWithUnnamedJit.Add(processId);
 
         var refusals = captured.Where(t => t.Outcome == CaptureOutcome.Refused).ToList();
-        TraceStartException? failure = null;
-        var threadFailures = missing.Select(tid => new TraceStartException(TraceFailureReason.TargetNotFound, tid,
+        TargetException? failure = null;
+        var threadFailures = missing.Select(tid => new TargetException(TargetFailureReason.NotFound, tid,
             $"thread {tid} is not a thread of process {processId}", $"check the thread id (Get-ThreadCpu -Id {processId})") { Errno = Interop.Errno.ESRCH }).ToList();
-        if (stacks.Count == 0 && refusals.FirstOrDefault(r => r.Failure!.Reason != TraceFailureReason.AlreadyTraced) is { } denied)
+        if (stacks.Count == 0 && refusals.FirstOrDefault(r => r.Failure!.Reason != TargetFailureReason.AlreadyTraced) is { } denied)
             failure = denied.Failure;
         else if (refusals.Count > 0)
             threadFailures.Add(TracedThreads(processId, refusals, captured.Count));
@@ -165,32 +167,44 @@ public sealed class ThreadStackReader : IDisposable
     }
 
     /// <summary>The checks that concern the whole process, before any thread is touched.</summary>
-    private static TraceStartException? Refuse(int processId)
+    private static TargetException? Refuse(int processId)
     {
         if (processId == Environment.ProcessId)
-            return new TraceStartException(TraceFailureReason.Unsupported, processId,
+            return new TargetException(TargetFailureReason.Unsupported, processId,
                 "a process cannot stop its own threads: this is the process running the stack reader",
                 "read the stacks of this process from another shell");
         var status = TaskStatusFile.TryRead(processId);
-        if (status is null) return AttachFailure.NotFound(processId, wholeProcess: true);
-        if (status.Value.ThreadGroupId != processId)
-            return new TraceStartException(TraceFailureReason.TargetNotFound, processId,
-                $"{processId} is a thread of process {status.Value.ThreadGroupId}, not a process",
-                $"give the thread with -ThreadId {processId}, or the process with -Id {status.Value.ThreadGroupId}");
-        if (status.Value.IsKernelThread) return AttachFailure.KernelThread(processId, wholeProcess: true);
+        if (status is null) return PtraceRefusal.NotFound(processId, wholeProcess: true);
+        if (status.Value.ThreadGroupId != processId) return PtraceRefusal.ThreadNotProcess(processId, status.Value.ThreadGroupId, "");
+        if (status.Value.IsZombie) return PtraceRefusal.Exited(processId, status.Value, wholeProcess: true);
+        if (status.Value.IsKernelThread) return PtraceRefusal.KernelThread(processId, wholeProcess: true, ReadAction);
         if (status.Value.ParentProcessId == Environment.ProcessId)
-            return AttachFailure.ChildOfHost(processId,
+            return PtraceRefusal.ChildOfHost(processId,
                 "start it so that this process is not its parent (from another shell, or through a shell that backgrounds it: sh -c 'command &'), or read its stacks from another shell");
         return null;
     }
 
-    private static TraceStartException TracedThreads(int processId, List<CapturedThread> refusals, int attempted)
+    /// <summary>Why a process that passed <see cref="Refuse"/> shows no memory map or no thread: it exited meanwhile, or
+    /// this session may not read it (/proc/PID/maps needs the same ptrace access as stopping a thread), said as
+    /// Trace-Syscall says it for the same process.</summary>
+    private static TargetException Unreadable(int processId)
+    {
+        var status = TaskStatusFile.TryRead(processId);
+        if (status is null) return PtraceRefusal.NotFound(processId, wholeProcess: true);
+        if (status.Value.IsZombie) return PtraceRefusal.Exited(processId, status.Value, wholeProcess: true);
+        return PtraceRefusal.Diagnose(processId, Interop.Errno.EPERM, wholeProcess: true, ReadAction);
+    }
+
+    /// <summary>What Get-ThreadStack does to a target, for messages ("no permission to read the stacks of process 1 (systemd)").</summary>
+    internal const string ReadAction = "read the stacks of";
+
+    private static TargetException TracedThreads(int processId, List<CapturedThread> refusals, int attempted)
     {
         var first = refusals[0].Failure!;
         if (refusals.Count == 1) return first;
         var ids = string.Join(", ", refusals.Take(10).Select(r => r.ThreadId)) + (refusals.Count > 10 ? ", ..." : "");
         var reason = first.Message[(first.Message.IndexOf(" is already", StringComparison.Ordinal) is var at and >= 0 ? at + 1 : 0)..];
-        return new TraceStartException(first.Reason, processId,
+        return new TargetException(first.Reason, processId,
             $"{refusals.Count} of the {attempted} threads of process {processId} ({ids}) could not be stopped: {reason}", first.Remedy) { Errno = first.Errno };
     }
 
@@ -200,12 +214,8 @@ public sealed class ThreadStackReader : IDisposable
     private HashSet<int> ListThreads(int pid)
     {
         var tids = new List<int>();
-        var taskFd = _proc.OpenDirectory(_procFd, pid, "task"u8);
-        if (taskFd >= 0)
-        {
-            _proc.ListNumericEntries(taskFd, tids);
-            Interop.Libc.Close(taskFd);
-        }
+        using var taskFd = _proc.OpenDirectory(_procFd, pid, "task"u8, out _);
+        if (taskFd is not null) _proc.ListNumericEntries(taskFd, tids);
         return tids.ToHashSet();
     }
 
@@ -214,7 +224,7 @@ public sealed class ThreadStackReader : IDisposable
     public void Dispose()
     {
         _stack?.Dispose();
-        if (_procFd >= 0) Interop.Libc.Close(_procFd);
+        _procFd.Dispose();
         _proc.Dispose();
     }
 }

@@ -1,3 +1,4 @@
+using Diag.Linux.Ptrace;
 using System.Diagnostics;
 using Diag.Linux.Interop;
 using Diag.Linux.ProcFs;
@@ -47,7 +48,7 @@ internal sealed unsafe class ThreadStopper
     }
 
     /// <summary>Reads the thread's stat (and kernel stack), stops it, copies, releases it, then unwinds.</summary>
-    public CapturedThread Capture(int tid, bool kernel, StopWaiter waiter, CancellationToken token)
+    public CapturedThread Capture(int tid, bool kernel, ThreadStopWaiter waiter, CancellationToken token)
     {
         var stat = TaskStatText.Read(_processId, tid);
         if (stat is not { } identity) return new CapturedThread { ThreadId = tid, Outcome = CaptureOutcome.Gone };
@@ -62,14 +63,14 @@ internal sealed unsafe class ThreadStopper
             return new CapturedThread
             {
                 ThreadId = tid, Name = identity.Name, State = identity.State, KernelStack = kernelStack,
-                Outcome = CaptureOutcome.Refused, Failure = AttachFailure.Diagnose(tid, errno, wholeProcess: false),
+                Outcome = CaptureOutcome.Refused, Failure = PtraceRefusal.Diagnose(tid, errno, wholeProcess: false, "stop"),
             };
         }
         Libc.Ptrace(Libc.PTRACE_INTERRUPT, tid, 0, 0); // ESRCH: it is exiting; waitpid reports that
 
         var stop = waiter.Wait(tid, _stopTimeout, token, out var status);
-        if (stop == StopWaiter.Outcome.Exited) return new CapturedThread { ThreadId = tid, Outcome = CaptureOutcome.Gone };
-        if (stop == StopWaiter.Outcome.TimedOut)
+        if (stop == ThreadStopWaiter.Outcome.Exited) return new CapturedThread { ThreadId = tid, Outcome = CaptureOutcome.Gone };
+        if (stop == ThreadStopWaiter.Outcome.TimedOut)
             return new CapturedThread
             {
                 ThreadId = tid, Name = identity.Name, State = identity.State, KernelStack = kernelStack,

@@ -1,3 +1,4 @@
+using Diag.Linux.Interop;
 using System.Globalization;
 using Diag.Linux.Syscalls.Decoding;
 

@@ -1,3 +1,4 @@
+using Diag.Linux.Ptrace;
 using System.Globalization;
 using Diag.Linux.ProcFs;
 using Diag.Linux.Tracing;
@@ -24,7 +25,7 @@ public static class ThreadAccessWarning
             names += $" and {processIds.Count - Named} more";
         var which = processIds.Count == 1 ? $"process {names}" : $"{processIds.Count} processes: {names}";
         if (!standing.IsRoot)
-            return $"CurrentSyscall and WaitChannel are empty for the threads of {which}, which this user may not ptrace. To see them, {AttachFailure.PermissionRemedy(standing)}. Their CPU figures are complete.";
+            return $"CurrentSyscall and WaitChannel are empty for the threads of {which}, which this user may not ptrace. To see them, {PtraceRefusal.PermissionRemedy(standing)}. Their CPU figures are complete.";
         return $"CurrentSyscall and WaitChannel are empty for the threads of {which}, which this session may not ptrace although it runs as root: {standing.RootRefusal()}. Their CPU figures are complete.";
     }
 }

@@ -23,7 +23,7 @@ public sealed class ThreadCpuBatch
     /// <summary>Requested PIDs with no such process at the start (first batch only; each PID once).</summary>
     public IReadOnlyList<int> MissingProcessIds { get; }
 
-    /// <summary>Indexes into <see cref="ThreadSelection.NamePatterns"/> that matched no process (first batch only).</summary>
+    /// <summary>Indexes into the selection's name patterns that matched no process (first batch only).</summary>
     public IReadOnlyList<int> UnmatchedNamePatterns { get; }
 
     /// <summary>True when some CurrentSyscall/WaitChannel fields are null because reading them needs

@@ -1,3 +1,4 @@
+using Diag.Linux.ProcFs;
 using Diag.Linux.Interop;
 
 namespace Diag.Linux.Threads;
@@ -52,12 +53,12 @@ public sealed class ThreadCpuSampler : IDisposable
         var previous = new ThreadSnapshot();
         var current = new ThreadSnapshot();
         var missing = new List<int>();
-        bool[]? matched = _selection.NamePatterns is { } patterns ? new bool[patterns.Count] : null;
+        bool[]? matched = _selection.Processes.Names is { } patterns ? new bool[patterns.Count] : null;
 
         // Files are kept open only when a later pass will read them again.
         _reader.Read(_selection, full: false, previous, missing, matched, keepFilesOpen: true);
-        var unmatched = matched is null ? Array.Empty<int>() : Enumerable.Range(0, matched.Length).Where(i => !matched[i]).ToArray();
-        if (_selection.ProcessIds is { } ids && missing.Count == ids.Count)
+        var unmatched = ProcessNamePatterns.Unmatched(matched);
+        if (_selection.Processes.ProcessIds is { } ids && missing.Count == ids.Count)
         {
             yield return new ThreadCpuBatch(1, Array.Empty<ThreadCpuSample>(), missing.ToArray(), unmatched, Array.Empty<int>());
             yield break;

@@ -1,41 +1,38 @@
+using Diag.Linux.ProcFs;
+
 namespace Diag.Linux.Threads;
 
-/// <summary>Which threads a <see cref="ThreadCpuSampler"/> reads: all processes, given PIDs, or
-/// processes whose name matches one of some patterns; optionally only some TIDs.</summary>
+/// <summary>Which threads a <see cref="ThreadCpuSampler"/> reads: the threads of a <see cref="ProcessSelection"/>
+/// (every process, given PIDs, or processes whose name matches), optionally only some TIDs.</summary>
 public sealed class ThreadSelection
 {
-    private ThreadSelection(IReadOnlyList<int>? processIds, IReadOnlyList<Func<string, bool>>? namePatterns,
-        IReadOnlySet<int>? threadIds = null)
+    private ThreadSelection(ProcessSelection processes, IReadOnlySet<int>? threadIds = null)
     {
-        ProcessIds = processIds;
-        NamePatterns = namePatterns;
+        Processes = processes;
         ThreadIds = threadIds;
     }
 
-    /// <summary>Every thread of every process (<c>top -H</c>).</summary>
-    public static ThreadSelection AllProcesses() => new(null, null);
-
     /// <summary>The threads of these processes. A PID that does not exist is reported in the first batch's
-    /// <see cref="ThreadCpuBatch.MissingProcessIds"/>.</summary>
-    public static ThreadSelection ForProcessIds(IEnumerable<int> processIds) =>
-        new(processIds.Distinct().ToArray(), null);
+    /// <see cref="ThreadCpuBatch.MissingProcessIds"/>, a name pattern that matches nothing in its
+    /// <see cref="ThreadCpuBatch.UnmatchedNamePatterns"/>.</summary>
+    public static ThreadSelection For(ProcessSelection processes) => new(processes);
 
-    /// <summary>The threads of processes whose name matches any pattern. A name is the comm, and for a comm
-    /// cut at 15 characters also the executable's untruncated name, as Get-Process matches. A pattern that
-    /// matches nothing is reported in the first batch's <see cref="ThreadCpuBatch.UnmatchedNamePatterns"/>.</summary>
-    public static ThreadSelection ForProcessNames(IEnumerable<Func<string, bool>> namePatterns) =>
-        new(null, namePatterns.ToArray());
+    /// <summary>Every thread of every process (<c>top -H</c>).</summary>
+    public static ThreadSelection AllProcesses() => new(ProcessSelection.All);
+
+    /// <summary>The threads of these processes.</summary>
+    public static ThreadSelection ForProcessIds(IEnumerable<int> processIds) => new(ProcessSelection.ForIds(processIds));
+
+    /// <summary>The threads of processes whose name matches any pattern, as Get-Process matches.</summary>
+    public static ThreadSelection ForProcessNames(IEnumerable<Func<string, bool>> namePatterns) => new(ProcessSelection.ForNames(namePatterns));
 
     /// <summary>The same selection keeping only these thread IDs (null: all threads).</summary>
     public ThreadSelection WithThreadIds(IEnumerable<int>? threadIds) =>
-        new(ProcessIds, NamePatterns, threadIds is null ? null : new HashSet<int>(threadIds));
+        new(Processes, threadIds is null ? null : new HashSet<int>(threadIds));
+
+    /// <summary>The processes whose threads are read.</summary>
+    public ProcessSelection Processes { get; }
 
     /// <summary>Only these thread IDs are read, or all when null.</summary>
     public IReadOnlySet<int>? ThreadIds { get; }
-
-    /// <summary>The PIDs asked for, or null when not selecting by PID.</summary>
-    public IReadOnlyList<int>? ProcessIds { get; }
-
-    /// <summary>The name predicates, or null when not selecting by name.</summary>
-    public IReadOnlyList<Func<string, bool>>? NamePatterns { get; }
 }

@@ -18,7 +18,7 @@ internal sealed unsafe class ThreadSnapshotReader : IDisposable
 {
     private readonly ProcFileReader _reader = new();
     private readonly TaskFileCache _files;
-    private readonly int _procFd;
+    private readonly SafeFileDescriptor _procFd;
     private readonly List<int> _pids = new();
     private readonly List<int> _tids = new();
     private readonly Dictionary<ulong, string> _names = new();
@@ -32,8 +32,7 @@ internal sealed unsafe class ThreadSnapshotReader : IDisposable
     public ThreadSnapshotReader(string rootPath, bool useTaskstats = true)
     {
         string procPath = Path.Combine(rootPath, "proc");
-        _procFd = _reader.OpenDirectory(procPath);
-        if (_procFd < 0) throw new SyscallException("open", -_procFd, procPath);
+        _procFd = _reader.OpenDirectory(procPath, out int errno) ?? throw new SyscallException("open", errno, procPath);
         Clock = KernelClock.Read(_reader, procPath);
         _files = new TaskFileCache(_reader);
         if (!useTaskstats) TaskstatsUnusedReason = "the /proc path was asked for";
@@ -75,7 +74,7 @@ internal sealed unsafe class ThreadSnapshotReader : IDisposable
 
     private void ReadSelected(ThreadSelection selection, bool full, bool keepOpen, ThreadSnapshot into, List<int>? missing, bool[]? patternMatched)
     {
-        if (selection.ProcessIds is { } requested)
+        if (selection.Processes.ProcessIds is { } requested)
         {
             foreach (int pid in requested)
             {
@@ -87,23 +86,13 @@ internal sealed unsafe class ThreadSnapshotReader : IDisposable
 
         _pids.Clear();
         _reader.ListNumericEntries(_procFd, _pids);
-        var patterns = selection.NamePatterns;
+        var patterns = selection.Processes.Names;
         foreach (int pid in _pids)
         {
             if (patterns is not null)
             {
-                if (!ProcessNameResolver.TryResolve(_reader, _procFd, pid, out string comm, out string? untruncated)) continue;
-                bool any = false;
-                for (int i = 0; i < patterns.Count; i++)
-                {
-                    if (patterns[i](comm) || (untruncated is not null && patterns[i](untruncated)))
-                    {
-                        any = true;
-                        if (patternMatched is not null) patternMatched[i] = true;
-                    }
-                }
-                if (!any) continue;
-                into.ProcessNames[pid] = untruncated ?? comm;
+                if (!patterns.Match(_reader, _procFd, pid, patternMatched, out var name)) continue;
+                into.ProcessNames[pid] = name;
             }
             ReadProcess(pid, selection.ThreadIds, full, keepOpen, into);
         }
@@ -116,9 +105,8 @@ internal sealed unsafe class ThreadSnapshotReader : IDisposable
     /// <summary>Reads the threads of one process; returns 0, or the errno when the process does not exist.</summary>
     private int ReadProcess(int pid, IReadOnlySet<int>? threadIds, bool full, bool keepOpen, ThreadSnapshot into)
     {
-        int taskFd = _reader.OpenDirectory(_procFd, pid, "task"u8);
-        if (taskFd < 0) return -taskFd;
-        try
+        using var taskFd = _reader.OpenDirectory(_procFd, pid, "task"u8, out int errno);
+        if (taskFd is null) return errno;
         {
             _tids.Clear();
             _reader.ListNumericEntries(taskFd, _tids);
@@ -131,10 +119,6 @@ internal sealed unsafe class ThreadSnapshotReader : IDisposable
                     if (TryReadThreadFromProc(taskFd, pid, tid, full, keepOpen, out var reading)) Add(into, reading);
             }
             return 0;
-        }
-        finally
-        {
-            Libc.Close(taskFd);
         }
     }
 
@@ -158,7 +142,7 @@ internal sealed unsafe class ThreadSnapshotReader : IDisposable
     /// syscall and wchan of threads not running, and the namespace IDs: from the process's status once,
     /// and from each thread's status only when the process lives in a nested PID namespace.
     /// </summary>
-    private void ReadThreadsWithTaskstats(int taskFd, int pid, bool full, bool keepOpen, ThreadSnapshot into)
+    private void ReadThreadsWithTaskstats(SafeFileDescriptor taskFd, int pid, bool full, bool keepOpen, ThreadSnapshot into)
     {
         int count = _tids.Count;
         if (_accounting.Length < count)
@@ -236,7 +220,7 @@ internal sealed unsafe class ThreadSnapshotReader : IDisposable
     }
 
     /// <summary>The /proc path: stat, schedstat and status per thread, plus syscall and wchan in a full pass.</summary>
-    private bool TryReadThreadFromProc(int taskFd, int pid, int tid, bool full, bool keepOpen, out ThreadReading reading)
+    private bool TryReadThreadFromProc(SafeFileDescriptor taskFd, int pid, int tid, bool full, bool keepOpen, out ThreadReading reading)
     {
         reading = default;
         long timestamp = Stopwatch.GetTimestamp();
@@ -292,7 +276,7 @@ internal sealed unsafe class ThreadSnapshotReader : IDisposable
     }
 
     /// <summary>Reads and parses stat; false when the thread is gone. The name is returned only in full passes.</summary>
-    private bool TryReadStat(int taskFd, int tid, bool full, bool keepOpen, out TaskStat stat, out string? name)
+    private bool TryReadStat(SafeFileDescriptor taskFd, int tid, bool full, bool keepOpen, out TaskStat stat, out string? name)
     {
         name = null;
         stat = default;
@@ -305,7 +289,7 @@ internal sealed unsafe class ThreadSnapshotReader : IDisposable
     }
 
     /// <summary>What the thread is blocked in; false when it is gone.</summary>
-    private bool TryReadSyscallAndWaitChannel(int taskFd, int tid, in TaskStat stat, bool keepOpen,
+    private bool TryReadSyscallAndWaitChannel(SafeFileDescriptor taskFd, int tid, in TaskStat stat, bool keepOpen,
         out TaskSyscall? syscall, out string? wchan, out bool denied)
     {
         syscall = null;
@@ -341,7 +325,7 @@ internal sealed unsafe class ThreadSnapshotReader : IDisposable
 
     /// <summary>A missing syscall file means either the thread exited or the kernel lacks
     /// CONFIG_HAVE_ARCH_TRACEHOOK; stat tells which.</summary>
-    private bool ThreadGone(int taskFd, int tid) => _reader.Read(taskFd, tid, "/stat"u8, out _) != 0;
+    private bool ThreadGone(SafeFileDescriptor taskFd, int tid) => _reader.Read(taskFd, tid, "/stat"u8, out _) != 0;
 
     private string? ParseWaitChannel(ReadOnlySpan<byte> content)
     {
@@ -375,7 +359,7 @@ internal sealed unsafe class ThreadSnapshotReader : IDisposable
     {
         _taskstats?.Dispose();
         _files.Dispose();
-        Libc.Close(_procFd);
+        _procFd.Dispose();
         _reader.Dispose();
     }
 }

@@ -26,7 +26,7 @@ public static class KernelSyscallTracer
 {
     /// <summary>
     /// Launches or finds the target and starts counting. Returns once the programs are attached (for a
-    /// launched command: once it has exec'd, counted from its execve). Throws <see cref="TraceStartException"/>:
+    /// launched command: once it has exec'd, counted from its execve). Throws <see cref="Ptrace.TargetException"/>:
     /// AccessDenied without the privileges (with what to grant), Unsupported where the kernel or the request
     /// does not allow it, TargetNotFound, LaunchFailed.
     /// </summary>

@@ -1,3 +1,4 @@
+using Diag.Linux.Ptrace;
 using System.Collections;
 using Diag.Linux.Interop;
 
@@ -47,25 +48,25 @@ internal sealed unsafe class LaunchedCommand : IDisposable
         }
         catch (SyscallException e)
         {
-            throw new TraceStartException(TraceFailureReason.LaunchFailed, null,
+            throw new TargetException(TargetFailureReason.LaunchFailed, null,
                 $"cannot start '{ExecutablePath}': {e.Message}", "too many processes or not enough memory; try again", e) { Errno = e.Errno };
         }
     }
 
     /// <summary>Why the child gave up before or in execve (it exits with 127 after recording it).</summary>
-    public TraceStartException Failure(int? pid)
+    public TargetException Failure(int? pid)
     {
         var errno = (int)_child.Request->ChildErrno;
         if (_child.Request->FailedStep == CloneTrampoline.StepChdir)
-            return new TraceStartException(TraceFailureReason.LaunchFailed, pid,
+            return new TargetException(TargetFailureReason.LaunchFailed, pid,
                 $"cannot change to working directory '{WorkingDirectory}': {Errno.GetDescription(errno)} ({Errno.GetName(errno)})",
                 "check that the working directory exists and is accessible") { Errno = errno };
         if (_child.Request->FailedStep == CloneTrampoline.StepStdio)
-            return new TraceStartException(TraceFailureReason.LaunchFailed, pid,
+            return new TargetException(TargetFailureReason.LaunchFailed, pid,
                 $"cannot give the command its standard streams: dup2 failed with {Errno.GetDescription(errno)} ({Errno.GetName(errno)})",
                 "too many open files: close some, or raise the limit (ulimit -n)") { Errno = errno };
         if (errno == 0)
-            return new TraceStartException(TraceFailureReason.LaunchFailed, pid,
+            return new TargetException(TargetFailureReason.LaunchFailed, pid,
                 $"'{ExecutablePath}' ended before it could be traced", "check that the command can run on its own");
         return ExecFailure(ExecutablePath, errno, pid);
     }
@@ -76,7 +77,7 @@ internal sealed unsafe class LaunchedCommand : IDisposable
         _strings.Dispose();
     }
 
-    private static TraceStartException ExecFailure(string path, int errno, int? pid)
+    private static TargetException ExecFailure(string path, int errno, int? pid)
     {
         var remedy = errno switch
         {
@@ -86,7 +87,7 @@ internal sealed unsafe class LaunchedCommand : IDisposable
             _ => "check that the command can run on its own",
         };
         var what = errno == Errno.ENOENT ? "no such file" : Errno.GetDescription(errno);
-        return new TraceStartException(TraceFailureReason.LaunchFailed, pid,
+        return new TargetException(TargetFailureReason.LaunchFailed, pid,
             $"cannot run '{path}': {what} ({Errno.GetName(errno)})", remedy) { Errno = errno };
     }
 

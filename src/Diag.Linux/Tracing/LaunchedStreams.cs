@@ -1,3 +1,4 @@
+using Diag.Linux.Ptrace;
 using System.Text;
 using System.Threading.Channels;
 using Diag.Linux.Interop;
@@ -32,7 +33,7 @@ internal sealed unsafe class LaunchedStreams : IDisposable
     /// <summary>Captured lines; completes once every captured stream reached end of file or was abandoned.</summary>
     public ChannelReader<LaunchedOutputLine> Lines => _lines.Reader;
 
-    /// <summary>Opens what <paramref name="settings"/> asks for. Throws <see cref="TraceStartException"/>
+    /// <summary>Opens what <paramref name="settings"/> asks for. Throws <see cref="TargetException"/>
     /// (LaunchFailed) when a file cannot be opened, before anything is started.</summary>
     public static LaunchedStreams Open(LaunchStreamSettings settings)
     {
@@ -72,7 +73,7 @@ internal sealed unsafe class LaunchedStreams : IDisposable
             case LaunchStreamMode.Capture:
                 var fds = stackalloc int[2];
                 if (Libc.Pipe2(fds, Libc.O_CLOEXEC) != 0)
-                    throw new TraceStartException(TraceFailureReason.LaunchFailed, null,
+                    throw new TargetException(TargetFailureReason.LaunchFailed, null,
                         $"cannot make a pipe for the command's output: {SyscallException.FromLastError("pipe2").Message}", "too many open files: close some, or raise the limit (ulimit -n)");
                 _captures.Add((fds[0], which == 2));
                 return fds[1];
@@ -87,7 +88,7 @@ internal sealed unsafe class LaunchedStreams : IDisposable
         if (fd >= 0)
             return fd;
         var errno = Libc.LastErrno;
-        throw new TraceStartException(TraceFailureReason.LaunchFailed, null,
+        throw new TargetException(TargetFailureReason.LaunchFailed, null,
             $"cannot open '{path}' for the command's {((flags & Libc.O_WRONLY) != 0 ? "output" : "input")}: {Errno.GetDescription(errno)} ({Errno.GetName(errno)})",
             "check that the path exists and that its directory is writable") { Errno = errno };
     }

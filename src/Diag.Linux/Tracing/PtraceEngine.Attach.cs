@@ -1,3 +1,4 @@
+using Diag.Linux.Ptrace;
 using Diag.Linux.ProcFs;
 using System.Diagnostics;
 using System.Globalization;
@@ -12,17 +13,15 @@ internal sealed unsafe partial class PtraceEngine
     private void AttachProcess(int pid)
     {
         CheckNotSelf(pid);
-        var status = TaskStatusFile.TryRead(pid) ?? throw AttachFailure.NotFound(pid, wholeProcess: true);
+        var status = TaskStatusFile.TryRead(pid) ?? throw PtraceRefusal.NotFound(pid, wholeProcess: true);
         if (status.ThreadGroupId != pid)
-            throw new TraceStartException(TraceFailureReason.TargetNotFound, pid,
-                $"{pid} is a thread of process {status.ThreadGroupId}, not a process",
-                $"trace the thread with -ThreadId {pid}, or the process with -Id {status.ThreadGroupId}");
+            throw PtraceRefusal.ThreadNotProcess(pid, status.ThreadGroupId, "");
         if (status.IsZombie)
-            throw AttachFailure.Exited(pid, status, wholeProcess: true);
+            throw PtraceRefusal.Exited(pid, status, wholeProcess: true);
         if (status.IsKernelThread)
-            throw AttachFailure.KernelThread(pid, wholeProcess: true);
+            throw PtraceRefusal.KernelThread(pid, wholeProcess: true);
         if (status.ParentProcessId == Environment.ProcessId)
-            throw AttachFailure.ChildOfHost(pid);
+            throw PtraceRefusal.ChildOfHost(pid);
 
         _tracedProcesses.Add(pid);
         // Threads created while we attach are caught by re-reading the task list until it holds no new
@@ -43,9 +42,9 @@ internal sealed unsafe partial class PtraceEngine
                     if (errno == Errno.ESRCH && tid != pid)
                         continue; // the thread exited meanwhile
                     if (attached == 0 || tid == pid)
-                        throw AttachFailure.Diagnose(tid, errno, wholeProcess: true);
+                        throw PtraceRefusal.Diagnose(tid, errno, wholeProcess: true);
                     _session.Notice(TraceNoticeKind.Warning,
-                        $"thread {tid} of process {pid} could not be traced: {AttachFailure.Diagnose(tid, errno, wholeProcess: false).Message}", pid, tid);
+                        $"thread {tid} of process {pid} could not be traced: {PtraceRefusal.Diagnose(tid, errno, wholeProcess: false).Message}", pid, tid);
                     continue;
                 }
                 Interrupt(tid);
@@ -56,23 +55,23 @@ internal sealed unsafe partial class PtraceEngine
                 break;
         }
         if (attached == 0)
-            throw AttachFailure.NotFound(pid, wholeProcess: true);
+            throw PtraceRefusal.NotFound(pid, wholeProcess: true);
         _session.Notice(TraceNoticeKind.Verbose,
             $"attached to process {pid} ({TaskStatusFile.ReadComm(pid)}) with {attached} thread{(attached == 1 ? "" : "s")}", pid);
     }
 
     private void AttachThread(int tid)
     {
-        var status = TaskStatusFile.TryRead(tid) ?? throw AttachFailure.NotFound(tid, wholeProcess: false);
+        var status = TaskStatusFile.TryRead(tid) ?? throw PtraceRefusal.NotFound(tid, wholeProcess: false);
         CheckNotSelf(status.ThreadGroupId);
         if (status.IsZombie)
-            throw AttachFailure.Exited(tid, status, wholeProcess: false);
+            throw PtraceRefusal.Exited(tid, status, wholeProcess: false);
         if (status.IsKernelThread)
-            throw AttachFailure.KernelThread(tid, wholeProcess: false);
+            throw PtraceRefusal.KernelThread(tid, wholeProcess: false);
         if (TaskStatusFile.TryRead(status.ThreadGroupId)?.ParentProcessId == Environment.ProcessId)
-            throw AttachFailure.ChildOfHost(status.ThreadGroupId);
+            throw PtraceRefusal.ChildOfHost(status.ThreadGroupId);
         if (Libc.Ptrace(Libc.PTRACE_SEIZE, tid, 0, _ptraceOptions) < 0)
-            throw AttachFailure.Diagnose(tid, Libc.LastErrno, wholeProcess: false);
+            throw PtraceRefusal.Diagnose(tid, Libc.LastErrno, wholeProcess: false);
         Interrupt(tid);
         AddTracee(tid, status.ThreadGroupId);
         _session.Notice(TraceNoticeKind.Verbose,
@@ -82,7 +81,7 @@ internal sealed unsafe partial class PtraceEngine
     private static void CheckNotSelf(int pid)
     {
         if (pid == Environment.ProcessId)
-            throw new TraceStartException(TraceFailureReason.Unsupported, pid,
+            throw new TargetException(TargetFailureReason.Unsupported, pid,
                 "a process cannot trace itself: this is the process running the tracer",
                 "trace another process, or launch the command to trace with -FilePath");
     }
@@ -135,8 +134,8 @@ internal sealed unsafe partial class PtraceEngine
         {
             var error = SyscallException.FromLastError("ptrace(PTRACE_SEIZE)", "launched command " + pid);
             KillAndReapLaunched();
-            throw new TraceStartException(TraceFailureReason.LaunchFailed, pid,
-                $"cannot trace the command it started: {error.Message}", AttachFailure.PermissionRemedy(), error) { Errno = error.Errno };
+            throw new TargetException(TargetFailureReason.LaunchFailed, pid,
+                $"cannot trace the command it started: {error.Message}", PtraceRefusal.PermissionRemedy(), error) { Errno = error.Errno };
         }
         _tracedProcesses.Add(pid);
         AddTracee(pid, pid);

@@ -1,3 +1,4 @@
+using Diag.Linux.Ptrace;
 using Diag.Linux.ProcFs;
 using System.Diagnostics;
 using System.Globalization;
@@ -144,7 +145,7 @@ internal sealed unsafe partial class PtraceEngine
         {
             _launchedGone = true;
             if (!_started)
-                throw _launch?.Failure(pid) ?? new TraceStartException(TraceFailureReason.LaunchFailed, pid,
+                throw _launch?.Failure(pid) ?? new TargetException(TargetFailureReason.LaunchFailed, pid,
                     "the command ended before it could be traced", "check that the command can run on its own");
         }
     }

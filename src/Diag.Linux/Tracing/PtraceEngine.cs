@@ -1,3 +1,4 @@
+using Diag.Linux.Ptrace;
 using System.Diagnostics;
 using System.Globalization;
 using Diag.Linux.Interop;
@@ -113,10 +114,10 @@ internal sealed unsafe partial class PtraceEngine
     private void Begin()
     {
         if (!CloneTrampoline.IsSupported)
-            throw new TraceStartException(TraceFailureReason.Unsupported, null,
+            throw new TargetException(TargetFailureReason.Unsupported, null,
                 "syscall tracing is implemented for x86_64 only", "run on an x86_64 machine");
         if (Environment.OSVersion.Version < new Version(5, 3))
-            throw new TraceStartException(TraceFailureReason.Unsupported, null,
+            throw new TargetException(TargetFailureReason.Unsupported, null,
                 $"the kernel ({Environment.OSVersion.Version}) is older than 5.3 and lacks PTRACE_GET_SYSCALL_INFO",
                 "use Linux 5.3 or later, or strace");
 

@@ -20,7 +20,7 @@ public static class PtraceSyscallTracer
 {
     /// <summary>
     /// Attaches to (or launches) the target and starts tracing. Returns once the target is traced.
-    /// Throws <see cref="TraceStartException"/> when it cannot attach or launch.
+    /// Throws <see cref="Ptrace.TargetException"/> when it cannot attach or launch.
     /// </summary>
     public static ISyscallTraceSession Start(TraceTarget target, TraceOptions options)
     {

@@ -1,3 +1,4 @@
+using Diag.Linux.Ptrace;
 using Diag.Linux.Tracing.Kernel;
 
 namespace Diag.Linux.Tracing;
@@ -33,7 +34,7 @@ public sealed class StartedTrace
 public static class SyscallTraceBackends
 {
     /// <summary>
-    /// Starts the trace. Kernel and Ptrace start that backend or throw its <see cref="TraceStartException"/>.
+    /// Starts the trace. Kernel and Ptrace start that backend or throw its <see cref="TargetException"/>.
     /// Auto tries the kernel first unless the request needs ptrace (events), and falls back to ptrace when
     /// the kernel backend is denied or unsupported (the reason says why); a target that does not exist or a
     /// command that cannot start fails at once, as either backend would.
@@ -57,7 +58,7 @@ public static class SyscallTraceBackends
         {
             kernel = KernelSyscallTracer.Start(target, options);
         }
-        catch (TraceStartException e) when (e.Reason is TraceFailureReason.AccessDenied or TraceFailureReason.Unsupported)
+        catch (TargetException e) when (e.Reason is TargetFailureReason.AccessDenied or TargetFailureReason.Unsupported)
         {
             return Ptrace(target, options, "the kernel backend is not available: " + FirstLine(e.Message));
         }

@@ -1,3 +1,4 @@
+using Diag.Linux.Ptrace;
 using System.Diagnostics;
 using System.Globalization;
 
@@ -150,7 +151,7 @@ public sealed class SyscallTraceRun : IDisposable
         }
     }
 
-    private (Entry?, TraceStartException?) StartOne(TraceTarget target)
+    private (Entry?, TargetException?) StartOne(TraceTarget target)
     {
         var description = target.Describe();
         LaunchedStreams? streams = null;
@@ -166,7 +167,7 @@ public sealed class SyscallTraceRun : IDisposable
             streams?.Started(started.Session.LaunchedProcessId ?? 0);
             return (new Entry(target, description, started, streams), null);
         }
-        catch (TraceStartException e)
+        catch (TargetException e)
         {
             streams?.Dispose();
             return (null, e);

@@ -1,3 +1,4 @@
+using Diag.Linux.Ptrace;
 namespace Diag.Linux.Tracing;
 
 /// <summary>What a <see cref="SyscallTraceRun"/> yields next.</summary>
@@ -43,7 +44,7 @@ public readonly struct TraceRunItem
 
     public string? Message { get; init; }
 
-    public TraceStartException? StartFailure { get; init; }
+    public TargetException? StartFailure { get; init; }
 
     public TraceResult? Result { get; init; }
 

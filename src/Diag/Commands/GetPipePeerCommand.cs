@@ -12,30 +12,11 @@ namespace Diag.Commands;
 /// is, which threads are blocked on it and what is wrong (lsof | awk on the inode, and ss -xp, as objects).
 /// Collects every input in ProcessRecord and scans once in EndProcessing.
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "PipePeer", DefaultParameterSetName = IdSet)]
+[Cmdlet(VerbsCommon.Get, "PipePeer", DefaultParameterSetName = NameSet)]
 [OutputType(typeof(PipeEndpoint))]
-public sealed class GetPipePeerCommand : DiagCmdlet
+public sealed class GetPipePeerCommand : ProcessCmdlet
 {
-    private const string IdSet = "Id", NameSet = "Name", InputObjectSet = "InputObject", InodeSet = "Inode", AllSet = "All";
-
-    private readonly List<int> _processIds = new();
-
-    /// <summary>Process IDs whose endpoints to show.</summary>
-    [Parameter(ParameterSetName = IdSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("ProcessId", "Pid")]
-    [ArgumentCompleter(typeof(ProcessIdCompleter))]
-    public int[] Id { get; set; } = Array.Empty<int>();
-
-    /// <summary>Process names; wildcards allowed, matched as Get-Process does.</summary>
-    [Parameter(ParameterSetName = NameSet, Mandatory = true)]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(ProcessNameCompleter))]
-    public string[] Name { get; set; } = Array.Empty<string>();
-
-    /// <summary>Processes from Get-Process.</summary>
-    [Parameter(ParameterSetName = InputObjectSet, Mandatory = true, ValueFromPipeline = true)]
-    public Process[] InputObject { get; set; } = Array.Empty<Process>();
+    private const string InodeSet = "Inode", AllSet = "All";
 
     /// <summary>Keep only these descriptor numbers of the processes.</summary>
     [Parameter(ParameterSetName = IdSet)]
@@ -56,21 +37,15 @@ public sealed class GetPipePeerCommand : DiagCmdlet
     [Parameter(ParameterSetName = AllSet, Mandatory = true)]
     public SwitchParameter All { get; set; }
 
-    protected override void ProcessRecord()
-    {
-        if (ParameterSetName == IdSet) _processIds.AddRange(Id);
-        else if (ParameterSetName == InputObjectSet) _processIds.AddRange(InputObject.Where(p => p is not null).Select(p => p.Id));
-    }
-
     protected override void EndProcessing()
     {
-        if (ParameterSetName is IdSet or InputObjectSet && _processIds.Count == 0) return;
+        var processes = ProcessSelection();
+        if (processes is null && SelectsProcesses) return; // -Id or Get-Process input that brought no process
         var selection = ParameterSetName switch
         {
-            IdSet or InputObjectSet => PipeSelection.ForProcessIds(_processIds),
-            NameSet => PipeSelection.ForProcessNames(Name.Select(n => (Func<string, bool>)WildcardPattern.Get(n, WildcardOptions.IgnoreCase).IsMatch)),
             InodeSet => PipeSelection.ForInodes(Inode),
-            _ => PipeSelection.All(),
+            AllSet => PipeSelection.All(),
+            _ => PipeSelection.For(processes!),
         };
         if (FileDescriptor is not null) selection = selection.WithFileDescriptors(FileDescriptor);
 
@@ -107,10 +82,8 @@ public sealed class GetPipePeerCommand : DiagCmdlet
 
     private void WriteErrors(PipeScanResult result)
     {
-        foreach (int pid in result.MissingProcessIds) WriteDiagError(ProcessErrors.ProcessNotFound(pid));
+        WriteNotFound(result.MissingProcessIds, result.UnmatchedNamePatterns);
         foreach (int pid in result.DeniedProcessIds) WriteDiagError(AccessDenied(pid));
-        foreach (int index in result.UnmatchedNamePatterns)
-            if (!WildcardPattern.ContainsWildcardCharacters(Name[index])) WriteDiagError(ProcessErrors.NoProcessForName(Name[index]));
         foreach (long inode in result.UnmatchedInodes) WriteDiagError(InodeNotFound(inode));
         foreach (var other in result.OtherDescriptors) WriteDiagError(NotAPipe(other));
     }

@@ -12,43 +12,17 @@ namespace Diag.Commands;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "CoreDumpConfig", DefaultParameterSetName = SystemSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(CoreDumpCheck), typeof(CoreDumpVerdict))]
-public sealed class TestCoreDumpConfigCommand : DiagCmdlet
+public sealed class TestCoreDumpConfigCommand : ProcessCmdlet
 {
-    private const string SystemSet = "System", IdSet = "Id", NameSet = "Name", InputObjectSet = "InputObject";
+    private const string SystemSet = "System";
 
-    private const string SystemWideAlternative = "Without a process, Test-CoreDumpConfig checks the system-wide settings.";
-
-    private readonly List<int> _processIds = new();
-
-    /// <summary>Process IDs to check.</summary>
-    [Parameter(ParameterSetName = IdSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("ProcessId", "Pid")]
-    [ArgumentCompleter(typeof(ProcessIdCompleter))]
-    [ValidateRange(1, int.MaxValue)]
-    public int[] Id { get; set; } = [];
-
-    /// <summary>Process names to check; wildcards allowed, matched as Get-Process does.</summary>
-    [Parameter(ParameterSetName = NameSet, Mandatory = true)]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(ProcessNameCompleter))]
-    public string[] Name { get; set; } = [];
-
-    /// <summary>Processes from Get-Process.</summary>
-    [Parameter(ParameterSetName = InputObjectSet, Mandatory = true, ValueFromPipeline = true)]
-    public Process[] InputObject { get; set; } = [];
+    protected override string WithoutProcessAlternative => "Without a process, Test-CoreDumpConfig checks the system-wide settings.";
 
     /// <summary>Prove the checklist: crash a probe with the process's settings and look for its core (then delete it).</summary>
     [Parameter(ParameterSetName = IdSet)]
     [Parameter(ParameterSetName = NameSet)]
     [Parameter(ParameterSetName = InputObjectSet)]
     public SwitchParameter Verify { get; set; }
-
-    protected override void ProcessRecord()
-    {
-        if (ParameterSetName == IdSet) _processIds.AddRange(Id);
-        else if (ParameterSetName == InputObjectSet) _processIds.AddRange(InputObject.Where(p => p is not null).Select(p => p.Id));
-    }
 
     protected override void EndProcessing()
     {
@@ -59,22 +33,16 @@ public sealed class TestCoreDumpConfigCommand : DiagCmdlet
             return;
         }
 
-        var pids = ParameterSetName == NameSet ? FindProcessesByName(Name, SystemWideAlternative) : _processIds.Distinct().ToList();
+        var pids = ResolveProcesses();
         var unreadable = new HashSet<string>(StringComparer.Ordinal);
         int unreadableProcesses = 0;
         foreach (int pid in pids)
         {
             if (StopToken.IsCancellationRequested) return;
             var report = inspector.InspectProcess(pid);
-            if (report is null && ParameterSetName == NameSet)
-            {
-                // It matched -Name and exited since: Get-Process would no longer list it either.
-                WriteVerbose($"Skipped process {pid}: it matched -Name but exited before it was checked.");
-                continue;
-            }
             if (report is null)
             {
-                WriteDiagError(ProcessErrors.ProcessNotFound(pid, SystemWideAlternative));
+                if (!SkipIfExitedSinceNameMatch(pid, "it was checked")) WriteDiagError(ProcessErrors.ProcessNotFound(pid, WithoutProcessAlternative));
                 continue;
             }
             var missing = CoreDumpInspector.UnreadableFiles(report);

@@ -8,11 +8,12 @@ namespace Diag.Commands;
 /// <summary>
 /// <para type="synopsis">Counts or streams the system calls of a process, a thread or a command, like strace -c and strace -f -e.</para>
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Trace, "Syscall", DefaultParameterSetName = ProcessSet)]
+[Cmdlet(VerbsDiagnostic.Trace, "Syscall", DefaultParameterSetName = NameSet)]
 [OutputType(typeof(SyscallSummary), typeof(SyscallTraceTotal), typeof(SyscallEvent))]
-public sealed class TraceSyscallCommand : DiagCmdlet
+public sealed class TraceSyscallCommand : ProcessCmdlet
 {
-    private const string ProcessSet = "Process";
+    // A process is named first (Trace-Syscall nginx attaches to nginx, as Get-Process nginx finds it); launching a
+    // command needs the explicit -FilePath, so that a name can never start a second server.
     private const string ThreadSet = "Thread";
     private const string LaunchSet = "Launch";
 
@@ -21,21 +22,16 @@ public sealed class TraceSyscallCommand : DiagCmdlet
     private readonly List<TraceTarget> _targets = new();
     private SyscallTraceRun? _run;
 
-    /// <summary>Processes to trace: all their threads, and threads they create while traced.</summary>
-    [Parameter(ParameterSetName = ProcessSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Parameter(ParameterSetName = ThreadSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("ProcessId", "Pid")]
-    [ValidateRange(1, int.MaxValue)]
-    [ArgumentCompleter(typeof(ProcessIdCompleter))]
-    public int[] Id { get; set; } = [];
-
-    /// <summary>Threads to trace, as strace -p TID; binds from Get-ThreadCpu output.</summary>
+    /// <summary>Threads to trace, as strace -p TID: alone, or narrowing -Id to some of its threads. Binds from
+    /// Get-ThreadCpu output (with its ProcessId).</summary>
     [Parameter(ParameterSetName = ThreadSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
     [ValidateRange(1, int.MaxValue)]
-    public int[] ThreadId { get; set; } = [];
+    public int[]? ThreadId { get; set; }
 
     /// <summary>Command to launch and trace from its first system call.</summary>
-    [Parameter(ParameterSetName = LaunchSet, Mandatory = true, Position = 0)]
+    [Parameter(ParameterSetName = LaunchSet, Mandatory = true)]
     [ValidateNotNullOrEmpty]
     public string FilePath { get; set; } = string.Empty;
 
@@ -90,11 +86,7 @@ public sealed class TraceSyscallCommand : DiagCmdlet
 
     protected override void BeginProcessing()
     {
-        if (Duration is { } d && d <= TimeSpan.Zero)
-        {
-            ThrowTerminatingError(new DiagError(new ArgumentOutOfRangeException(nameof(Duration), d, "The duration must be positive."),
-                "InvalidDuration", ErrorCategory.InvalidArgument, d, "Give a number of seconds such as -Duration 5, or a TimeSpan such as 00:00:05.").ToErrorRecord());
-        }
+        if (Duration is { } d && d <= TimeSpan.Zero) ThrowTerminatingError(ParameterErrors.NotPositive(nameof(Duration), d).ToErrorRecord());
     }
 
     protected override void ProcessRecord()
@@ -102,16 +94,20 @@ public sealed class TraceSyscallCommand : DiagCmdlet
         // Collected here, traced together in EndProcessing: several hot threads piped in are traced over the same window.
         IEnumerable<TraceTarget> targets = ParameterSetName switch
         {
-            ThreadSet => ThreadId.Select(tid => (TraceTarget)new TraceTarget.Thread(tid)),
+            ThreadSet => ThreadId!.Select(tid => (TraceTarget)new TraceTarget.Thread(tid)),
+            IdSet when ThreadId is not null => ThreadId.Select(tid => (TraceTarget)new TraceTarget.Thread(tid)),
             LaunchSet => [new TraceTarget.Launch(ResolveLaunchPath(FilePath), ArgumentList, SessionState.Path.CurrentFileSystemLocation.ProviderPath)],
-            _ => Id.Select(pid => (TraceTarget)new TraceTarget.Process(pid)),
+            IdSet => Id.Select(pid => (TraceTarget)new TraceTarget.Process(pid)),
+            InputObjectSet => InputObject.Where(p => p is not null).Select(p => (TraceTarget)new TraceTarget.Process(p.Id)),
+            _ => [],
         };
-        foreach (var target in targets)
-            if (!_targets.Contains(target)) _targets.Add(target);
+        Add(targets);
     }
 
     protected override void EndProcessing()
     {
+        // A wildcard that also matches this session is not a request to trace it (it cannot trace itself).
+        if (ParameterSetName == NameSet) Add(ResolveProcesses().Select(pid => (TraceTarget)new TraceTarget.Process(pid)));
         if (_targets.Count == 0) return;
         var options = BuildOptions();
         _run = new SyscallTraceRun(_targets, options, new TraceRunSettings { Duration = Duration, LaunchStreams = LaunchStreams(), Backend = Backend });
@@ -153,7 +149,7 @@ public sealed class TraceSyscallCommand : DiagCmdlet
                     WriteProgress(TraceProgress.Create(Duration, item.Elapsed, _targets, interrupt?.IsActive == true, item.Stopping));
                     break;
                 case TraceRunItemKind.StartFailed:
-                    WriteDiagError(TraceErrors.FromStartFailure(item.StartFailure!, item.Target!));
+                    WriteDiagError(TargetErrors.From(item.StartFailure!, item.Target!.Describe()));
                     break;
                 case TraceRunItemKind.Failed:
                     WriteDiagError(TraceErrors.FromTraceFailure(item.Failure!, item.Target!));
@@ -185,6 +181,12 @@ public sealed class TraceSyscallCommand : DiagCmdlet
             WriteObject(tagged);
         }
         WriteObject(total);
+    }
+
+    private void Add(IEnumerable<TraceTarget> targets)
+    {
+        foreach (var target in targets)
+            if (!_targets.Contains(target)) _targets.Add(target);
     }
 
     /// <summary>A launched command's captured line, shown as Write-Host shows text: on the console, and

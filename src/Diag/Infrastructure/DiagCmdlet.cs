@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using Diag.Linux.ProcFs;
 
 namespace Diag.Commands.Infrastructure;
 
@@ -26,18 +25,6 @@ public abstract class DiagCmdlet : PSCmdlet, IDisposable
 
     /// <summary>Writes one non-terminating error built by <see cref="DiagError"/>.</summary>
     protected void WriteDiagError(DiagError error) => WriteError(error.ToErrorRecord());
-
-    /// <summary>The processes whose name matches one of <paramref name="names"/> (wildcards, case-insensitive), as
-    /// Get-Process -Name matches; a name without wildcards that matches nothing is one error, as for Get-Process.</summary>
-    /// <param name="names">The -Name values.</param>
-    /// <param name="alternative">What the cmdlet does without -Name, when that is worth saying.</param>
-    protected IReadOnlyList<int> FindProcessesByName(string[] names, string? alternative = null)
-    {
-        var pids = ProcessNameLookup.Find(names.Select(n => (Func<string, bool>)WildcardPattern.Get(n, WildcardOptions.IgnoreCase).IsMatch).ToArray(), out var matched);
-        for (var i = 0; i < names.Length; i++)
-            if (!matched[i] && !WildcardPattern.ContainsWildcardCharacters(names[i])) WriteDiagError(ProcessErrors.NoProcessForName(names[i], alternative));
-        return pids;
-    }
 
     public void Dispose()
     {

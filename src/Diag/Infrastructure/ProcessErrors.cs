@@ -18,6 +18,8 @@ internal static class ProcessErrors
     public static DiagError NoProcessForName(string name, string? alternative = null) => new(
         new ArgumentException($"Cannot find a process with the name \"{name}\". Verify the process name and call the cmdlet again."),
         "NoProcessFoundForGivenName", ErrorCategory.ObjectNotFound, name,
+        // The first position is the name, as for Get-Process: a bare number there was most likely meant as an ID.
+        (name.Length > 0 && name.All(char.IsAsciiDigit) ? $"A process ID goes to -Id: -Id {name}. " : "") +
         "List the running processes with Get-Process, or use a wildcard (-Name 'nginx*')." + (alternative is null ? "" : " " + alternative));
 
     /// <summary>The terminating error when /proc itself cannot be opened.</summary>

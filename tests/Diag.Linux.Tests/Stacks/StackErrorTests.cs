@@ -1,3 +1,4 @@
+using Diag.Linux.Ptrace;
 using Diag.Linux.Stacks;
 using Diag.Linux.Tests.Tracing;
 using Diag.Linux.Tracing;
@@ -12,7 +13,7 @@ public sealed class StackErrorTests
     {
         using var reader = new ThreadStackReader();
         var result = reader.Read(2147483640);
-        Assert.Equal(TraceFailureReason.TargetNotFound, result.Failure!.Reason);
+        Assert.Equal(TargetFailureReason.NotFound, result.Failure!.Reason);
         Assert.Empty(result.Threads);
     }
 
@@ -22,7 +23,7 @@ public sealed class StackErrorTests
         using var target = StackTestSupport.StartParked();
         using var reader = new ThreadStackReader();
         var failure = reader.Read(target.Threads["nested"]).Failure!;
-        Assert.Equal(TraceFailureReason.TargetNotFound, failure.Reason);
+        Assert.Equal(TargetFailureReason.NotFound, failure.Reason);
         Assert.Contains($"-Id {target.Pid}", failure.Remedy, StringComparison.Ordinal);
         Assert.Equal(target.Pid, ThreadStackReader.ProcessOfThread(target.Threads["nested"]));
     }
@@ -35,7 +36,7 @@ public sealed class StackErrorTests
         var result = reader.Read(target.Pid, [target.Threads["receiver"], 2147483640]);
         Assert.Equal(target.Threads["receiver"], Assert.Single(result.Threads).ThreadId);
         var missing = Assert.Single(result.ThreadFailures);
-        Assert.Equal((TraceFailureReason.TargetNotFound, 2147483640), (missing.Reason, missing.ProcessId));
+        Assert.Equal((TargetFailureReason.NotFound, 2147483640), (missing.Reason, missing.ProcessId));
     }
 
     [Fact]
@@ -44,7 +45,7 @@ public sealed class StackErrorTests
         using var child = TargetProcess.Start("sleep");
         using var reader = new ThreadStackReader();
         var failure = reader.Read(child.Pid).Failure!;
-        Assert.Equal(TraceFailureReason.Unsupported, failure.Reason);
+        Assert.Equal(TargetFailureReason.Unsupported, failure.Reason);
         Assert.Contains("child of this process", failure.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("-FilePath", failure.Remedy, StringComparison.Ordinal);
         Assert.Equal(0, TraceTestSupport.TracerPid(child.Pid));
@@ -54,7 +55,7 @@ public sealed class StackErrorTests
     public void ThisProcessIsRefused()
     {
         using var reader = new ThreadStackReader();
-        Assert.Equal(TraceFailureReason.Unsupported, reader.Read(Environment.ProcessId).Failure!.Reason);
+        Assert.Equal(TargetFailureReason.Unsupported, reader.Read(Environment.ProcessId).Failure!.Reason);
     }
 
     [Fact]
@@ -69,7 +70,7 @@ public sealed class StackErrorTests
             var result = reader.Read(target.Pid);
             Assert.Null(result.Failure);
             var refusal = Assert.Single(result.ThreadFailures);
-            Assert.Equal(TraceFailureReason.AlreadyTraced, refusal.Reason);
+            Assert.Equal(TargetFailureReason.AlreadyTraced, refusal.Reason);
             Assert.Contains($"already traced by {strace.Id} (strace)", refusal.Message, StringComparison.Ordinal);
             Assert.Equal(5, result.Threads.Count);
             Assert.DoesNotContain(result.Threads, t => t.ThreadId == traced);

@@ -1,3 +1,4 @@
+using Diag.Linux.Interop;
 using Diag.Linux.Syscalls;
 using Xunit;
 

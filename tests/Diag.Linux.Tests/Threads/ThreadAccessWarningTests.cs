@@ -1,3 +1,4 @@
+using Diag.Linux.Ptrace;
 using Diag.Linux.Threads;
 using Diag.Linux.Tracing;
 
@@ -8,14 +9,15 @@ namespace Diag.Linux.Tests.Threads;
 /// tests/Get-ThreadCpu.Tests.ps1.</summary>
 public sealed class ThreadAccessWarningTests
 {
-    private static readonly PtraceStanding HostRoot = new(IsRoot: true, HasSysPtrace: true, InInitialUserNamespace: true, YamaScope: 1);
+    private static readonly PtraceStanding HostRoot = new(IsRoot: true, HasSysPtrace: true, InInitialUserNamespace: true, YamaScope: 1, SecurityModules: ["apparmor"], Confinement: null);
 
     [Fact]
     public void RootIsNotToldToRunAsRoot()
     {
         var text = ThreadAccessWarning.Describe([1], HostRoot);
         Assert.Contains("process 1 (", text);
-        Assert.Contains("although it runs as root: a security module", text);
+        Assert.Contains("although it runs as root: the cause is not known", text);
+        Assert.Contains("a security module may deny it (active: apparmor)", text);
         Assert.DoesNotContain("run as root", text, StringComparison.OrdinalIgnoreCase);
     }
 
@@ -48,8 +50,28 @@ public sealed class ThreadAccessWarningTests
     {
         var text = ThreadAccessWarning.Describe([1, 2], HostRoot with { IsRoot = false, HasSysPtrace = false });
         Assert.Contains("2 processes: 1 (", text);
-        Assert.Contains("CAP_SYS_PTRACE", text);
-        Assert.Contains("kernel.yama.ptrace_scope to 0", text);
+        Assert.Contains("kernel.yama.ptrace_scope is 1", text);
+        Assert.Contains("sudo", text);
+        // Narrow remedies only: nothing that weakens the whole host.
+        Assert.DoesNotContain("setcap", text);
+        Assert.DoesNotContain("ptrace_scope=0", text);
+    }
+
+    [Fact]
+    public void NoSecurityModuleIsBlamedWhenNoneIsActive()
+    {
+        var text = ThreadAccessWarning.Describe([1], HostRoot with { SecurityModules = [] });
+        Assert.Contains("no security module that could deny it is active", text);
+        Assert.DoesNotContain("may deny it", text);
+        var unknown = ThreadAccessWarning.Describe([1], HostRoot with { SecurityModules = null });
+        Assert.Contains("cannot be listed here", unknown);
+    }
+
+    [Fact]
+    public void AConfinedSessionIsToldWhichModuleConfinesIt()
+    {
+        var text = ThreadAccessWarning.Describe([1], HostRoot with { Confinement = "the AppArmor profile docker-default (enforce)" });
+        Assert.Contains("confined by the AppArmor profile docker-default", text);
     }
 
     [Fact]

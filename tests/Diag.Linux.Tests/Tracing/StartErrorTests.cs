@@ -1,3 +1,4 @@
+using Diag.Linux.Ptrace;
 using System.Diagnostics;
 using Diag.Linux.Tracing;
 using Xunit;
@@ -12,14 +13,14 @@ public sealed class StartErrorTests
     public void MissingProcessIsTargetNotFound()
     {
         var pid = TraceTestSupport.UnusedPid();
-        var e = Assert.Throws<TraceStartException>(() => PtraceSyscallTracer.Start(new TraceTarget.Process(pid), new TraceOptions()));
-        Assert.Equal(TraceFailureReason.TargetNotFound, e.Reason);
+        var e = Assert.Throws<TargetException>(() => PtraceSyscallTracer.Start(new TraceTarget.Process(pid), new TraceOptions()));
+        Assert.Equal(TargetFailureReason.NotFound, e.Reason);
         Assert.Equal(pid, e.ProcessId);
         Assert.Contains(pid.ToString(), e.Message, StringComparison.Ordinal);
         Assert.NotEmpty(e.Remedy);
 
-        e = Assert.Throws<TraceStartException>(() => PtraceSyscallTracer.Start(new TraceTarget.Thread(pid), new TraceOptions()));
-        Assert.Equal(TraceFailureReason.TargetNotFound, e.Reason);
+        e = Assert.Throws<TargetException>(() => PtraceSyscallTracer.Start(new TraceTarget.Thread(pid), new TraceOptions()));
+        Assert.Equal(TargetFailureReason.NotFound, e.Reason);
     }
 
     [Fact]
@@ -27,8 +28,8 @@ public sealed class StartErrorTests
     {
         using var target = SpawnedTarget.Start("threads", "1", "0");
         var tid = target.Threads["futex-0"];
-        var e = Assert.Throws<TraceStartException>(() => PtraceSyscallTracer.Start(new TraceTarget.Process(tid), new TraceOptions()));
-        Assert.Equal(TraceFailureReason.TargetNotFound, e.Reason);
+        var e = Assert.Throws<TargetException>(() => PtraceSyscallTracer.Start(new TraceTarget.Process(tid), new TraceOptions()));
+        Assert.Equal(TargetFailureReason.NotFound, e.Reason);
         Assert.Contains("ThreadId", e.Remedy, StringComparison.Ordinal);
     }
 
@@ -37,8 +38,8 @@ public sealed class StartErrorTests
     {
         using var target = SpawnedTarget.Start("sleep");
         using var first = PtraceSyscallTracer.Start(new TraceTarget.Process(target.Pid), new TraceOptions());
-        var e = Assert.Throws<TraceStartException>(() => PtraceSyscallTracer.Start(new TraceTarget.Process(target.Pid), new TraceOptions()));
-        Assert.Equal(TraceFailureReason.AlreadyTraced, e.Reason);
+        var e = Assert.Throws<TargetException>(() => PtraceSyscallTracer.Start(new TraceTarget.Process(target.Pid), new TraceOptions()));
+        Assert.Equal(TargetFailureReason.AlreadyTraced, e.Reason);
         Assert.Contains($"already traced by {Environment.ProcessId} (", e.Message, StringComparison.Ordinal);
         first.Stop();
         Assert.True(first.Completion.Wait(TimeSpan.FromSeconds(10)));
@@ -63,8 +64,8 @@ public sealed class StartErrorTests
                 Assert.True(DateTime.UtcNow < deadline, "strace did not attach");
                 Thread.Sleep(10);
             }
-            var e = Assert.Throws<TraceStartException>(() => PtraceSyscallTracer.Start(new TraceTarget.Process(target.Pid), new TraceOptions()));
-            Assert.Equal(TraceFailureReason.AlreadyTraced, e.Reason);
+            var e = Assert.Throws<TargetException>(() => PtraceSyscallTracer.Start(new TraceTarget.Process(target.Pid), new TraceOptions()));
+            Assert.Equal(TargetFailureReason.AlreadyTraced, e.Reason);
             Assert.Contains($"already traced by {strace.Id} (strace)", e.Message, StringComparison.Ordinal);
         }
         finally
@@ -79,8 +80,8 @@ public sealed class StartErrorTests
     public void ChildOfTheHostIsRefused()
     {
         using var child = TargetProcess.Start("sleep");
-        var e = Assert.Throws<TraceStartException>(() => PtraceSyscallTracer.Start(new TraceTarget.Process(child.Pid), new TraceOptions()));
-        Assert.Equal(TraceFailureReason.Unsupported, e.Reason);
+        var e = Assert.Throws<TargetException>(() => PtraceSyscallTracer.Start(new TraceTarget.Process(child.Pid), new TraceOptions()));
+        Assert.Equal(TargetFailureReason.Unsupported, e.Reason);
         Assert.Contains("child of this process", e.Message, StringComparison.Ordinal);
         Assert.Contains("-FilePath", e.Remedy, StringComparison.Ordinal);
         Assert.Equal(0, TraceTestSupport.TracerPid(child.Pid));
@@ -89,22 +90,22 @@ public sealed class StartErrorTests
     [Fact]
     public void TracingTheHostItselfIsRefused()
     {
-        var e = Assert.Throws<TraceStartException>(() => PtraceSyscallTracer.Start(new TraceTarget.Process(Environment.ProcessId), new TraceOptions()));
-        Assert.Equal(TraceFailureReason.Unsupported, e.Reason);
+        var e = Assert.Throws<TargetException>(() => PtraceSyscallTracer.Start(new TraceTarget.Process(Environment.ProcessId), new TraceOptions()));
+        Assert.Equal(TargetFailureReason.Unsupported, e.Reason);
     }
 
     [Fact]
     public void MissingCommandIsLaunchFailed()
     {
-        var e = Assert.Throws<TraceStartException>(() => PtraceSyscallTracer.Start(
+        var e = Assert.Throws<TargetException>(() => PtraceSyscallTracer.Start(
             new TraceTarget.Launch("/nonexistent/no-such-command", [], null), new TraceOptions()));
-        Assert.Equal(TraceFailureReason.LaunchFailed, e.Reason);
+        Assert.Equal(TargetFailureReason.LaunchFailed, e.Reason);
         Assert.Equal(2, e.Errno); // ENOENT
         Assert.Contains("no such file", e.Message, StringComparison.Ordinal);
 
-        e = Assert.Throws<TraceStartException>(() => PtraceSyscallTracer.Start(
+        e = Assert.Throws<TargetException>(() => PtraceSyscallTracer.Start(
             new TraceTarget.Launch("no-such-command-in-path", [], null), new TraceOptions()));
-        Assert.Equal(TraceFailureReason.LaunchFailed, e.Reason);
+        Assert.Equal(TargetFailureReason.LaunchFailed, e.Reason);
     }
 
     [Fact]
@@ -113,9 +114,9 @@ public sealed class StartErrorTests
         var file = Path.GetTempFileName(); // exists, mode 0600: execve fails with EACCES in the child
         try
         {
-            var e = Assert.Throws<TraceStartException>(() => PtraceSyscallTracer.Start(
+            var e = Assert.Throws<TargetException>(() => PtraceSyscallTracer.Start(
                 new TraceTarget.Launch(file, [], null), new TraceOptions()));
-            Assert.Equal(TraceFailureReason.LaunchFailed, e.Reason);
+            Assert.Equal(TargetFailureReason.LaunchFailed, e.Reason);
             Assert.Equal(13, e.Errno); // EACCES
         }
         finally
@@ -127,9 +128,9 @@ public sealed class StartErrorTests
     [Fact]
     public void MissingWorkingDirectoryIsLaunchFailed()
     {
-        var e = Assert.Throws<TraceStartException>(() => PtraceSyscallTracer.Start(
+        var e = Assert.Throws<TargetException>(() => PtraceSyscallTracer.Start(
             new TraceTarget.Launch(TargetProcess.ExecutablePath, ["getppid", "1", "0"], "/nonexistent/dir"), new TraceOptions()));
-        Assert.Equal(TraceFailureReason.LaunchFailed, e.Reason);
+        Assert.Equal(TargetFailureReason.LaunchFailed, e.Reason);
         Assert.Contains("working directory", e.Message, StringComparison.Ordinal);
     }
 }

@@ -1,3 +1,4 @@
+using Diag.Linux.Ptrace;
 using Stopwatch = System.Diagnostics.Stopwatch;
 using Diag.Linux.Tracing;
 using static Diag.Linux.Tests.Tracing.TraceTestSupport;
@@ -113,7 +114,7 @@ public sealed class TraceRunTests
         using var run = new SyscallTraceRun([LaunchTarget("getppid", "1", "0")], new TraceOptions(), new TraceRunSettings { LaunchStreams = streams });
         var failure = run.Run().Single();
         Assert.Equal(TraceRunItemKind.StartFailed, failure.Kind);
-        Assert.Equal(TraceFailureReason.LaunchFailed, failure.StartFailure!.Reason);
+        Assert.Equal(TargetFailureReason.LaunchFailed, failure.StartFailure!.Reason);
         Assert.Contains("/nonexistent/dir/out.txt", failure.StartFailure.Message);
     }
 

@@ -1,3 +1,4 @@
+using Diag.Linux.Ptrace;
 using Diag.Linux.Tracing;
 
 namespace Diag.Linux.Tests.Tracing;
@@ -13,8 +14,8 @@ public sealed class ZombieTests
         using var target = SpawnedTarget.Start("zombie");
         var zombie = target.Threads["zombie"];
         TraceTarget what = wholeProcess ? new TraceTarget.Process(zombie) : new TraceTarget.Thread(zombie);
-        var e = Assert.Throws<TraceStartException>(() => PtraceSyscallTracer.Start(what, new TraceOptions()).Dispose());
-        Assert.Equal(TraceFailureReason.TargetExited, e.Reason);
+        var e = Assert.Throws<TargetException>(() => PtraceSyscallTracer.Start(what, new TraceOptions()).Dispose());
+        Assert.Equal(TargetFailureReason.Exited, e.Reason);
         Assert.Contains("waiting for its parent", e.Message);
         Assert.Contains(target.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), e.Remedy);
     }

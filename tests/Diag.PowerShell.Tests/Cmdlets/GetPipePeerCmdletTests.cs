@@ -21,7 +21,7 @@ public sealed class GetPipePeerCmdletTests : IClassFixture<PowerShellSession>, I
 
     [Theory]
     [InlineData("Get-Process -Id $worker | Get-PipePeer")]
-    [InlineData("Get-PipePeer $worker")]
+    [InlineData("Get-PipePeer -Id $worker")]
     [InlineData("Get-PipePeer -Pid $worker")]
     [InlineData("[pscustomobject]@{ ProcessId = $worker } | Get-PipePeer")]
     [InlineData("[pscustomobject]@{ Id = $worker } | Get-PipePeer")]
@@ -35,17 +35,17 @@ public sealed class GetPipePeerCmdletTests : IClassFixture<PowerShellSession>, I
     [Fact]
     public void TheSelfLoopIsFoundAndComposesWithWhereObject()
     {
-        var row = Assert.Single(_pwsh.Invoke("Get-PipePeer $worker -FileDescriptor 1 | Where-Object Diagnosis -eq 'SelfLoop'").AssertClean().Output);
+        var row = Assert.Single(_pwsh.Invoke("Get-PipePeer -Id $worker -FileDescriptor 1 | Where-Object Diagnosis -eq 'SelfLoop'").AssertClean().Output);
         Assert.Equal($"{_worker.ReadyPid} diag-test-target 1066r", ((object[])row.Properties["Peers"].Value).Single().ToString());
         Assert.Equal(row.Properties["Capacity"].Value, row.Properties["BufferedBytes"].Value);
-        var stuck = _pwsh.Invoke("Get-PipePeer $worker | Where-Object Diagnosis -ne 'Ok' | Group-Object Inode").AssertClean().Output;
+        var stuck = _pwsh.Invoke("Get-PipePeer -Id $worker | Where-Object Diagnosis -ne 'Ok' | Group-Object Inode").AssertClean().Output;
         Assert.Equal(4, (int)Assert.Single(stuck).Properties["Count"].Value);
     }
 
     [Fact]
     public void InodeFindsEveryHolderFromAnEndpoint()
     {
-        var rows = _pwsh.Invoke("Get-PipePeer $worker -Fd 1 | ForEach-Object { Get-PipePeer -Inode $_.Inode }").AssertClean().Output;
+        var rows = _pwsh.Invoke("Get-PipePeer -Id $worker -Fd 1 | ForEach-Object { Get-PipePeer -Inode $_.Inode }").AssertClean().Output;
         Assert.Equal([1, 2, 1066, 1067], rows.Select(r => (int)r.Properties["FileDescriptor"].Value));
     }
 
@@ -90,7 +90,7 @@ public sealed class GetPipePeerCmdletTests : IClassFixture<PowerShellSession>, I
     {
         using var orphans = TargetProcess.Start("pipe-orphans");
         _pwsh.SetVariable("orphans", orphans.Pid);
-        var r = _pwsh.Invoke("Get-PipePeer $orphans -FileDescriptor 20, 999");
+        var r = _pwsh.Invoke("Get-PipePeer -Id $orphans -FileDescriptor 20, 999");
         var error = r.SingleError();
         Assert.Equal("NotAPipe,Diag.Commands.GetPipePeerCommand", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
@@ -118,7 +118,7 @@ public sealed class GetPipePeerCmdletTests : IClassFixture<PowerShellSession>, I
     [Fact]
     public void At80ColumnsTheTableKeepsWhatTheCmdletIsFor()
     {
-        var text = _pwsh.Format("Get-PipePeer $worker", 80);
+        var text = _pwsh.Format("Get-PipePeer -Id $worker", 80);
         var lines = text.Split('\n').Where(l => l.Trim().Length > 0).ToList();
         Assert.Matches(@"^\s+PID PROCESS\s+FD KIND\s+DIAGNOSIS\s+PEERS\s*$", lines[0]);
         Assert.All(lines, l => Assert.True(l.Length <= 80, $"wider than 80: '{l}'"));
@@ -129,7 +129,7 @@ public sealed class GetPipePeerCmdletTests : IClassFixture<PowerShellSession>, I
     [Fact]
     public void At120ColumnsTheFillAndTheBlockedThreadFollowUncut()
     {
-        var text = _pwsh.Format("Get-PipePeer $worker -FileDescriptor 1", 120);
+        var text = _pwsh.Format("Get-PipePeer -Id $worker -FileDescriptor 1", 120);
         Assert.Matches(@"PID PROCESS\s+FD KIND\s+DIAGNOSIS\s+PEERS\s+BUFFERED BLOCKED", text);
         Assert.Matches($@"1w pipe\s+SelfLoop\s+{_worker.ReadyPid} diag-test-target 1066r\s+(\d+)/\1 {_worker.ReadyPid} write\(1\)", text);
         Assert.DoesNotContain("…", text);
@@ -138,7 +138,7 @@ public sealed class GetPipePeerCmdletTests : IClassFixture<PowerShellSession>, I
     [Fact]
     public void FormatListShowsTheMessage()
     {
-        var text = _pwsh.Format("Get-PipePeer $worker -FileDescriptor 1 | Format-List", 120);
+        var text = _pwsh.Format("Get-PipePeer -Id $worker -FileDescriptor 1 | Format-List", 120);
         Assert.Contains("Diagnosis      : SelfLoop", text);
         Assert.Contains("a parent probably leaked it", text);
         Assert.Contains("pipe_write", text); // the wchan: pipe_write, or anon_pipe_write since Linux 6.x
@@ -148,7 +148,7 @@ public sealed class GetPipePeerCmdletTests : IClassFixture<PowerShellSession>, I
     public void ObjectsSurviveARemotingSerializationRoundTripAndKeepTheirView()
     {
         var r = _pwsh.Invoke("""
-            $row = Get-PipePeer $worker -FileDescriptor 1
+            $row = Get-PipePeer -Id $worker -FileDescriptor 1
             $copy = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($row))
             [pscustomobject]@{
                 Deserialized = $copy.PSObject.TypeNames -contains 'Deserialized.Diag.Linux.Pipes.PipeEndpoint'
@@ -170,7 +170,7 @@ public sealed class GetPipePeerCmdletTests : IClassFixture<PowerShellSession>, I
     public void WhatAnotherPwshSendsBackIsFormattedByTheSameView()
     {
         using var child = new OutOfProcessSession();
-        var remote = child.Invoke($"Get-PipePeer {_worker.ReadyPid} -FileDescriptor 1, 1066").AssertClean().Output;
+        var remote = child.Invoke($"Get-PipePeer -Id {_worker.ReadyPid} -FileDescriptor 1, 1066").AssertClean().Output;
         Assert.All(remote, o => Assert.Contains("Deserialized.Diag.Linux.Pipes.PipeEndpoint", o.TypeNames));
         _pwsh.SetVariable("remote", remote.ToArray());
         var text = _pwsh.Format("$remote", 120);
@@ -181,7 +181,7 @@ public sealed class GetPipePeerCmdletTests : IClassFixture<PowerShellSession>, I
     [Fact]
     public void ConvertToJsonGivesReadableValues()
     {
-        var json = _pwsh.Invoke("Get-PipePeer $worker -FileDescriptor 1 | ConvertTo-Json -Depth 3").AssertClean().Single<string>();
+        var json = _pwsh.Invoke("Get-PipePeer -Id $worker -FileDescriptor 1 | ConvertTo-Json -Depth 3").AssertClean().Single<string>();
         Assert.Contains("\"ProcessId\": " + _worker.ReadyPid, json);
         Assert.Contains("\"FileDescriptor\": 1066", json);
         Assert.Contains("\"Message\": \"fd 1 writes to a pipe whose only reader", json);

@@ -51,7 +51,7 @@ public sealed class TestCoreDumpConfigCmdletTests : IClassFixture<PowerShellSess
     [InlineData("[pscustomobject]@{ ProcessId = $target } | Test-CoreDumpConfig")]
     [InlineData("[pscustomobject]@{ Pid = $target } | Test-CoreDumpConfig")]
     [InlineData("[pscustomobject]@{ Id = $target } | Test-CoreDumpConfig")]
-    [InlineData("Test-CoreDumpConfig $target")]
+    [InlineData("Test-CoreDumpConfig -Id $target")]
     [InlineData("Test-CoreDumpConfig -Name diag-test-targ* | Where-Object ProcessId -eq $target")]
     public void BindsTheProcessByEveryConventionalName(string script)
     {

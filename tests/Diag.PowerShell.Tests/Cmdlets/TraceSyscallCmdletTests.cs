@@ -25,7 +25,7 @@ public sealed class TraceSyscallCmdletTests : IClassFixture<PowerShellSession>
     {
         using var target = SpawnedTarget.Start("recvfrom-spin");
         _pwsh.SetVariable("spinner", target.Pid);
-        var rows = _pwsh.Invoke("Trace-Syscall $spinner -Duration 0.5").AssertClean().Output;
+        var rows = _pwsh.Invoke("Trace-Syscall -Id $spinner -Duration 0.5").AssertClean().Output;
         Assert.Equal("recvfrom", rows[0].Properties["Syscall"].Value);
         Assert.Equal(0, ProcessState.TracerPid(target.Pid));
     }

@@ -1,3 +1,4 @@
+using Diag.Linux.Ptrace;
 using System.Diagnostics;
 using System.Globalization;
 using System.Threading.Channels;
@@ -53,7 +54,7 @@ internal sealed unsafe class KernelTraceSession : ISyscallTraceSession
     internal IReadOnlyList<BpfProgram> Programs => _programs;
 
     /// <summary>Checks the machine, creates the maps, launches or finds the target, loads and attaches the
-    /// programs, and starts waiting. Throws <see cref="TraceStartException"/> when any step fails, with
+    /// programs, and starts waiting. Throws <see cref="TargetException"/> when any step fails, with
     /// nothing left behind.</summary>
     public static KernelTraceSession Start(TraceTarget target, TraceOptions options, bool measureLatency)
     {
@@ -102,16 +103,14 @@ internal sealed unsafe class KernelTraceSession : ISyscallTraceSession
         {
             case TraceTarget.Process process:
                 _processId = process.ProcessId;
-                var status = TaskStatusFile.TryRead(_processId) ?? throw AttachFailure.NotFound(_processId, wholeProcess: true);
+                var status = TaskStatusFile.TryRead(_processId) ?? throw PtraceRefusal.NotFound(_processId, wholeProcess: true);
                 if (status.ThreadGroupId != _processId)
-                    throw new TraceStartException(TraceFailureReason.TargetNotFound, _processId,
-                        $"{_processId} is a thread of process {status.ThreadGroupId}, not a process",
-                        $"trace the thread with -ThreadId {_processId}, or the process with -Id {status.ThreadGroupId}");
+                    throw PtraceRefusal.ThreadNotProcess(_processId, status.ThreadGroupId, "");
                 CheckUserSpace(status, _processId, wholeProcess: true);
                 break;
             case TraceTarget.Thread thread:
                 _threadId = thread.ThreadId;
-                var threadStatus = TaskStatusFile.TryRead(_threadId) ?? throw AttachFailure.NotFound(_threadId, wholeProcess: false);
+                var threadStatus = TaskStatusFile.TryRead(_threadId) ?? throw PtraceRefusal.NotFound(_threadId, wholeProcess: false);
                 _processId = threadStatus.ThreadGroupId;
                 CheckUserSpace(threadStatus, _threadId, wholeProcess: false);
                 break;
@@ -174,9 +173,9 @@ internal sealed unsafe class KernelTraceSession : ISyscallTraceSession
     private static void CheckUserSpace(TaskStatusFile status, int id, bool wholeProcess)
     {
         if (status.IsZombie)
-            throw AttachFailure.Exited(id, status, wholeProcess); // as ptrace says it: nothing left to count
+            throw PtraceRefusal.Exited(id, status, wholeProcess); // as ptrace says it: nothing left to count
         if (status.IsKernelThread)
-            throw new TraceStartException(TraceFailureReason.Unsupported, id,
+            throw new TargetException(TargetFailureReason.Unsupported, id,
                 $"{(wholeProcess ? "process" : "thread")} {id} is a kernel thread, which makes no system calls",
                 "trace a user-space process or thread");
         KernelTraceSupport.CheckNotThirtyTwoBit($"/proc/{status.ThreadGroupId.ToString(CultureInfo.InvariantCulture)}/exe", id);

@@ -1,3 +1,5 @@
+using Diag.Linux.Ptrace;
+using Diag.Linux.ProcFs;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Diag.Linux.Interop;
@@ -7,8 +9,8 @@ namespace Diag.Linux.Tracing.Kernel;
 /// <summary>
 /// What the kernel backend needs before it touches bpf(): x86_64, Linux 4.17+ (raw tracepoints), the host's
 /// PID namespace (the programs see host process ids), the kernel's BTF to follow forks, and a trace that
-/// wants a summary, not events. Each missing piece is a <see cref="TraceStartException"/> with reason
-/// <see cref="TraceFailureReason.Unsupported"/> that says what is missing.
+/// wants a summary, not events. Each missing piece is a <see cref="TargetException"/> with reason
+/// <see cref="TargetFailureReason.Unsupported"/> that says what is missing.
 /// </summary>
 internal static class KernelTraceSupport
 {
@@ -91,7 +93,7 @@ internal static class KernelTraceSupport
             return; // unreadable or gone: whoever starts the trace finds out
         }
         if (header[0] == 0x7f && header[1] == (byte)'E' && header[2] == (byte)'L' && header[3] == (byte)'F' && header[4] == 1)
-            throw new TraceStartException(TraceFailureReason.Unsupported, pid,
+            throw new TargetException(TargetFailureReason.Unsupported, pid,
                 $"'{executable}' is a 32-bit program: the kernel backend counts x86_64 system calls only",
                 "use the ptrace backend (-Backend Ptrace)");
     }
@@ -108,24 +110,12 @@ internal static class KernelTraceSupport
         }
     }
 
-    /// <summary>The effective capability set of the calling thread, from /proc/thread-self/status.</summary>
-    public static ulong EffectiveCapabilities()
-    {
-        try
-        {
-            foreach (var line in File.ReadLines("/proc/thread-self/status"))
-                if (line.StartsWith("CapEff:", StringComparison.Ordinal))
-                    return ulong.Parse(line["CapEff:".Length..].Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
-        {
-        }
-        return 0;
-    }
+    /// <summary>The effective capability set of the calling thread.</summary>
+    public static ulong EffectiveCapabilities() => Capabilities.EffectiveOfThisThread();
 
-    public const int CapSysAdmin = 21, CapPerfmon = 38, CapBpf = 39;
+    public const int CapSysAdmin = Capabilities.CapSysAdmin, CapPerfmon = Capabilities.CapPerfmon, CapBpf = Capabilities.CapBpf;
 
-    public static bool Has(ulong capabilities, int capability) => (capabilities & (1UL << capability)) != 0;
+    public static bool Has(ulong capabilities, int capability) => Capabilities.Has(capabilities, capability);
 
     /// <summary>Why the kernel backend may be used, for the one-line reason of the backend choice.</summary>
     public static string PrivilegeDescription()
@@ -149,6 +139,6 @@ internal static class KernelTraceSupport
         return Libc.SetResourceLimit(Libc.RLIMIT_MEMLOCK, &limit) == 0;
     }
 
-    private static TraceStartException Unsupported(string message, string remedy) =>
-        new(TraceFailureReason.Unsupported, null, message, remedy);
+    private static TargetException Unsupported(string message, string remedy) =>
+        new(TargetFailureReason.Unsupported, null, message, remedy);
 }

@@ -1,3 +1,5 @@
+using Diag.Linux.Interop;
+using Diag.Linux.Ptrace;
 using System.Globalization;
 using Diag.Linux.Tracing;
 using Diag.Linux.Tracing.Kernel;
@@ -33,7 +35,7 @@ public static class KernelProbeProgram
                 _ => 2,
             };
         }
-        catch (TraceStartException e)
+        catch (TargetException e)
         {
             Console.WriteLine($"FAILED {e.Reason}");
             Console.WriteLine($"MESSAGE {OneLine(e.Message)}");

@@ -1,3 +1,4 @@
+using Diag.Linux.Ptrace;
 using Diag.Linux.Interop;
 using Diag.Linux.Tracing;
 using Diag.Linux.Tracing.Kernel;
@@ -14,23 +15,23 @@ public sealed class KernelStartErrorTests
     public void MissingTargetsAreTargetNotFound()
     {
         var pid = TraceTestSupport.UnusedPid();
-        var e = Assert.Throws<TraceStartException>(() => KernelSyscallTracer.Start(new TraceTarget.Process(pid), new TraceOptions()));
-        Assert.Equal(TraceFailureReason.TargetNotFound, e.Reason);
+        var e = Assert.Throws<TargetException>(() => KernelSyscallTracer.Start(new TraceTarget.Process(pid), new TraceOptions()));
+        Assert.Equal(TargetFailureReason.NotFound, e.Reason);
         Assert.Equal(pid, e.ProcessId);
-        e = Assert.Throws<TraceStartException>(() => KernelSyscallTracer.Start(new TraceTarget.Thread(pid), new TraceOptions()));
-        Assert.Equal(TraceFailureReason.TargetNotFound, e.Reason);
+        e = Assert.Throws<TargetException>(() => KernelSyscallTracer.Start(new TraceTarget.Thread(pid), new TraceOptions()));
+        Assert.Equal(TargetFailureReason.NotFound, e.Reason);
 
         using var target = SpawnedTarget.Start("calls");
-        e = Assert.Throws<TraceStartException>(() => KernelSyscallTracer.Start(new TraceTarget.Process(target.Threads["caller"]), new TraceOptions()));
-        Assert.Equal(TraceFailureReason.TargetNotFound, e.Reason);
+        e = Assert.Throws<TargetException>(() => KernelSyscallTracer.Start(new TraceTarget.Process(target.Threads["caller"]), new TraceOptions()));
+        Assert.Equal(TargetFailureReason.NotFound, e.Reason);
         Assert.Contains("ThreadId", e.Remedy, StringComparison.Ordinal);
     }
 
     [Fact]
     public void KernelThreadIsUnsupported()
     {
-        var e = Assert.Throws<TraceStartException>(() => KernelSyscallTracer.Start(new TraceTarget.Process(2), new TraceOptions()));
-        Assert.Equal(TraceFailureReason.Unsupported, e.Reason);
+        var e = Assert.Throws<TargetException>(() => KernelSyscallTracer.Start(new TraceTarget.Process(2), new TraceOptions()));
+        Assert.Equal(TargetFailureReason.Unsupported, e.Reason);
         Assert.Contains("kernel thread", e.Message, StringComparison.Ordinal);
     }
 
@@ -38,15 +39,15 @@ public sealed class KernelStartErrorTests
     public void CommandsThatCannotStartAreLaunchFailedAndLeaveNoChild()
     {
         var children = Children();
-        var e = Assert.Throws<TraceStartException>(() => KernelSyscallTracer.Start(new TraceTarget.Launch("/nonexistent/no-such-command", [], null), new TraceOptions()));
-        Assert.Equal(TraceFailureReason.LaunchFailed, e.Reason);
+        var e = Assert.Throws<TargetException>(() => KernelSyscallTracer.Start(new TraceTarget.Launch("/nonexistent/no-such-command", [], null), new TraceOptions()));
+        Assert.Equal(TargetFailureReason.LaunchFailed, e.Reason);
         Assert.Equal(Errno.ENOENT, e.Errno);
 
         var file = Path.GetTempFileName(); // exists, mode 0600: execve fails with EACCES in the child
         try
         {
-            e = Assert.Throws<TraceStartException>(() => KernelSyscallTracer.Start(new TraceTarget.Launch(file, [], null), new TraceOptions()));
-            Assert.Equal(TraceFailureReason.LaunchFailed, e.Reason);
+            e = Assert.Throws<TargetException>(() => KernelSyscallTracer.Start(new TraceTarget.Launch(file, [], null), new TraceOptions()));
+            Assert.Equal(TargetFailureReason.LaunchFailed, e.Reason);
             Assert.Equal(Errno.EACCES, e.Errno);
         }
         finally
@@ -54,9 +55,9 @@ public sealed class KernelStartErrorTests
             File.Delete(file);
         }
 
-        e = Assert.Throws<TraceStartException>(() => KernelSyscallTracer.Start(
+        e = Assert.Throws<TargetException>(() => KernelSyscallTracer.Start(
             new TraceTarget.Launch(TargetProcess.ExecutablePath, ["getppid", "1", "0"], "/nonexistent/dir"), new TraceOptions()));
-        Assert.Equal(TraceFailureReason.LaunchFailed, e.Reason);
+        Assert.Equal(TargetFailureReason.LaunchFailed, e.Reason);
         Assert.Contains("working directory", e.Message, StringComparison.Ordinal);
         Assert.Subset(children, Children()); // none left, not even a zombie
         Assert.DoesNotContain(BpfObjects.OpenFds().Keys, k => k.StartsWith("anon_inode:bpf", StringComparison.Ordinal));
@@ -65,9 +66,9 @@ public sealed class KernelStartErrorTests
     [Fact]
     public void EventsAreUnsupportedInTheKernel()
     {
-        var e = Assert.Throws<TraceStartException>(() => KernelSyscallTracer.Start(
+        var e = Assert.Throws<TargetException>(() => KernelSyscallTracer.Start(
             TraceTestSupport.LaunchTarget("getppid", "1", "0"), new TraceOptions { CollectEvents = true }));
-        Assert.Equal(TraceFailureReason.Unsupported, e.Reason);
+        Assert.Equal(TargetFailureReason.Unsupported, e.Reason);
         Assert.Contains("tracee's memory", e.Message, StringComparison.Ordinal);
         Assert.Contains("-Backend Ptrace", e.Remedy, StringComparison.Ordinal);
     }
@@ -75,7 +76,7 @@ public sealed class KernelStartErrorTests
     [Fact]
     public void AChildOfThisProcessCanBeTracedInTheKernel()
     {
-        // ptrace refuses a child of the tracing process (see AttachFailure.ChildOfHost); the kernel does not care.
+        // ptrace refuses a child of the tracing process (see PtraceRefusal.ChildOfHost); the kernel does not care.
         using var child = TargetProcess.Start("calls");
         var (result, _) = KernelTraceTestSupport.RunWhile(
             () => KernelSyscallTracer.Start(new TraceTarget.Process(child.Pid), new TraceOptions()),
@@ -94,7 +95,7 @@ public sealed class KernelStartErrorTests
         Assert.Contains("R2 !read_ok", rejected.VerifierLog, StringComparison.Ordinal);
 
         var e = KernelTraceFailure.Diagnose(rejected, null);
-        Assert.Equal(TraceFailureReason.Unsupported, e.Reason);
+        Assert.Equal(TargetFailureReason.Unsupported, e.Reason);
         Assert.Contains("diag_bad", e.Message, StringComparison.Ordinal);
         Assert.Contains("R2 !read_ok", e.Message, StringComparison.Ordinal);
         Assert.Contains("-Backend Ptrace", e.Remedy, StringComparison.Ordinal);
@@ -123,7 +124,7 @@ public sealed class KernelStartErrorTests
             Assert.All(events.Session.Completion.Result.Summary, r => Assert.Equal(TraceBackend.Ptrace, r.BackendValue));
         }
 
-        Assert.Throws<TraceStartException>(() => SyscallTraceBackends.Start(
+        Assert.Throws<TargetException>(() => SyscallTraceBackends.Start(
             TraceTestSupport.LaunchTarget("getppid", "5", "0"), new TraceOptions { CollectEvents = true }, TraceBackend.Kernel));
         var ptrace = SyscallTraceBackends.Start(TraceTestSupport.LaunchTarget("getppid", "5", "0"), new TraceOptions(), TraceBackend.Ptrace);
         using (ptrace.Session)
@@ -133,8 +134,8 @@ public sealed class KernelStartErrorTests
     [Fact]
     public void AutoDoesNotHideAMissingTarget()
     {
-        var e = Assert.Throws<TraceStartException>(() => SyscallTraceBackends.Start(new TraceTarget.Process(TraceTestSupport.UnusedPid()), new TraceOptions()));
-        Assert.Equal(TraceFailureReason.TargetNotFound, e.Reason);
+        var e = Assert.Throws<TargetException>(() => SyscallTraceBackends.Start(new TraceTarget.Process(TraceTestSupport.UnusedPid()), new TraceOptions()));
+        Assert.Equal(TargetFailureReason.NotFound, e.Reason);
     }
 
     private static HashSet<string> Children()

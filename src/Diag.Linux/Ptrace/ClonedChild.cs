@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Diag.Linux.Interop;
 
-namespace Diag.Linux.Tracing;
+namespace Diag.Linux.Ptrace;
 
 /// <summary>
 /// The native memory of one child started through <see cref="CloneTrampoline"/>: its request and its

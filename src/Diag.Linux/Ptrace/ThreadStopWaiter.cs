@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using Diag.Linux.Interop;
 using Diag.Linux.Tracing;
 
-namespace Diag.Linux.Stacks;
+namespace Diag.Linux.Ptrace;
 
 /// <summary>
 /// Waits, on the tracer thread, for the one thread it has just interrupted to stop, and notices the stop
@@ -13,19 +13,19 @@ namespace Diag.Linux.Stacks;
 /// timeout; the deadline (and Ctrl+C) is enforced as the syscall tracer does it: a <see cref="TracerWaker"/>
 /// child of the tracer thread exits when an eventfd is written, which returns the waitpid.
 /// </summary>
-internal sealed unsafe class StopWaiter : IDisposable
+internal sealed unsafe class ThreadStopWaiter : IDisposable
 {
     private const int Poll = Libc.__WALL | Libc.__WNOTHREAD | Libc.WNOHANG;
     private const int Block = Libc.__WALL | Libc.__WNOTHREAD;
     private static readonly long PollTicks = Stopwatch.Frequency / 20_000; // 50 µs: a running thread stops within that
 
-    private readonly int _wakeFd;
+    private readonly SafeFileDescriptor _wakeFd;
     private TracerWaker? _waker;
 
-    public StopWaiter()
+    public ThreadStopWaiter()
     {
-        _wakeFd = Libc.EventFd(0, Libc.EFD_CLOEXEC);
-        if (_wakeFd < 0) throw SyscallException.FromLastError("eventfd");
+        _wakeFd = Libc.EventFdHandle(0, Libc.EFD_CLOEXEC);
+        if (_wakeFd.IsInvalid) throw SyscallException.FromLastError("eventfd");
     }
 
     public enum Outcome { Stopped, Exited, TimedOut }
@@ -43,7 +43,7 @@ internal sealed unsafe class StopWaiter : IDisposable
             Thread.SpinWait(20);
         }
 
-        _waker ??= TracerWaker.Start(_wakeFd);
+        _waker ??= TracerWaker.Start(_wakeFd.Value);
         // Set by this wait's timer before it wakes the waker: a wake-up without it is a late one of an earlier
         // wait. (A timer may fire a little before the Stopwatch says its time is up: do not compare clocks.)
         var expired = new StrongBox<bool>();
@@ -72,7 +72,7 @@ internal sealed unsafe class StopWaiter : IDisposable
                     status = 0;
                     return Outcome.TimedOut;
                 }
-                _waker = TracerWaker.Start(_wakeFd); // a late wake-up meant for an earlier wait
+                _waker = TracerWaker.Start(_wakeFd.Value); // a late wake-up meant for an earlier wait
             }
             // Anything else (none expected: this thread seizes one thread at a time) is not ours to handle.
         }
@@ -107,6 +107,6 @@ internal sealed unsafe class StopWaiter : IDisposable
             _waker.Dispose();
             _waker = null;
         }
-        Libc.Close(_wakeFd);
+        _wakeFd.Dispose();
     }
 }

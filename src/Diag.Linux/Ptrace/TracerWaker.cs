@@ -1,10 +1,10 @@
 using Diag.Linux.Interop;
 
-namespace Diag.Linux.Tracing;
+namespace Diag.Linux.Ptrace;
 
 /// <summary>
 /// A tiny child of the tracer thread that blocks reading an eventfd and exits as soon as
-/// <see cref="PtraceTraceSession.Stop"/> writes to it. The tracer thread waits in a blocking
+/// the trace session (or a thread stop waiter) writes to it. The tracer thread waits in a blocking
 /// <c>waitpid(-1, __WALL | __WNOTHREAD)</c> (no polling, no added latency for the tracees), and a
 /// child exit is the one thing that wakes such a wait that another thread can cause: .NET installs its
 /// signal handlers with SA_RESTART, so a signal would not interrupt it. The child shares the host's

@@ -1,0 +1,21 @@
+using System.Globalization;
+using System.Management.Automation;
+
+namespace Diag.Commands.Infrastructure;
+
+/// <summary>Errors for parameter values that bind but make no sense together or alone, worded for the person who
+/// typed them (no .NET parameter names or "Actual value was" tails).</summary>
+internal static class ParameterErrors
+{
+    /// <summary>A length of time that must be positive (-Interval, -Duration, -Timeout…).</summary>
+    public static DiagError NotPositive(string parameter, TimeSpan value) => new(
+        new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"-{parameter} must be a positive length of time, not {value}.")),
+        "Invalid" + parameter, ErrorCategory.InvalidArgument, value,
+        $"Give seconds (-{parameter} 0.5, -{parameter} 5) or a TimeSpan (-{parameter} 00:00:02).");
+
+    /// <summary>Get-ThreadCpu's -Count and -Continuous together.</summary>
+    public static DiagError CountWithContinuous() => new(
+        new ArgumentException("-Count and -Continuous cannot be used together: -Count N takes N samples, -Continuous samples until Ctrl+C."),
+        "CountWithContinuous", ErrorCategory.InvalidArgument, null,
+        "Drop one of them: -Count 5 for five samples, or -Continuous (ended by Ctrl+C or Select-Object -First).");
+}
