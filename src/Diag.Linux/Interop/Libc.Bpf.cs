@@ -86,3 +86,21 @@ internal static unsafe partial class Libc
     public static int Bpf<T>(int command, T* attr) where T : unmanaged =>
         (int)Syscall3(SyscallNumbers.Bpf, command, (long)attr, sizeof(T));
 }
+
+// The kernel's BTF objects (Bpf/Btf/KernelBtfObjects): vmlinux's and each module's BTF is an object with an id;
+// a program attaching to a module's function or tracepoint names it by fd (attach_btf_obj_fd, Linux 5.11).
+internal static unsafe partial class Libc
+{
+    public const int BPF_BTF_GET_FD_BY_ID = 19, BPF_BTF_GET_NEXT_ID = 23;
+
+    /// <summary><c>struct bpf_btf_info</c> (Linux 5.11 for name and kernel_btf), filled by BPF_OBJ_GET_INFO_BY_FD.
+    /// With Btf null and BtfSize 0 the kernel copies no type data.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct BpfBtfInfo
+    {
+        public ulong Btf;
+        public uint BtfSize, Id;
+        public ulong Name;
+        public uint NameLength, KernelBtf;
+    }
+}

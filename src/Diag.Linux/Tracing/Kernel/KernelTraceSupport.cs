@@ -2,6 +2,7 @@ using Diag.Linux.Ptrace;
 using Diag.Linux.ProcFs;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Diag.Linux.Bpf.Btf;
 using Diag.Linux.Interop;
 
 namespace Diag.Linux.Tracing.Kernel;
@@ -17,10 +18,11 @@ internal static class KernelTraceSupport
     /// <summary>The inode of the initial PID namespace (PROC_PID_INIT_INO), the same on every Linux.</summary>
     private const string InitialPidNamespace = "pid:[4026531836]";
 
-    /// <summary>Read once: the running kernel's layout does not change (the BTF file is 5 MB to parse).</summary>
+    /// <summary>Read once: the running kernel's layout does not change.</summary>
     private static readonly Lazy<(int? Tgid, int? ExitCode, int? SysExit)> TaskOffsets = new(() =>
-        KernelBtf.TryLoad() is { } btf
-            ? (btf.MemberOffset("task_struct", "tgid"), btf.MemberOffset("task_struct", "exit_code"), btf.TypedefId("btf_trace_sys_exit"))
+        KernelBtf.Vmlinux is { } btf
+            ? (btf.Field("task_struct", "tgid")?.ByteOffset, btf.Field("task_struct", "exit_code")?.ByteOffset,
+                btf.TypedefId("btf_trace_sys_exit") is var sysExit and > 0 ? sysExit : null)
             : (null, null, null));
 
     private static readonly Version RawTracepoints = new(4, 17), ProbeReadKernel = new(5, 5), MemcgAccounting = new(5, 11);
@@ -67,7 +69,7 @@ internal static class KernelTraceSupport
         if (options.FollowForks)
         {
             var offset = TaskOffsets.Value.Tgid
-                ?? throw Unsupported($"following forks in the kernel needs the kernel's type information ({KernelBtf.VmlinuxPath}, CONFIG_DEBUG_INFO_BTF), which this kernel does not have",
+                ?? throw Unsupported($"following forks in the kernel needs the kernel's type information, which {KernelBtf.Problem ?? "has no task_struct.tgid"}",
                     "use the ptrace backend (-Backend Ptrace) to follow forks");
             settings = settings with { TaskTgidOffset = offset };
         }
