@@ -55,22 +55,6 @@ Describe 'Test-CoreDumpConfig' {
         $todo | ForEach-Object { $_.Status | Should -Not -Be 'Pass' }
     }
 
-    It 'checks the system-wide settings without a process' {
-        $all = Test-CoreDumpConfig
-        $all | ForEach-Object { $_.ProcessId | Should -BeNullOrEmpty }
-        ($all | Where-Object Check).Check | Should -Contain 'LoginLimit'
-        $all[-1].Verdict | Should -BeIn @('Written', 'Truncated', 'NotWritten', 'Unknown')
-    }
-
-    It 'reports a missing process as one ProcessNotFound error and checks the others' {
-        $all = Test-CoreDumpConfig -Id 0x7fffffff, $limitedPid -ErrorAction SilentlyContinue -ErrorVariable e
-        $e.Count | Should -Be 1
-        $e[0].FullyQualifiedErrorId | Should -Be 'ProcessNotFound,Diag.Commands.TestCoreDumpConfigCommand'
-        $e[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
-        $e[0].ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
-        ($all | Where-Object Verdict).ProcessId | Should -Be $limitedPid
-    }
-
     It 'judges a mysqld by its core-file option' -ForEach @(
         @{ Arguments = @('sleep'); Status = 'Fail' }
         @{ Arguments = @('sleep', '--core-file'); Status = 'Pass' }
@@ -98,12 +82,6 @@ Describe 'Test-CoreDumpConfig' {
             $target.Process.HasExited | Should -BeFalse
         }
         finally { Stop-DiagTestTarget $target }
-    }
-
-    It '-Verify -WhatIf says what it would do and runs no probe' {
-        $all = Test-CoreDumpConfig -Id $limitedPid -Verify -WhatIf
-        $all | Where-Object Check -eq Probe | Should -BeNullOrEmpty
-        $all[-1].Verified | Should -Be 'NotRun'
     }
 
     It 'reads like a checklist at 80 columns, with the remedy wrapped and the verdict below' {

@@ -1,7 +1,7 @@
-using Diag.Linux.Ptrace;
 using System.Diagnostics;
 using System.Globalization;
 using Diag.Linux.Interop;
+using Diag.Linux.Ptrace;
 using Diag.Linux.Tracing;
 
 namespace Diag.Linux.CoreDumps;

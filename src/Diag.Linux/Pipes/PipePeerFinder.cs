@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Diag.Linux.Interop;
 using Diag.Linux.ProcFs;
 

@@ -1,5 +1,5 @@
-using Diag.Linux.Interop;
 using System.Globalization;
+using Diag.Linux.Interop;
 using Diag.Linux.Syscalls.Decoding;
 
 namespace Diag.Linux.Syscalls;

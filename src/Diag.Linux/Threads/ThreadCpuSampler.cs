@@ -1,5 +1,5 @@
-using Diag.Linux.ProcFs;
 using Diag.Linux.Interop;
+using Diag.Linux.ProcFs;
 
 namespace Diag.Linux.Threads;
 

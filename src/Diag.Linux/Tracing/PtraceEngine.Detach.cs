@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Globalization;
 using Diag.Linux.Interop;
-using Diag.Linux.Syscalls;
 
 namespace Diag.Linux.Tracing;
 

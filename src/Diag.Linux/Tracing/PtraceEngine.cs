@@ -1,7 +1,6 @@
-using Diag.Linux.Ptrace;
 using System.Diagnostics;
-using System.Globalization;
 using Diag.Linux.Interop;
+using Diag.Linux.Ptrace;
 using Diag.Linux.Syscalls;
 
 namespace Diag.Linux.Tracing;

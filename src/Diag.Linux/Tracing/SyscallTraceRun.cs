@@ -1,6 +1,6 @@
-using Diag.Linux.Ptrace;
 using System.Diagnostics;
 using System.Globalization;
+using Diag.Linux.Ptrace;
 
 namespace Diag.Linux.Tracing;
 

@@ -1,9 +1,7 @@
-using System.Diagnostics;
 using System.Management.Automation;
 using Diag.Commands.Infrastructure;
 using Diag.Linux.Ptrace;
 using Diag.Linux.Stacks;
-using Diag.Linux.Tracing;
 
 namespace Diag.Commands;
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Management.Automation;
 using Diag.Commands.Infrastructure;
 using Diag.Linux.CoreDumps;

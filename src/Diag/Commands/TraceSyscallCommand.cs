@@ -228,8 +228,7 @@ public sealed class TraceSyscallCommand : ProcessCmdlet
             }
             catch (ArgumentException e)
             {
-                ThrowTerminatingError(new DiagError(e, "UnknownSyscall", ErrorCategory.InvalidArgument, Syscall,
-                    "Use a syscall name (tab completion lists them), a wildcard, or a class: file, network, memory, process, signal, ipc, desc, clock, creds.").ToErrorRecord());
+                ThrowTerminatingError(TraceErrors.UnknownSyscall(e, Syscall).ToErrorRecord());
             }
         }
         var followFork = MyInvocation.BoundParameters.ContainsKey(nameof(FollowFork)) ? FollowFork.IsPresent : ParameterSetName == LaunchSet;

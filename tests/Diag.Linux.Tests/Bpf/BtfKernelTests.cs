@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Diag.Linux.Bpf.Btf;
 using Diag.Linux.Interop;
 

@@ -21,7 +21,7 @@ public sealed class BtfProgramTests
     private const int PidAt = 0, TgidAt = 4, CommAt = 8, ArgStartAt = 24, ArgEndAt = 32, ArgvLengthAt = 40, ArgvAt = 48,
         ArgvCapacity = 4096, DoneAt = ArgvAt + ArgvCapacity, ValueSize = DoneAt + 8;
 
-    [Fact]
+    [RootFact]
     public unsafe void AProgramRelocatedWithBtfReadsThisThreadsPidCommAndArgv()
     {
         var layout = BtfLayout.Running();
@@ -61,7 +61,7 @@ public sealed class BtfProgramTests
         Assert.Equal(cmdline[..length], value[ArgvAt..(ArgvAt + length)]);
     }
 
-    [Fact]
+    [RootFact]
     public void AFieldThisKernelLacksIsNamedBeforeAnythingIsLoaded()
     {
         var layout = BtfLayout.Running();

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Diag.Linux.Stacks;
 
 namespace Diag.Linux.Tests.Stacks;
 

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
 using Diag.Linux.Syscalls;
-using Xunit;
 
 namespace Diag.Linux.Tests.Syscalls;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Diag.Linux.Syscalls;
 using Diag.Linux.Tracing;
-using Xunit;
 
 namespace Diag.Linux.Tests.Tracing;
 
@@ -85,17 +84,9 @@ internal static class TraceTestSupport
         }
     }
 
-    /// <summary>A process id no process can have: above PID_MAX_LIMIT (2^22), which pid_max never exceeds.
-    /// (A free pid below pid_max may be handed out between the check and its use on a busy machine.)</summary>
-    public static int UnusedPid() => (1 << 22) + 1234;
+    public static int UnusedPid() => ProcessState.UnusedPid();
 
-    public static int TracerPid(int tid)
-    {
-        foreach (var line in File.ReadLines($"/proc/{tid}/status"))
-            if (line.StartsWith("TracerPid:", StringComparison.Ordinal))
-                return int.Parse(line["TracerPid:".Length..].Trim(), CultureInfo.InvariantCulture);
-        return 0;
-    }
+    public static int TracerPid(int tid) => ProcessState.TracerPid(tid);
 
     /// <summary>Starts strace on a process or thread and waits until it has attached: the "already traced" peer.</summary>
     public static System.Diagnostics.Process AttachStrace(int pid)

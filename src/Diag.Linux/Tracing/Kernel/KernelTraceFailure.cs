@@ -1,6 +1,6 @@
+using Diag.Linux.Interop;
 using Diag.Linux.ProcFs;
 using Diag.Linux.Ptrace;
-using Diag.Linux.Interop;
 
 namespace Diag.Linux.Tracing.Kernel;
 

@@ -1,9 +1,9 @@
-using Diag.Linux.Ptrace;
 using System.Diagnostics;
 using System.Globalization;
 using System.Threading.Channels;
 using Diag.Linux.Interop;
 using Diag.Linux.ProcFs;
+using Diag.Linux.Ptrace;
 
 namespace Diag.Linux.Tracing.Kernel;
 

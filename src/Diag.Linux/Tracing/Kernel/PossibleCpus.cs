@@ -8,9 +8,9 @@ namespace Diag.Linux.Tracing.Kernel;
 /// </summary>
 internal static class PossibleCpus
 {
-    private static readonly Lazy<int> s_count = new(() => Parse(Read()));
+    private static readonly Lazy<int> LazyCount = new(() => Parse(Read()));
 
-    public static int Count => s_count.Value;
+    public static int Count => LazyCount.Value;
 
     /// <summary>The highest CPU number of a list such as "0-3,8-11" plus one; at least 1.</summary>
     internal static int Parse(string list)

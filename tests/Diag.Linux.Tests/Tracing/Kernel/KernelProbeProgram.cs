@@ -1,6 +1,5 @@
-using Diag.Linux.Interop;
-using Diag.Linux.Ptrace;
 using System.Globalization;
+using Diag.Linux.Ptrace;
 using Diag.Linux.Tracing;
 using Diag.Linux.Tracing.Kernel;
 using TraceOptions = Diag.Linux.Tracing.TraceOptions;

@@ -1,9 +1,9 @@
-using Diag.Linux.Ptrace;
 using Diag.Linux.Interop;
+using Diag.Linux.Ptrace;
 using Diag.Linux.Tracing;
 using Diag.Linux.Tracing.Kernel;
-using TraceOptions = Diag.Linux.Tracing.TraceOptions;
 using static Diag.Linux.Tracing.Kernel.BpfRegister;
+using TraceOptions = Diag.Linux.Tracing.TraceOptions;
 
 namespace Diag.Linux.Tests.Tracing.Kernel;
 

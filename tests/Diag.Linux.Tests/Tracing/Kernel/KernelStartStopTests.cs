@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Diag.Linux.Tracing;
 using Diag.Linux.Tracing.Kernel;
-using TraceOptions = Diag.Linux.Tracing.TraceOptions;
 using static Diag.Linux.Tests.Tracing.Kernel.KernelTraceTestSupport;
+using TraceOptions = Diag.Linux.Tracing.TraceOptions;
 
 namespace Diag.Linux.Tests.Tracing.Kernel;
 
@@ -10,7 +10,7 @@ namespace Diag.Linux.Tests.Tracing.Kernel;
 /// kernel, however it ends; the target runs on untouched.</summary>
 public sealed class KernelStartStopTests
 {
-    [Fact]
+    [RootFact]
     public void HundredStartsAndStopsLeakNothingAndLeaveTheTargetAsItWas()
     {
         using var target = SpawnedTarget.Start("calls");
@@ -57,7 +57,7 @@ public sealed class KernelStartStopTests
         Assert.Equal(1, target.Status()["done"]); // only the command above ran
     }
 
-    [Fact]
+    [RootFact]
     public void MapsAreFreedWithTheirPrograms()
     {
         using var target = SpawnedTarget.Start("calls");
@@ -74,7 +74,7 @@ public sealed class KernelStartStopTests
         Assert.True(BpfObjects.AllGone(programs, maps), "maps and programs freed");
     }
 
-    [Fact]
+    [RootFact]
     public void StopReturnsAtOnceAndKillsALaunchedCommand()
     {
         using var session = KernelSyscallTracer.Start(new TraceTarget.Launch("sleep", ["30"], null), new TraceOptions());
@@ -93,7 +93,7 @@ public sealed class KernelStartStopTests
         Assert.NotNull(TraceTestSupport.Row(result, "execve"));
     }
 
-    [Fact]
+    [RootFact]
     public void TargetExitEndsTheTrace()
     {
         var target = SpawnedTarget.Start("calls");
@@ -107,7 +107,7 @@ public sealed class KernelStartStopTests
         Assert.Equal(10, Calls(session.Completion.Result, "getppid"));
     }
 
-    [Fact]
+    [RootFact]
     public void TargetKilledWhileTracedEndsTheTraceWithItsSignal()
     {
         using var target = SpawnedTarget.Start("progress");
@@ -124,7 +124,7 @@ public sealed class KernelStartStopTests
         Assert.Contains(notices.Result, n => n.Message == $"process {target.Pid} was killed by signal 9");
     }
 
-    [Fact]
+    [RootFact]
     public void ThreadExitEndsAThreadTrace()
     {
         using var target = SpawnedTarget.Start("threads", "3", "0");
