@@ -14,7 +14,7 @@ internal sealed class KernelBtf
 {
     public const string VmlinuxPath = "/sys/kernel/btf/vmlinux";
 
-    private const int KindTypedef = 8;
+    private const int KindTypedef = 8, KindFunc = 12;
     private const int KindInt = 1, KindArray = 3, KindStruct = 4, KindUnion = 5, KindEnum = 6, KindFuncProto = 13,
         KindVar = 14, KindDatasec = 15, KindDeclTag = 17, KindEnum64 = 19, LastKnownKind = 19;
 
@@ -90,6 +90,19 @@ internal sealed class KernelBtf
         {
             var position = _typeOffsets[id];
             if (Kind(U32(position + 4)) == KindTypedef && Name(U32(position)) == name)
+                return id;
+        }
+        return null;
+    }
+
+    /// <summary>The type id of function <paramref name="name"/> (a FUNC), e.g. <c>do_unlinkat</c> for fentry or
+    /// <c>bpf_iter_task</c> for an iterator; null when absent (not traceable, or inlined everywhere).</summary>
+    public int? FunctionId(string name)
+    {
+        for (var id = 1; id < _typeOffsets.Count; id++)
+        {
+            var position = _typeOffsets[id];
+            if (Kind(U32(position + 4)) == KindFunc && Name(U32(position)) == name)
                 return id;
         }
         return null;

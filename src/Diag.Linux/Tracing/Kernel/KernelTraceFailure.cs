@@ -1,3 +1,4 @@
+using Diag.Linux.Bpf;
 using Diag.Linux.Interop;
 
 namespace Diag.Linux.Tracing.Kernel;

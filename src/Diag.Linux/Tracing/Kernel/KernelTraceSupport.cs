@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Diag.Linux.Bpf;
 using Diag.Linux.Interop;
 
 namespace Diag.Linux.Tracing.Kernel;

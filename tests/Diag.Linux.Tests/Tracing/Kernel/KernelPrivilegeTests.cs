@@ -1,4 +1,5 @@
 using System.Globalization;
+using Diag.Linux.Tests.Bpf;
 using Diag.Linux.Tracing;
 
 namespace Diag.Linux.Tests.Tracing.Kernel;

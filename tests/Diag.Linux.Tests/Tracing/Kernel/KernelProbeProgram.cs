@@ -1,4 +1,5 @@
 using System.Globalization;
+using Diag.Linux.Tests.Bpf;
 using Diag.Linux.Tracing;
 using Diag.Linux.Tracing.Kernel;
 using TraceOptions = Diag.Linux.Tracing.TraceOptions;
@@ -64,7 +65,7 @@ public static class KernelProbeProgram
     private static int Hold(int pid)
     {
         var session = (KernelTraceSession)KernelSyscallTracer.Start(new TraceTarget.Process(pid), new TraceOptions());
-        Console.WriteLine("PROGRAMS " + string.Join(' ', session.Programs.Select(p => BpfObjects.ProgramId(p.Fd))));
+        Console.WriteLine("PROGRAMS " + string.Join(' ', session.Programs.Select(p => p.Id)));
         Console.Out.Flush();
         Thread.Sleep(Timeout.Infinite); // until the test kills this process
         return 0;

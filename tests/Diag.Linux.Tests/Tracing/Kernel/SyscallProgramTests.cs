@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
+using Diag.Linux.Bpf;
+using Diag.Linux.Tests.Bpf;
 using Diag.Linux.Tracing.Kernel;
-using static Diag.Linux.Tracing.Kernel.BpfRegister;
+using static Diag.Linux.Bpf.BpfRegister;
 
 namespace Diag.Linux.Tests.Tracing.Kernel;
 
@@ -49,8 +51,10 @@ public sealed class SyscallProgramTests
             foreach (var (name, code) in Programs(settings, maps))
             {
                 // Throws with the verifier's log.
-                using var program = BpfProgram.Load("diag_" + name, code, name == "sys_exit" ? settings.SysExitBtfId : 0);
-                Assert.True(program.Fd > 0);
+                using var program = name == "sys_exit" && settings.SysExitBtfId != 0
+                    ? BpfProgram.LoadTracing("diag_" + name, code, BpfAttachType.TraceRawTracepoint, settings.SysExitBtfId)
+                    : BpfProgram.LoadRawTracepoint("diag_" + name, code);
+                Assert.False(program.Fd.IsInvalid);
                 Assert.True(code.Length < 400, $"{name}: {code.Length} instructions");
                 loaded++;
             }
@@ -134,7 +138,7 @@ public sealed class SyscallProgramTests
     private static string Listing(KernelTraceSettings settings, KernelTraceMaps maps)
     {
         var names = new[] { maps.Stats, maps.Zero, maps.Errors, maps.Entries, maps.ExecEntries, maps.Selected, maps.Traced, maps.Exit, maps.Lost }
-            .Where(m => m is not null).ToDictionary(m => m!.Fd, m => m!.Name);
+            .Where(m => m is not null).ToDictionary(m => m!.Fd.Value, m => m!.Name);
         var text = $"# {settings with { }}\n";
         foreach (var (name, code) in Programs(settings, maps))
             text += $"\n{name} ({code.Length} instructions)\n" + BpfListing.Render(code, names);

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
-using Diag.Linux.Tracing.Kernel;
+using Diag.Linux.Bpf;
 
-namespace Diag.Linux.Tests.Tracing.Kernel;
+namespace Diag.Linux.Tests.Bpf;
 
 /// <summary>Renders BPF instructions the way the kernel's verifier log prints them (r1 = r7, *(u32 *)(r10 -4) = r1,
 /// if r1 == 0x10b2 goto pc+5), with map names instead of fds and jump targets as instruction numbers.</summary>

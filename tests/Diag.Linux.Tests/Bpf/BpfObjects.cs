@@ -1,7 +1,7 @@
 using System.Globalization;
 using Diag.Linux.Interop;
 
-namespace Diag.Linux.Tests.Tracing.Kernel;
+namespace Diag.Linux.Tests.Bpf;
 
 /// <summary>What a process holds of the kernel's BPF objects, read without bpftool: its fds by kind
 /// (/proc/self/fd link targets: anon_inode:bpf-map, bpf-prog, bpf_link, [eventfd], [pidfd]...), and
