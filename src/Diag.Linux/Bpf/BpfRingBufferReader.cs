@@ -126,8 +126,13 @@ internal sealed unsafe class BpfRingBufferReader : IDisposable
         var count = Consume(handler);
         if (count > 0)
             return count;
-        using (cancellation.Register(static state => ((BpfRingBufferReader)state!).Wake(), this))
+        // The eventfd stays open until this wait has seen it: a Dispose that closed it at once would take it out of
+        // the epoll set before the waiter looked, and the wait would go on.
+        var holdingWake = false;
+        _wake.DangerousAddRef(ref holdingWake);
+        try
         {
+            using var registration = cancellation.Register(static state => ((BpfRingBufferReader)state!).Wake(), this);
             var deadline = timeout == Timeout.InfiniteTimeSpan ? long.MaxValue : Environment.TickCount64 + (long)Math.Ceiling(timeout.TotalMilliseconds);
             var events = stackalloc Libc.EpollEvent[2];
             while (true)
@@ -147,6 +152,11 @@ internal sealed unsafe class BpfRingBufferReader : IDisposable
                 if (Environment.TickCount64 >= deadline)
                     return 0;
             }
+        }
+        finally
+        {
+            if (holdingWake)
+                _wake.DangerousRelease();
         }
     }
 
@@ -183,10 +193,11 @@ internal sealed unsafe class BpfRingBufferReader : IDisposable
         }
     }
 
+    /// <summary>Resets the eventfd (the caller holds a reference on it: it may be disposed already).</summary>
     private void DrainWake()
     {
         ulong value;
-        Libc.ReadDescriptor(_wake, (byte*)&value, sizeof(ulong)); // EAGAIN when another wait drained it first
+        Libc.Read(_wake.Value, (byte*)&value, sizeof(ulong)); // EAGAIN when another wait drained it first
     }
 
     /// <summary>Keeps both mappings mapped while the reader touches them.</summary>
