@@ -107,6 +107,16 @@ internal sealed unsafe class BpfProgram : IDisposable
 
     public override string ToString() => $"{Type} program {Name} ({InstructionCount} instructions)";
 
+    /// <summary>LINUX_VERSION_CODE of the running kernel: major &lt;&lt; 16 | minor &lt;&lt; 8 | patch (at most 255).</summary>
+    private static uint KernelVersionCode
+    {
+        get
+        {
+            var v = Environment.OSVersion.Version;
+            return (uint)((v.Major << 16) | (v.Minor << 8) | Math.Clamp(v.Build, 0, 255));
+        }
+    }
+
     private readonly record struct Target(BpfProgramType Type, BpfAttachType? AttachType, int BtfId, int BtfObjectFd);
 
     private static int TryLoad(string name, ReadOnlySpan<BpfInstruction> code, Target target, byte* log, int logSize)
@@ -120,6 +130,8 @@ internal sealed unsafe class BpfProgram : IDisposable
             attr.ExpectedAttachType = (uint)(target.AttachType ?? 0);
             attr.AttachBtfId = (uint)target.BtfId;
             attr.AttachBtfObjectFd = (uint)target.BtfObjectFd; // 0: vmlinux
+            if (target.Type == BpfProgramType.Kprobe)
+                attr.KernelVersion = KernelVersionCode; // checked for kprobe programs before Linux 5.0
             attr.InsnCount = (uint)code.Length;
             attr.Insns = (ulong)insns;
             attr.License = (ulong)licenseBytes;

@@ -30,21 +30,22 @@ internal sealed class KprobeSet : IDisposable
     public static KprobeSet Attach(string name, BpfInstruction[] code, IReadOnlyList<string> functions, bool retprobe = false)
     {
         SyscallException? multiFailure;
-        var multi = BpfProgram.LoadKprobe(name, code, multi: true);
+        BpfProgram? multi = null;
         try
         {
+            multi = BpfProgram.LoadKprobe(name, code, multi: true);
             var set = new KprobeSet(multi, multi: true);
             set._links.Add(KprobeMultiLink.Attach(multi, functions, retprobe));
             return set;
         }
         catch (SyscallException e) when (e.Errno is Errno.EINVAL or Errno.EOPNOTSUPP)
         {
-            multi.Dispose();
-            multiFailure = e; // no fprobe in this kernel, or a kernel before 5.18
+            multi?.Dispose();
+            multiFailure = e; // no fprobe in this kernel, or a kernel before 5.18 (refusing the load or the link)
         }
         catch
         {
-            multi.Dispose();
+            multi?.Dispose();
             throw;
         }
 
