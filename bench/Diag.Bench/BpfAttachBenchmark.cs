@@ -121,21 +121,9 @@ internal static unsafe class BpfAttachBenchmark
         return time.Seconds * 1_000_000_000 + time.Nanoseconds;
     }
 
-    private static BpfLink AttachUprobe(BpfProgram program, bool retprobe)
-    {
-        var address = (ulong)NativeLibrary.GetExport(NativeLibrary.Load("libc.so.6"), "getrusage");
-        foreach (var line in File.ReadLines("/proc/self/maps"))
-        {
-            var fields = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
-            var range = fields[0].Split('-');
-            var start = ulong.Parse(range[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-            var end = ulong.Parse(range[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-            if (address >= start && address < end && fields.Length == 6)
-                return PerfEventLink.AttachUprobe(program, fields[5].Trim(),
-                    address - start + ulong.Parse(fields[2], NumberStyles.HexNumber, CultureInfo.InvariantCulture), retprobe, Environment.ProcessId);
-        }
-        throw new InvalidOperationException("libc's getrusage is in no file mapping");
-    }
+    private static BpfLink AttachUprobe(BpfProgram program, bool retprobe) =>
+        PerfEventLink.AttachUprobeAt(program, Environment.ProcessId,
+            (ulong)NativeLibrary.GetExport(NativeLibrary.Load("libc.so.6"), "getrusage"), retprobe);
 
     private static BpfLink PassOnce(IteratorLink link)
     {

@@ -49,6 +49,18 @@ internal sealed class PerfEventLink : BpfLink
         return Attach(program, PerfEvent.OpenProbe(ProbePmu.Uprobe(), path, offset, retprobe, processId, target), target);
     }
 
+    /// <summary>Attaches a kprobe-type program to the code at <paramref name="address"/> in process
+    /// <paramref name="processId"/> (e.g. a function found in its memory), in that process only: the address is
+    /// turned into the file and file offset of its mapping (<c>/proc/PID/maps</c>), which is what a uprobe takes.</summary>
+    public static PerfEventLink AttachUprobeAt(BpfProgram program, int processId, ulong address, bool retprobe = false)
+    {
+        var mapping = Stacks.MemoryMap.Read(processId)?.Find(address)
+            ?? throw new ArgumentException($"0x{address:x} is not mapped in process {processId} (or the process is gone)", nameof(address));
+        if (!mapping.IsFile || mapping.IsDeleted)
+            throw new ArgumentException($"0x{address:x} in process {processId} is not in a mapped file ({mapping.Path})", nameof(address));
+        return AttachUprobe(program, mapping.FilePath, address - mapping.Start + mapping.Offset, retprobe, processId);
+    }
+
     /// <summary>Attaches <paramref name="program"/> to an open perf event, which this link then owns (closed here on failure).</summary>
     public static unsafe PerfEventLink Attach(BpfProgram program, SafeFileDescriptor perfEvent, string target)
     {

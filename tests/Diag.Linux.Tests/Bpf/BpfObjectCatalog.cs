@@ -163,9 +163,8 @@ internal static class BpfObjectCatalog
             }
             case "uprobe-link":
             {
-                var (path, offset) = LinkTests.LibcFunction("getrusage");
                 var program = c.Program(BpfProgram.LoadKprobe("diag_test_uprobe", Counter(c.Map(CounterMap(BpfMapType.Array)), tid, Context.Any)));
-                c.Link(PerfEventLink.AttachUprobe(program, path, offset, processId: Environment.ProcessId));
+                c.Link(PerfEventLink.AttachUprobeAt(program, Environment.ProcessId, LinkTests.LibcFunction("getrusage")));
                 break;
             }
             case "kprobe-link":

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.InteropServices;
 using Diag.Linux.Bpf;
 using Diag.Linux.Interop;
@@ -198,13 +197,25 @@ public sealed class LinkTests
     [Fact]
     public void UprobeAndUretprobeOnLibc()
     {
-        var (path, offset) = LibcFunction("getrusage");
+        var address = LibcFunction("getrusage");
+        var mapping = Diag.Linux.Stacks.MemoryMap.Read(Environment.ProcessId)!.Find(address)!;
+        var (path, offset) = (mapping.FilePath, address - mapping.Start + mapping.Offset);
+        Assert.EndsWith("libc.so.6", path, StringComparison.Ordinal);
         foreach (var retprobe in new[] { false, true })
+        {
             CountsWhileAttached(BpfMapType.Array, (counts, tid) =>
             {
                 var program = BpfProgram.LoadKprobe("diag_test_uprobe", Counter(counts, tid, Context.Any));
                 return (program, PerfEventLink.AttachUprobe(program, path, offset, retprobe, Environment.ProcessId));
             }, $"{(retprobe ? "uretprobe" : "uprobe")} {path}+0x{offset:x} in process {Environment.ProcessId}");
+            CountsWhileAttached(BpfMapType.Array, (counts, tid) =>
+            {
+                var program = BpfProgram.LoadKprobe("diag_test_uprobe", Counter(counts, tid, Context.Any));
+                return (program, PerfEventLink.AttachUprobeAt(program, Environment.ProcessId, address, retprobe));
+            }, $"{(retprobe ? "uretprobe" : "uprobe")} {path}+0x{offset:x} in process {Environment.ProcessId}");
+        }
+        var anonymous = Assert.Throws<ArgumentException>(() => PerfEventLink.AttachUprobeAt(null!, Environment.ProcessId, 0x1000));
+        Assert.Contains("is not mapped in process", anonymous.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -248,21 +259,8 @@ public sealed class LinkTests
         Assert.Empty(BpfObjects.Leftovers(created));
     }
 
-    /// <summary>The file and file offset of a libc function as this process maps it (what a uprobe takes).</summary>
-    internal static (string Path, ulong Offset) LibcFunction(string name)
-    {
-        var address = (ulong)NativeLibrary.GetExport(NativeLibrary.Load("libc.so.6"), name);
-        foreach (var line in File.ReadLines("/proc/self/maps"))
-        {
-            var fields = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
-            var range = fields[0].Split('-');
-            var start = ulong.Parse(range[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-            var end = ulong.Parse(range[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-            if (address >= start && address < end && fields.Length == 6)
-                return (fields[5].Trim(), address - start + ulong.Parse(fields[2], NumberStyles.HexNumber, CultureInfo.InvariantCulture));
-        }
-        throw new InvalidOperationException($"{name} at 0x{address:x} is in no mapping of a file");
-    }
+    /// <summary>The address of a libc function in this process.</summary>
+    internal static ulong LibcFunction(string name) => (ulong)NativeLibrary.GetExport(NativeLibrary.Load("libc.so.6"), name);
 
     [StructLayout(LayoutKind.Sequential)]
     private struct Recorded
