@@ -1,3 +1,4 @@
+using Diag.Linux.Bpf;
 using Diag.Linux.Interop;
 using Diag.Linux.ProcFs;
 using Diag.Linux.Ptrace;

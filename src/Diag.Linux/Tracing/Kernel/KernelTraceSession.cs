@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Threading.Channels;
+using Diag.Linux.Bpf;
 using Diag.Linux.Interop;
 using Diag.Linux.ProcFs;
 using Diag.Linux.Ptrace;
@@ -197,12 +198,12 @@ internal sealed unsafe class KernelTraceSession : ISyscallTraceSession
 
     private BpfProgram Load(string name, BpfInstruction[] code)
     {
-        var program = BpfProgram.Load(name, code);
+        var program = BpfProgram.LoadRawTracepoint(name, code);
         _programs.Add(program);
         return program;
     }
 
-    private void Attach(string tracepoint, BpfProgram program) => _links.Add(RawTracepointLink.Attach(tracepoint, program));
+    private void Attach(string tracepoint, BpfProgram program) => _links.Add(RawTracepointLink.Attach(program, tracepoint));
 
     /// <summary>The BTF-typed counting program where the kernel takes it, else the plain one (same counts,
     /// bpf_probe_read_kernel for the syscall number).</summary>
@@ -213,8 +214,8 @@ internal sealed unsafe class KernelTraceSession : ISyscallTraceSession
             BpfProgram? typed = null;
             try
             {
-                typed = BpfProgram.Load("diag_sys_exit", programs.SysExit(), _settings.SysExitBtfId);
-                _links.Add(RawTracepointLink.Attach("sys_exit", typed, typed: true));
+                typed = BpfProgram.LoadTracing("diag_sys_exit", programs.SysExit(), BpfAttachType.TraceRawTracepoint, _settings.SysExitBtfId);
+                _links.Add(RawTracepointLink.AttachBtf(typed, "sys_exit"));
                 _programs.Add(typed);
                 return;
             }

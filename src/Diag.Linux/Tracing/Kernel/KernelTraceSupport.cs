@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Diag.Linux.Bpf;
 using Diag.Linux.Bpf.Btf;
 using Diag.Linux.Interop;
 using Diag.Linux.ProcFs;

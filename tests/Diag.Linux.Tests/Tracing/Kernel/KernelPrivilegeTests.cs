@@ -1,4 +1,5 @@
 using System.Globalization;
+using Diag.Linux.Tests.Bpf;
 
 namespace Diag.Linux.Tests.Tracing.Kernel;
 

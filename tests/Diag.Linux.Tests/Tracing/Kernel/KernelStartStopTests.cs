@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Diag.Linux.Tests.Bpf;
 using Diag.Linux.Tracing;
 using Diag.Linux.Tracing.Kernel;
 using static Diag.Linux.Tests.Tracing.Kernel.KernelTraceTestSupport;
@@ -22,7 +23,7 @@ public sealed class KernelStartStopTests
         for (var i = 0; i < 100; i++)
         {
             var session = (KernelTraceSession)KernelSyscallTracer.Start(new TraceTarget.Process(target.Pid), options);
-            programs.AddRange(session.Programs.Select(p => BpfObjects.ProgramId(p.Fd)));
+            programs.AddRange(session.Programs.Select(p => p.Id));
             var fds = BpfObjects.OpenFds();
             Assert.Equal(4, fds.GetValueOrDefault("anon_inode:bpf-prog")); // fork, exit, sys_enter, sys_exit
             Assert.Equal(4, fds.GetValueOrDefault("anon_inode:bpf_link"));
@@ -68,7 +69,7 @@ public sealed class KernelStartStopTests
             .ToList();
         Assert.NotEmpty(fds);
         var maps = fds.Select(BpfObjects.Id).ToList();
-        var programs = session.Programs.Select(p => BpfObjects.ProgramId(p.Fd)).ToList();
+        var programs = session.Programs.Select(p => p.Id).ToList();
         session.Dispose();
         Assert.True(session.Completion.Wait(TimeSpan.FromSeconds(10)));
         Assert.True(BpfObjects.AllGone(programs, maps), "maps and programs freed");

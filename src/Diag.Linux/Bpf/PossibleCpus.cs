@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Diag.Linux.Tracing.Kernel;
+namespace Diag.Linux.Bpf;
 
 /// <summary>
 /// How many CPUs the kernel may ever bring up (<c>/sys/devices/system/cpu/possible</c>, e.g. "0-127"):
