@@ -10,18 +10,18 @@ namespace Diag.Linux.Toa;
 /// option of a TOA's length is a TOA whatever its first bytes (the kernel's toa module looks at kind and
 /// length only); one of another length that starts with a registered id is that experiment, not a broken TOA.
 /// </summary>
-internal readonly record struct TcpExperiment(uint Id, int Bits, string Name)
+internal readonly record struct TcpExperiment(uint Id, int Bits, string Name, string Reference)
 {
     // The ids whose registration could be checked against the RFC or the code that sends them. 32-bit ids
     // come first: RFC 6994 keeps their first 16 bits apart from every 16-bit id.
     private static readonly TcpExperiment[] Registered =
     [
-        new(0xE2D4C3D9, 32, "SMC-R, Shared Memory Communications over RDMA (RFC 7609)"),
-        new(0xF989, 16, "TCP Fast Open (RFC 7413)"),
-        new(0xACC0, 16, "AccECN, Accurate ECN feedback, counters in order 0 (RFC 9768 experiments)"),
-        new(0xACC1, 16, "AccECN, Accurate ECN feedback, counters in order 1 (RFC 9768 experiments)"),
-        new(0x0348, 16, "HOST_ID, host identification (RFC 7974)"),
-        new(0x454E, 16, "TCP-ENO, encryption negotiation (RFC 8547)"),
+        new(0xE2D4C3D9, 32, "SMC-R, Shared Memory Communications over RDMA", "RFC 7609"),
+        new(0xF989, 16, "TCP Fast Open", "RFC 7413"),
+        new(0xACC0, 16, "AccECN, Accurate ECN feedback, counter order 0", "the experiments before RFC 9768"),
+        new(0xACC1, 16, "AccECN, Accurate ECN feedback, counter order 1", "the experiments before RFC 9768"),
+        new(0x0348, 16, "HOST_ID, host identification", "RFC 7974"),
+        new(0x454E, 16, "TCP-ENO, encryption negotiation", "RFC 8547"),
     ];
 
     /// <summary>The registered experiments, for help and tests.</summary>
@@ -30,7 +30,7 @@ internal readonly record struct TcpExperiment(uint Id, int Bits, string Name)
     /// <summary>The id as the registry writes it: 0xF989, 0xE2D4C3D9.</summary>
     public string IdText => "0x" + Id.ToString(Bits == 32 ? "X8" : "X4", CultureInfo.InvariantCulture);
 
-    public override string ToString() => $"{IdText} {Name}";
+    public override string ToString() => $"{IdText} ({Name}; {Reference})";
 
     /// <summary>Only the experimental kinds carry experiment ids.</summary>
     public static bool IsExperimentalKind(int kind) => kind is 253 or 254;

@@ -9,7 +9,7 @@ internal readonly record struct BadToa(int Kind, int Length, bool Cut);
 /// <summary>An option of an experimental kind that carries a registered experiment, not a TOA.</summary>
 internal readonly record struct ExperimentOption(int Kind, int Length, TcpExperiment Experiment)
 {
-    public string Describe() => $"a kind-{Kind} option of {Length} bytes carries the registered TCP experiment {Experiment.IdText} ({Experiment.Name}), not a TOA";
+    public string Describe() => $"a kind-{Kind} option of {Length} bytes carries the registered TCP experiment {Experiment}, not a TOA";
 }
 
 /// <summary>What <see cref="TcpOptionWalker.Walk"/> found in one packet's options; reused from packet to packet.</summary>

@@ -160,13 +160,18 @@ public sealed class ToaCaptureReader
     private ToaNotice TimeLimit(string name, TimeSpan limit) => new()
     {
         Kind = ToaNoticeKind.TimeLimit,
-        Message = $"{name}: reading stopped at the time limit ({limit}) after packet {Packets.ToString(CultureInfo.InvariantCulture)}.",
+        Message = $"{name}: reading stopped at the time limit ({Format(limit)}) after packet {Packets.ToString(CultureInfo.InvariantCulture)}.",
     };
+
+    /// <summary>A time limit as a person reads it: 2 s, 00:10:00; what is left of -Duration is seldom whole seconds.</summary>
+    private static string Format(TimeSpan limit) => limit.TotalSeconds >= 1
+        ? TimeSpan.FromSeconds(Math.Round(limit.TotalSeconds)) is var s && s.TotalMinutes < 1 ? $"{s.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s" : s.ToString("c", CultureInfo.InvariantCulture)
+        : $"{Math.Round(limit.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)} ms";
 
     private static ToaNotice NoWriter(string name, TimeSpan limit) => new()
     {
         Kind = ToaNoticeKind.NoWriter,
-        Message = $"{name} is a FIFO that no program wrote to within {limit}, so nothing was read from it. Start the capture that writes it " +
+        Message = $"{name} is a FIFO that no program wrote to within {Format(limit)}, so nothing was read from it. Start the capture that writes it " +
                   $"(tcpdump -U -w {name} …: -U writes each packet at once), or give a longer -Duration.",
     };
 

@@ -508,7 +508,7 @@ public sealed class TcpdumpTextDecoder
             {
                 Kind = ToaNoticeKind.Experiment,
                 Message = $"Line {Num(_optionLine)} (packet {Num(_packet)}): tcpdump printed a kind-{kind} option as exp-{id}, the id of the registered " +
-                          $"TCP experiment {experiment.IdText} ({experiment.Name}), not a TOA; such options are skipped. Only its bytes could tell it " +
+                          $"TCP experiment {experiment}, not a TOA; such options are skipped. Only its bytes could tell it " +
                           $"from a TOA whose client port is {Num(experiment.Bits == 32 ? experiment.Id >> 16 : experiment.Id)}: add -x to see them.",
             });
         }
