@@ -136,13 +136,15 @@ internal sealed class PcapReader : ICaptureReader
             return CaptureReadResult.Problem;
         }
         _number = number;
-        if (Lengths(header).Original < captured)
+        // (header was read before the TryPeek above, which may have moved the buffer: record starts with it.)
+        uint original = Lengths(record).Original;
+        if (original < captured)
         {
             // libpcap hands such a record on; tcpdump prints "[Invalid header: len(N) < caplen(C)]" instead of
             // the packet and goes on with the next record, which the captured length frames.
             _file.Advance(record.Length);
             damage = new CaptureDamage(false, $"packet {Num(number)} at offset {Num(offset)} claims {Num(captured)} captured bytes of a " +
-                                              $"{Num(Lengths(header).Original)}-byte packet, so its header is wrong; the packet was skipped, as tcpdump skips it", offset, number);
+                                              $"{Num(original)}-byte packet, so its header is wrong; the packet was skipped, as tcpdump skips it", offset, number);
             return CaptureReadResult.Problem;
         }
         packet = MakePacket(record, offset, (int)captured);

@@ -50,10 +50,7 @@ public sealed class TcpdumpTextDecoder
     private bool _hexDecided;              // the hex dump held the TCP header: its bytes decided the packet
     private bool _tcpLineSeen;             // later indented lines are payload that protocol printers add
     private bool _textCut;                 // tcpdump printed [|tcp] inside the options
-    private bool _isIp, _isIpv6;
-    private bool _packetCut;               // tcpdump marked the packet cut ([|tcp], [|ip]…): its dump is shorter than announced
-    private long? _ipLength, _transportPayload;
-    private bool _udp;
+    private readonly PacketLines _packetLines = new();
     private readonly List<ToaOption> _pending = new();
     private readonly List<(int Kind, TcpExperiment Experiment)> _pendingExperiments = new();
     private TextEndpoints _endpoints;
@@ -102,7 +99,7 @@ public sealed class TcpdumpTextDecoder
     {
         _line++;
         var line = text.AsSpan(start, length);
-        if (IsInvalidHeader(line))
+        if (!line.IsEmpty && line[0] is '[' or ' ' && IsInvalidHeader(line))
         {
             InvalidHeader(text, start, length, output);
             return;
@@ -143,9 +140,9 @@ public sealed class TcpdumpTextDecoder
             }
             // -v: the TCP line continues the IP line. After it come lines that protocol printers add (an HTTP
             // request, indented by a tab), which are payload, whatever they look like.
-            if (!_tcpLineSeen)
+            if (!_tcpLineSeen && !_packetLines.HasTcpLine)
             {
-                NoteLengths(line);
+                _packetLines.Add(text, start, length);
                 Content(text, start, length, output);
             }
             return;
@@ -217,7 +214,9 @@ public sealed class TcpdumpTextDecoder
     private bool StartsAsciiDump(ReadOnlySpan<char> line)
     {
         if (_ascii.StreamHasDumps) return !IsNextPacketLine(line, dumpSoFar: false);
-        return _isIp && !(_shape is { } shape && PacketLineShapes.Matches(line, shape)) && AsciiDump.StartsLikeIpHeader(line, _isIpv6);
+        // Cheap first: a packet line starts with its time, not with an IP header's first byte.
+        if (!AsciiDump.StartsLikeIpHeader(line, ipv6: false) && !AsciiDump.StartsLikeIpHeader(line, ipv6: true)) return false;
+        return _packetLines.IsIp && !(_shape is { } shape && PacketLineShapes.Matches(line, shape)) && AsciiDump.StartsLikeIpHeader(line, _packetLines.IsIpv6);
     }
 
     /// <summary>True when, in -A text, <paramref name="line"/> is the next packet's first line rather than payload: it
@@ -242,34 +241,12 @@ public sealed class TcpdumpTextDecoder
     }
 
     /// <summary>The bytes the packet's own lines announced, which its -A dump holds unless the capture cut it.</summary>
-    private long ExpectedDumpBytes()
-    {
-        if (_packetCut) return 0;
-        long expected = _ipLength ?? (_transportPayload is { } n ? (_isIpv6 ? 40 : 20) + (_udp ? 8 : 20) + n : 0);
-        // A capture cut at the snapshot length holds less; the cut counts from the link-layer header, which -A leaves out.
-        if (_snapshotLength is { } snap) expected = Math.Min(expected, Math.Max(0, snap - 24));
-        return expected;
-    }
-
-    private void NoteLengths(ReadOnlySpan<char> line)
-    {
-        if (line.Contains("[|", StringComparison.Ordinal)) _packetCut = true; // nd_print_trunc: " [|tcp]", " [|ip]"…
-        _ipLength ??= AnnouncedLength.IpPacket(line);
-        if (_transportPayload is null)
-        {
-            _transportPayload = AnnouncedLength.TransportPayload(line, out bool udp);
-            _udp = udp;
-        }
-    }
+    private long ExpectedDumpBytes() => _packetLines.ExpectedDumpBytes(_snapshotLength);
 
     private void Header(string text, int start, int length, List<object> output)
     {
         StartPacket(text, start, length, output);
-        var line = text.AsSpan(start, length);
-        _shape ??= PacketLineShapes.Of(line);
-        _isIpv6 = line.Contains("IP6 ", StringComparison.Ordinal) || line.Contains("ethertype IPv6", StringComparison.Ordinal);
-        _isIp = _isIpv6 || line.Contains("IP ", StringComparison.Ordinal) || line.Contains("ethertype IPv4", StringComparison.Ordinal);
-        NoteLengths(line);
+        _shape ??= PacketLineShapes.Of(text.AsSpan(start, length));
         Content(text, start, length, output);
     }
 
@@ -289,8 +266,8 @@ public sealed class TcpdumpTextDecoder
         _hexDecided = false;
         _tcpLineSeen = false;
         _textCut = false;
-        _isIp = _isIpv6 = _udp = _packetCut = false;
-        _ipLength = _transportPayload = null;
+        _packetLines.Clear();
+        _packetLines.Add(text, start, length);
         _pending.Clear();
         _pendingExperiments.Clear();
         _kindsFromText.Clear();
@@ -304,16 +281,7 @@ public sealed class TcpdumpTextDecoder
     private void Content(string text, int start, int length, List<object> output)
     {
         var line = text.AsSpan(start, length);
-        int optionsAt = line.IndexOf("options [", StringComparison.Ordinal);
-        if (line.Contains("Flags [", StringComparison.Ordinal)) _tcpLineSeen = true;
-        if (optionsAt >= 0)
-        {
-            var options = line[optionsAt..];
-            // [|tcp]: the capture ended inside the options. [bad opt]: an option's length runs past the header.
-            // Either way only a hex dump (or the capture file) tells what was there.
-            if (options.Contains(TcpdumpOptionText.TruncationMark, StringComparison.Ordinal)) _textCut = _needHex = true;
-            if (options.Contains("[bad opt]", StringComparison.Ordinal)) _needHex = true;
-        }
+        int optionsAt = OptionList(line);
         _textOptions.Clear();
         TcpdumpOptionText.Find(line, _map, _textOptions);
         if (_textOptions.Count == 0)
@@ -360,6 +328,27 @@ public sealed class TcpdumpTextDecoder
         ReportPendingExperiments(output);
     }
 
+    /// <summary>Where the line's option list starts (<c>options [</c>), or -1; notes on the way what tcpdump printed
+    /// inside it: [|tcp] where the capture ended inside the options, [bad opt] where an option's length runs past the
+    /// header. Either way only a hex dump (or the capture file) tells what was there. One pass over the '[' of the line.</summary>
+    private int OptionList(ReadOnlySpan<char> line)
+    {
+        const string Options = "options ";
+        int optionsAt = -1;
+        for (int i = line.IndexOf('['); i >= 0;)
+        {
+            if (optionsAt < 0)
+            {
+                if (i >= Options.Length && line[(i - Options.Length)..i].SequenceEqual(Options)) optionsAt = i - Options.Length;
+            }
+            else if (line[i..].StartsWith(TcpdumpOptionText.TruncationMark, StringComparison.Ordinal)) _textCut = _needHex = true;
+            else if (line[i..].StartsWith("[bad opt]", StringComparison.Ordinal)) _needHex = true;
+            int next = line[(i + 1)..].IndexOf('[');
+            i = next < 0 ? -1 : i + 1 + next;
+        }
+        return optionsAt;
+    }
+
     private void NoteEndpoints(ReadOnlySpan<char> line, int limit, string text, int start, int length, List<object> output)
     {
         _optionLine = _line;
@@ -384,7 +373,7 @@ public sealed class TcpdumpTextDecoder
         const int MaxDecoded = 128;
         decoded = null;
         var hex = line.Slice(option.HexStart, option.HexLength);
-        bool otherCharacters = hex.IndexOfAnyExcept("0123456789abcdefABCDEF") >= 0;
+        bool otherCharacters = HexText.HasNonHex(hex);
         if (hex.Length % 2 != 0 || otherCharacters)
         {
             _kindsFromText.Add(option.Kind); // reported here: the hex dump does not report it again
