@@ -121,7 +121,7 @@ internal sealed class PcapReader : ICaptureReader
             _number = number;
             return CaptureReadResult.Problem;
         }
-        if (!IsPlausible(header, strict: false, out uint captured))
+        if (!IsPlausible(header, strict: false, out uint captured, out uint original))
         {
             _number = number;
             damage = Resync(offset, number, header);
@@ -136,8 +136,7 @@ internal sealed class PcapReader : ICaptureReader
             return CaptureReadResult.Problem;
         }
         _number = number;
-        // (header was read before the TryPeek above, which may have moved the buffer: record starts with it.)
-        uint original = Lengths(record).Original;
+        // (header is not read past here: the TryPeek above may have moved the buffer it points into.)
         if (original < captured)
         {
             // libpcap hands such a record on; tcpdump prints "[Invalid header: len(N) < caplen(C)]" instead of
@@ -186,9 +185,9 @@ internal sealed class PcapReader : ICaptureReader
     /// packet after damage (<paramref name="strict"/>), also a fraction below one second and (once a packet
     /// was read) a time within a year of the previous one. Reading in order checks the lengths only, as
     /// libpcap does: some writers put a whole second in the fraction.</summary>
-    private bool IsPlausible(ReadOnlySpan<byte> header, bool strict, out uint captured)
+    private bool IsPlausible(ReadOnlySpan<byte> header, bool strict, out uint captured, out uint original)
     {
-        (captured, uint original) = Lengths(header);
+        (captured, original) = Lengths(header);
         if (captured > _maxCaptureLength) return false;
         // libpcap does not compare the two lengths; a resync does, to tell a header from any 16 bytes.
         if (!strict) return true;
@@ -218,11 +217,11 @@ internal sealed class PcapReader : ICaptureReader
                 _file.Advance(candidate.Length);
                 return new CaptureDamage(false, $"{what}; no packet could be found after it", offset, number);
             }
-            if (IsPlausible(candidate, strict: true, out uint captured))
+            if (IsPlausible(candidate, strict: true, out uint captured, out _))
             {
                 int next = RecordHeaderLength + (int)captured;
                 bool endsFile = _file.TryPeek(next, out _) && !_file.TryPeekAt(next, 1, out _);
-                if (endsFile || _file.TryPeekAt(next, RecordHeaderLength, out var following) && IsPlausible(following, strict: true, out _))
+                if (endsFile || _file.TryPeekAt(next, RecordHeaderLength, out var following) && IsPlausible(following, strict: true, out _, out _))
                     return new CaptureDamage(false, $"{what}; skipped {Num(_file.Position - offset)} bytes to the next packet at offset {Num(_file.Position)}", offset, number);
             }
             _file.Advance(1);
