@@ -13,12 +13,12 @@ internal static class CaptureInput
     /// <exception cref="IOException">The path cannot be opened (a <see cref="SyscallException"/> naming the errno).</exception>
     public static unsafe Stream Open(string path, CancellationToken cancel, TimeSpan? limit)
     {
-        var fd = SafeFileDescriptor.FromResult(Libc.Open(path, Libc.O_RDONLY | Libc.O_NONBLOCK | Libc.O_CLOEXEC), "open", path);
+        var fd = SafeFileDescriptor.FromResult(Libc.Open(path, Libc.O_RDONLY | Libc.O_NONBLOCK | Libc.O_CLOEXEC), "open");
         try
         {
             Libc.Statx st;
             if (Libc.StatxPath(fd.Value, "", Libc.AT_EMPTY_PATH, Libc.STATX_TYPE, &st) != 0)
-                throw SyscallException.FromLastError("statx", path);
+                throw SyscallException.FromLastError("statx");
             if ((st.Mode & Libc.S_IFMT) != Libc.S_IFREG) return new PipeReadStream(fd, cancel, limit);
 
             // A regular file: O_NONBLOCK means nothing to it, and FileStream reads it in large sequential reads.

@@ -63,7 +63,21 @@ public sealed class ToaCaptureReader
     /// <summary>Reads a capture from a stream (which it disposes); <paramref name="name"/> is how records and problems name it.</summary>
     internal IEnumerable<object> Read(Stream stream, string name, CancellationToken cancel = default, TimeSpan? timeLimit = null)
     {
+        // Closed however the enumeration ends: to the end, stopped, or abandoned (Select-Object -First).
+        try
+        {
+            foreach (var item in ReadStream(stream, name, cancel, timeLimit)) yield return item;
+        }
+        finally
+        {
+            stream.Dispose();
+        }
+    }
+
+    private IEnumerable<object> ReadStream(Stream stream, string name, CancellationToken cancel, TimeSpan? timeLimit)
+    {
         _path = name;
+        _output.Clear();
         _reportedLinkTypes.Clear();
         _reportedExperiments.Clear();
         _cutPackets = 0;
@@ -80,7 +94,6 @@ public sealed class ToaCaptureReader
             WaitingForWriter = false;
             if (_pipe.Stopped)
             {
-                stream.Dispose();
                 if (_pipe.TimeLimitReached) yield return NoWriter(name, timeLimit!.Value);
                 yield break;
             }
@@ -108,7 +121,6 @@ public sealed class ToaCaptureReader
         }
         if (reader is null)
         {
-            stream.Dispose();
             if (failure is not null) yield return failure;
             else if (_pipe?.TimeLimitReached == true) yield return TimeLimit(name, timeLimit!.Value);
             yield break;

@@ -114,6 +114,29 @@ public sealed class FifoTests : IDisposable
     }
 
     [Fact]
+    public void LeavingEarlyClosesTheFifoSoItsWriterEnds()
+    {
+        // Select-Object -First 1 on a live capture: the FIFO is closed at once, so tcpdump gets EPIPE and ends.
+        var writing = Task.Run(() =>
+        {
+            using var fifo = new FileStream(_fifo, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0);
+            using var writer = CaptureWriter.Pcap(fifo, CaptureWriter.Ethernet);
+            try
+            {
+                for (int i = 0; ; i++) writer.Write(P.Ethernet(_packets[i % _packets.Count].Ip), _packets[0].Time);
+            }
+            catch (IOException)
+            {
+                return true; // EPIPE: nobody reads the FIFO any more
+            }
+        });
+        var first = new ToaCaptureReader(ToaKindMap.Default).Read(_fifo).OfType<ToaRecord>().First();
+        Assert.Equal(1L, first.PacketNumber);
+        Assert.True(writing.Wait(Hang), "the writer went on writing into a FIFO that was left");
+        Assert.True(writing.Result);
+    }
+
+    [Fact]
     public void ARegularFileIsReadWhole()
     {
         // The FIFO path and the file path open alike (O_NONBLOCK): a regular file must not change.
