@@ -24,7 +24,7 @@ internal sealed unsafe class BpfIteratorReader : IDisposable
         {
             while (true)
             {
-                var n = Libc.ReadDescriptor(_fd, b, (nuint)buffer.Length);
+                var n = Libc.Read(_fd, b, (nuint)buffer.Length);
                 if (n >= 0)
                     return (int)n;
                 if (Libc.LastErrno != Errno.EINTR)

@@ -185,7 +185,7 @@ internal sealed unsafe class BpfRingBufferReader : IDisposable
         ulong one = 1;
         try
         {
-            Libc.WriteDescriptor(_wake, (byte*)&one, sizeof(ulong));
+            Libc.Write(_wake, (byte*)&one, sizeof(ulong));
         }
         catch (ObjectDisposedException)
         {

@@ -1,5 +1,5 @@
-using Diag.Linux.Bpf.Btf;
 using Diag.Linux.Bpf;
+using Diag.Linux.Bpf.Btf;
 using Diag.Linux.Interop;
 using static Diag.Linux.Bpf.BpfRegister;
 using C = Diag.Linux.Bpf.BpfCondition;

@@ -2,8 +2,8 @@ using System.Buffers.Binary;
 using System.Text;
 using Diag.Linux.Bpf;
 using Diag.Linux.Bpf.Btf;
-using static Diag.Linux.Bpf.BpfRegister;
 using Diag.Linux.Interop;
+using static Diag.Linux.Bpf.BpfRegister;
 
 namespace Diag.Linux.Tests.Bpf;
 
