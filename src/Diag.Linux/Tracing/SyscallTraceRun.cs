@@ -1,3 +1,4 @@
+using Diag.Linux.Time;
 using System.Diagnostics;
 using System.Globalization;
 using Diag.Linux.Ptrace;
@@ -99,7 +100,7 @@ public sealed class SyscallTraceRun : IDisposable
         var watch = Stopwatch.StartNew();
         using var cancellation = cancellationToken.Register(RequestStop);
         using var deadline = _settings.Duration is { } duration
-            ? new Timer(_ => { _deadlineReached = true; RequestStop(); }, null, duration, Timeout.InfiniteTimeSpan)
+            ? new DeadlineTimer(duration, () => { _deadlineReached = true; RequestStop(); })
             : null;
         var undelivered = new SyscallTally();
         var nextProgress = TimeSpan.Zero;
@@ -198,7 +199,7 @@ public sealed class SyscallTraceRun : IDisposable
             entry.AddWaits(waits, cancellationToken);
         try
         {
-            Task.WaitAny(waits.ToArray(), (int)Math.Ceiling(timeout.TotalMilliseconds), cancellationToken);
+            Task.WaitAny(waits.ToArray(), (int)Math.Min(Math.Ceiling(timeout.TotalMilliseconds), LongWait.MaxSlice.TotalMilliseconds), cancellationToken);
         }
         catch (OperationCanceledException)
         {

@@ -174,6 +174,37 @@ public sealed class FixtureVerdictTests
         Assert.Equal($"/var/crash/core.worker.{CoreDumpFixture.Pid}.<time>", report.Verdict.Destination);
     }
 
+    [Fact]
+    public void ALinkPlantedInADirectoryOthersCanWriteIsWarnedAbout()
+    {
+        // The process works in a world-writable directory where someone planted dumps -> a root-only directory.
+        using var f = new CoreDumpFixture("dumps/core.%p");
+        var shared = f.Directory("tmp/shared");
+        File.SetUnixFileMode(shared, (UnixFileMode)Convert.ToInt32("1777", 8));
+        var rootOnly = f.Directory("root-only");
+        File.CreateSymbolicLink(Path.Combine(shared, "dumps"), rootOnly);
+        f.Process("worker", Root, Root, coreLimit: null, cwd: "tmp/shared");
+
+        var check = f.Inspect().Check(CoreDumpCheckName.CoreDirectory);
+
+        Assert.Equal(CheckStatus.Warning, check.StatusValue);
+        Assert.Contains("dumps is a symbolic link (to " + rootOnly + ")", check.Message);
+        Assert.Contains("mode 1777", check.Message);
+        Assert.Contains("core_pattern", check.Remedy);
+    }
+
+    [Fact]
+    public void ALinkInADirectoryOnlyRootCanWriteIsNotARedirect()
+    {
+        using var f = new CoreDumpFixture("dumps/core.%p");
+        var own = f.Directory("srv/app");
+        File.SetUnixFileMode(own, (UnixFileMode)Convert.ToInt32("0755", 8));
+        File.CreateSymbolicLink(Path.Combine(own, "dumps"), f.Directory("var/crash"));
+        f.Process("worker", Root, Root, coreLimit: null, cwd: "srv/app");
+
+        Assert.Equal(CheckStatus.Pass, f.Inspect().Status(CoreDumpCheckName.CoreDirectory));
+    }
+
     // fs.suid_dumpable against mysqld after it switched from root to mysql (the files of its /proc directory belong to root).
     [Theory]
     [InlineData(0, "/var/crash/core.%e.%p", CheckStatus.Fail, CoreDumpOutcome.NotWritten)]
