@@ -34,7 +34,7 @@ internal sealed partial class CoreDumpChecklist
                     AbsolutePatternRemedy);
                 return;
             case CorePatternKind.File:
-                Pass(name, actual, "an absolute path (or a pipe to a crash handler)",
+                Pass(name, actual, "a file name the process can write (relative: in its current directory), or a pipe",
                     "Relative: the core lands in the process's current directory, which must be writable by it (see CoreDirectory).");
                 return;
             case CorePatternKind.Pipe:

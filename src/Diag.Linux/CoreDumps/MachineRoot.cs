@@ -10,10 +10,15 @@ namespace Diag.Linux.CoreDumps;
 /// </summary>
 internal sealed class MachineRoot
 {
-    public MachineRoot(string root)
+    public MachineRoot(string root, bool? canRaiseHardLimits = null)
     {
         Root = root.Length > 1 ? root.TrimEnd('/') : "/";
+        CanRaiseHardLimits = canRaiseHardLimits ?? (!IsLive || ProcFs.Capabilities.Holds(ProcFs.Capabilities.CapSysResource));
     }
+
+    /// <summary>Whether this session may raise another process's hard limits (CAP_SYS_RESOURCE; a root in a container,
+    /// or a service without the capability, may not), so that a remedy says only what will work from here.</summary>
+    public bool CanRaiseHardLimits { get; }
 
     /// <summary>"/" or the fixture directory.</summary>
     public string Root { get; }

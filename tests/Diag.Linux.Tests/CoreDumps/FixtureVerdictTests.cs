@@ -65,7 +65,30 @@ public sealed class FixtureVerdictTests
 
         Assert.Equal(CheckStatus.Fail, limit.StatusValue);
         Assert.Contains("systemd-coredump", limit.Message);
-        Assert.Contains($"prlimit --pid {CoreDumpFixture.Pid} --core=unlimited:unlimited", limit.Remedy);
+        Assert.Contains($"prlimit --pid {CoreDumpFixture.Pid} --core=unlimited:;", limit.Remedy);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void AHardLimitIsRaisedNowOnlyWhereThisSessionMay(bool canRaiseHardLimits)
+    {
+        using var f = new CoreDumpFixture("/var/crash/core.%e.%p");
+        f.Directory("var/crash");
+        f.Process("worker", Root, Root, coreLimit: 0, cwd: "srv", coreHardLimit: 0);
+
+        var limit = f.Inspect(canRaiseHardLimits).Check(CoreDumpCheckName.CoreLimit);
+
+        Assert.Equal("soft 0, hard 0", limit.Actual);
+        if (canRaiseHardLimits)
+            Assert.StartsWith($"now: prlimit --pid {CoreDumpFixture.Pid} --core=unlimited:unlimited;", limit.Remedy);
+        else
+        {
+            // A root without CAP_SYS_RESOURCE (a container) cannot: say so, and give only what works.
+            Assert.DoesNotContain("prlimit", limit.Remedy);
+            Assert.Contains("CAP_SYS_RESOURCE", limit.Remedy);
+            Assert.StartsWith("lasting: ", limit.Remedy);
+        }
     }
 
     [Fact]
