@@ -126,6 +126,8 @@ internal sealed unsafe partial class PtraceEngine
         if (_tracees.Remove(pid, out var tracee))
         {
             FinishUnfinished(tracee, now);
+            if (_collectEvents)
+                EmitExit(tracee, status, now);
             if (tracee.ThreadId == tracee.ProcessId)
             {
                 var how = Libc.WIfExited(status)

@@ -22,7 +22,8 @@ internal sealed unsafe partial class PtraceEngine
 {
     private const int WaitAll = Libc.__WALL | Libc.__WNOTHREAD;
     private const int SyscallStopSignal = Libc.SIGTRAP | 0x80;
-    private const int SysClone = 56, SysClone3 = 435;
+    private const int SysClone = 56, SysClone3 = 435, SysRestartSyscall = 219;
+    private const long ERESTART_RESTARTBLOCK = 516;
     private const ulong CloneThread = 0x10000;
     private static readonly TimeSpan DetachTimeout = TimeSpan.FromSeconds(3);
 
@@ -45,6 +46,7 @@ internal sealed unsafe partial class PtraceEngine
     private bool _started;
     private int? _exitCode;
     private int? _terminatingSignal;
+    private long _unfinishedCalls;
     private TraceEndReason _endReason = TraceEndReason.Stopped;
     private long _startTimestamp;
     private long _endTimestamp;
@@ -105,6 +107,7 @@ internal sealed unsafe partial class PtraceEngine
                 _ => null,
             },
             DroppedEvents = _droppedEvents.Total,
+            UnfinishedCalls = _unfinishedCalls,
             DroppedEventsBySyscall = _droppedEvents.ToDictionary(),
             Backend = TraceBackend.Ptrace,
         };
@@ -267,14 +270,18 @@ internal sealed unsafe partial class PtraceEngine
                 break;
             case 0:
                 // Signal-delivery-stop (seized tracees report group-stops as PTRACE_EVENT_STOP):
-                // deliver the signal as if we were not here.
+                // deliver the signal as if we were not here, at once and before any other work, so that
+                // the thread is back to dequeue the next one (two instances of a standard signal pending
+                // together merge into one).
                 tracee.GroupStopped = false;
-                Restart(tracee, Libc.PTRACE_SYSCALL, signal);
+                OnSignalDelivery(tracee, signal, now);
                 break;
             case Libc.PTRACE_EVENT_STOP when IsStoppingSignal(signal):
                 // Group-stop: LISTEN keeps it stopped (as SIGSTOP demands) but tells us when SIGCONT comes.
                 tracee.GroupStopped = true;
                 Restart(tracee, Libc.PTRACE_LISTEN, 0);
+                if (_collectEvents)
+                    EmitStop(tracee, signal, now);
                 break;
             case Libc.PTRACE_EVENT_STOP:
                 // Interrupt stop: right after attach, a new child's first stop, or the end of a group-stop.
@@ -320,13 +327,13 @@ internal sealed unsafe partial class PtraceEngine
             tracee.CallThreadId = tracee.ThreadId;
             tracee.Number = number;
             tracee.EntryTimestamp = now;
-            tracee.EntryArguments = null;
+            tracee.Decoding = null;
             var arguments = tracee.Arguments;
             for (var i = 0; i < arguments.Length; i++)
                 arguments[i] = info.Arguments[i];
             tracee.Counted = IsSelected(number) && IsNativeAbi(info.Arch, tracee);
-            if (tracee.Counted && _collectEvents && SyscallDecoder.DecodesAtEntry(number))
-                tracee.EntryArguments = Decode(tracee, 0, completed: false);
+            if (tracee.Counted && _collectEvents)
+                tracee.Decoding = Enter(tracee, info.StackPointer);
         }
         else if (info.Op == Libc.PTRACE_SYSCALL_INFO_EXIT && tracee.InSyscall)
         {

@@ -9,7 +9,7 @@ namespace Diag.Commands;
 /// <para type="synopsis">Counts or streams the system calls of a process, a thread or a command, like strace -c and strace -f -e.</para>
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Trace, "Syscall", DefaultParameterSetName = ProcessSet)]
-[OutputType(typeof(SyscallSummary), typeof(SyscallTraceTotal), typeof(SyscallEvent))]
+[OutputType(typeof(SyscallSummary), typeof(SyscallTraceTotal), typeof(SyscallEvent), typeof(SignalEvent), typeof(ExitEvent))]
 public sealed class TraceSyscallCommand : DiagCmdlet
 {
     private const string ProcessSet = "Process";
