@@ -36,6 +36,7 @@ internal sealed unsafe partial class PtraceEngine
     private readonly HashSet<int> _tracedProcesses = new();
     private readonly HashSet<int> _unwantedChildren = new();   // new processes not followed: let go at their first stop
     private readonly HashSet<int> _released = new();           // let go before their creator's clone event came
+    private readonly HashSet<int> _adoptedEarly = new();       // traced from their own first stop, before their creator's clone event came
     private readonly Dictionary<int, SyscallCounters> _countersByProcess = new();
     private readonly List<SyscallCounters> _allCounters = new();
     private int _ptraceOptions;
