@@ -5,6 +5,7 @@
 //   dotnet run -c Release --project bench/Diag.Bench -- pipepeer [PROCESSES] [FDS]      (against lsof -n -P)
 //   dotnet run -c Release --project bench/Diag.Bench -- stack [RUNS]
 //   dotnet run -c Release --project bench/Diag.Bench -- kernel [CALLS] [RUNS]          (Trace-Syscall's kernel backend vs bpftrace, strace, ptrace)
+//   dotnet run -c Release --project bench/Diag.Bench -- signals [RUNS] [LOAD]          (signals delivered and shown, against strace -f -p)
 namespace Diag.Bench;
 
 public static class Program
@@ -20,8 +21,9 @@ public static class Program
             case "pipepeer": return PipePeerBenchmark.Run(args[1..]);
             case "stack": return StackBenchmark.Run(args[1..]);
             case "kernel": return KernelSyscallBenchmark.Run(args[1..]);
+            case "signals": return SignalBenchmark.Run(args[1..]);
             default:
-                Console.Error.WriteLine("usage: Diag.Bench threadcpu [THREADS] [--proc] | syscall [CALLS] [RUNS] | coredump [RUNS] | toa [PACKETS] [--no-pwsh] | pipepeer [PROCESSES] [FDS] | stack [RUNS] | kernel [CALLS] [RUNS]");
+                Console.Error.WriteLine("usage: Diag.Bench threadcpu [THREADS] [--proc] | syscall [CALLS] [RUNS] | coredump [RUNS] | toa [PACKETS] [--no-pwsh] | pipepeer [PROCESSES] [FDS] | stack [RUNS] | kernel [CALLS] [RUNS] | signals [RUNS] [LOAD]");
                 return 2;
         }
     }

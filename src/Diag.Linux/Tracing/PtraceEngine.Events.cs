@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Diag.Linux.Interop;
 using Diag.Linux.Syscalls;
 using Diag.Linux.Syscalls.Decoding;
@@ -100,6 +101,7 @@ internal sealed unsafe partial class PtraceEngine
 
     /// <summary>A signal-delivery-stop: the signal's siginfo is read, the signal handed back to the thread
     /// at once, and only then the event built.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void OnSignalDelivery(Tracee tracee, int signal, long now)
     {
         if (!_collectEvents)

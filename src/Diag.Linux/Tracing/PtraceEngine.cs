@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Diag.Linux.Interop;
 using Diag.Linux.Syscalls;
 
@@ -132,6 +133,9 @@ internal sealed unsafe partial class PtraceEngine
         if (_options.FollowForks)
             _ptraceOptions |= Libc.PTRACE_O_TRACEFORK | Libc.PTRACE_O_TRACEVFORK;
 
+        // Compiled before the first tracee is stopped: a thread held at its attach stop while the JIT
+        // compiles the loop lets a second standard signal arrive and merge with the first.
+        WarmUp(_collectEvents);
         _waker = TracerWaker.Start(_session.WakeFd);
         _startTime = DateTime.Now;
         _startTimestamp = Stopwatch.GetTimestamp();
@@ -159,6 +163,7 @@ internal sealed unsafe partial class PtraceEngine
         _session.SignalStarted();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Loop()
     {
         while (true)
@@ -204,6 +209,7 @@ internal sealed unsafe partial class PtraceEngine
     /// syscall-heavy loop three times slower on 2 vCPUs. The poll costs at most that much CPU per
     /// blocking call of the tracee.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int WaitForStop(int* status)
     {
         long start = 0;
@@ -237,6 +243,7 @@ internal sealed unsafe partial class PtraceEngine
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Dispatch(int pid, int status, long now)
     {
         if (!Libc.WIfStopped(status))
@@ -302,6 +309,7 @@ internal sealed unsafe partial class PtraceEngine
     private static bool IsStoppingSignal(int signal) =>
         signal is Libc.SIGSTOP or Libc.SIGTSTP or Libc.SIGTTIN or Libc.SIGTTOU;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Restart(Tracee tracee, int request, int signal)
     {
         // ESRCH: the tracee was killed while stopped; its exit is reported by waitpid.
@@ -311,6 +319,7 @@ internal sealed unsafe partial class PtraceEngine
     }
 
     /// <summary>The hot path: one call per syscall stop, no allocation unless events are collected.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void OnSyscallStop(Tracee tracee, long now)
     {
         Libc.PtraceSyscallInfo info;
