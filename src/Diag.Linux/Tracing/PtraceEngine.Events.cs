@@ -104,7 +104,8 @@ internal sealed unsafe partial class PtraceEngine
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void OnSignalDelivery(Tracee tracee, int signal, long now)
     {
-        if (!_collectEvents)
+        // A launched command's own stop and continue before its execve are the launcher's, not the command's.
+        if (!_collectEvents || !_started)
         {
             Restart(tracee, Libc.PTRACE_SYSCALL, signal);
             return;

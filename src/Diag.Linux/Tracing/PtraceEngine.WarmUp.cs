@@ -27,6 +27,16 @@ internal sealed partial class PtraceEngine
                         RuntimeHelpers.PrepareMethod(method.MethodHandle);
         }
         if (events && Interlocked.Exchange(ref _compiledEvents, 1) == 0)
-            DecoderWarmup.EnsureCompiled();
+        {
+            try
+            {
+                DecoderWarmup.EnsureCompiled();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // A decoder that fails here fails again on a real call, where the trace shows the raw
+                // registers and warns once; the trace itself must still start.
+            }
+        }
     }
 }

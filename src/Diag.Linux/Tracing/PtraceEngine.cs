@@ -288,7 +288,7 @@ internal sealed unsafe partial class PtraceEngine
                 // Group-stop: LISTEN keeps it stopped (as SIGSTOP demands) but tells us when SIGCONT comes.
                 tracee.GroupStopped = true;
                 Restart(tracee, Libc.PTRACE_LISTEN, 0);
-                if (_collectEvents)
+                if (_collectEvents && _started)
                     EmitStop(tracee, signal, now);
                 break;
             case Libc.PTRACE_EVENT_STOP:

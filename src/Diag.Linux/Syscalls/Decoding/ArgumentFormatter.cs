@@ -68,7 +68,7 @@ internal static class ArgumentFormatter
                 return SaveInt64(context, register, value) is not null ? Deferred : NumberText.Pointer(value);
             case ArgumentKind.IoctlRequest: return IoctlRequests.Format((uint)value);
             case ArgumentKind.IoctlArgument: return IoctlAtEntry((uint)related, value, memory);
-            case ArgumentKind.PrctlOption: return PrctlFormatter.Options.Format((int)(uint)value);
+            case ArgumentKind.PrctlOption: return PrctlFormatter.Option(value);
             case ArgumentKind.PrctlArgument: return PrctlFormatter.Argument(context, register, atExit: false);
             case ArgumentKind.ArchPrctlCode: return PrctlFormatter.ArchCode(value);
             case ArgumentKind.ArchPrctlAddress: return PrctlFormatter.ArchAddress(context, atExit: false);

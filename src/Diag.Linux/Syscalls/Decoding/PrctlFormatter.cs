@@ -41,6 +41,10 @@ internal static class PrctlFormatter
         ("PR_SET_MEMORY_MERGE", 67), ("PR_GET_MEMORY_MERGE", 68), ("PR_SET_VMA", PR_SET_VMA),
         ("PR_SET_PTRACER", PR_SET_PTRACER));
 
+    /// <summary>The option by name; an unknown one as strace prints it, <c>0x3e8 /* PR_??? */</c>.</summary>
+    public static string Option(ulong option) =>
+        Options.TryGetName((int)(uint)option, out var name) ? name : NumberText.Hex((uint)option) + " /* PR_??? */";
+
     private static readonly ValueNames SeccompModes = new(
         ("SECCOMP_MODE_DISABLED", 0), ("SECCOMP_MODE_STRICT", 1), ("SECCOMP_MODE_FILTER", 2));
 
