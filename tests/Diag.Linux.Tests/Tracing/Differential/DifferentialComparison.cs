@@ -99,6 +99,24 @@ internal sealed class DifferentialComparison
                     queue.Enqueue((sChild, dChild));
             }
         }
+        // Children whose creating calls did not align (two runs interleave a shell's clones and wait4s
+        // differently) are paired by what they did first: the program they executed, or their first calls.
+        foreach (var (sTid, sLines) in strace.ByThread)
+        {
+            if (pairedStrace.Contains(sTid))
+                continue;
+            var signature = Signature(sLines);
+            foreach (var (dTid, dLines) in diag.ByThread)
+            {
+                if (pairedDiag.Contains(dTid) || Signature(dLines) != signature)
+                    continue;
+                pairedStrace.Add(sTid);
+                pairedDiag.Add(dTid);
+                pairs.Add((sTid, dTid));
+                alignments[(sTid, dTid)] = SequenceAlignment.Align(sLines.Select(l => l.Key).ToList(), dLines.Select(l => l.Key).ToList());
+                break;
+            }
+        }
         PairedThreads = pairs.Count;
 
         // Every id of a paired thread gets one name in both traces.
@@ -176,6 +194,12 @@ internal sealed class DifferentialComparison
             if (!pairedStrace.Contains(tid))
                 Missing.AddRange(lines.Select(l => "[unpaired thread] " + l.Text));
     }
+
+    /// <summary>What a thread did first: the argv of its first execve, or its first five calls.</summary>
+    private static string Signature(List<TraceLine> lines) =>
+        lines.FirstOrDefault(l => l.Kind == TraceLineKind.Call && l.Name == "execve") is { } exec
+            ? exec.Arguments[..Math.Max(0, exec.Arguments.LastIndexOf(", ", StringComparison.Ordinal))]
+            : string.Join(' ', lines.Take(5).Select(l => l.Key));
 
     private static int? Child(TraceLine line) =>
         int.TryParse(line.Returned.Split(' ')[0], NumberStyles.None, CultureInfo.InvariantCulture, out var child) && child > 0 ? child : null;

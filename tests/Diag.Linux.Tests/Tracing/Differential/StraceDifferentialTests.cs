@@ -33,7 +33,11 @@ public sealed class StraceDifferentialTests
                 Fresh(logs);
                 var strace = TracedRuns.Strace(full, directory, Path.Combine(logs, "trace"));
                 Fresh(directory);
-                var diag = TracedRuns.Diag(full, directory);
+                // DIAG_DIFFERENTIAL_BASELINE=1 compares strace with a second run of strace: how far two runs
+                // of the same command differ whoever traces them (the README quotes it).
+                var diag = Environment.GetEnvironmentVariable("DIAG_DIFFERENTIAL_BASELINE") == "1"
+                    ? TracedRuns.Strace(full, directory, Path.Combine(logs, "baseline"))
+                    : TracedRuns.Diag(full, directory);
                 var comparison = DifferentialComparison.Compare(strace.WithoutLauncher(), diag.WithoutLauncher(), string.Join(' ', command));
                 _output.WriteLine($"{string.Join(' ', command)}: {comparison.Summary()}");
                 total.Add(comparison);
