@@ -30,14 +30,12 @@ internal sealed unsafe partial class PtraceEngine
         var arguments = call.Arguments;
         if (tracee.Number == SysRestartSyscall)
         {
-            // What the kernel resumes: strace's restart_syscall(<... resuming interrupted nanosleep ...>).
-            var resumed = tracee.InterruptedNumber >= 0 ? SyscallTable.GetName(tracee.InterruptedNumber) : "call";
+            // What the kernel resumes, the thread's previous call: strace's
+            // restart_syscall(<... resuming interrupted nanosleep ...>).
+            var resumed = tracee.PreviousNumber >= 0 ? SyscallTable.GetName(tracee.PreviousNumber) : "call";
             argumentText = "<... resuming interrupted " + resumed + " ...>";
             arguments = [];
         }
-        tracee.InterruptedNumber = completed && returnValue == -ERESTART_RESTARTBLOCK ? tracee.Number
-            : tracee.Number == SysRestartSyscall && call.Interrupted ? tracee.InterruptedNumber
-            : -1;
         var e = new SyscallEvent
         {
             Timestamp = TimestampOf(tracee.EntryTimestamp),

@@ -24,7 +24,6 @@ internal sealed unsafe partial class PtraceEngine
     private const int WaitAll = Libc.__WALL | Libc.__WNOTHREAD;
     private const int SyscallStopSignal = Libc.SIGTRAP | 0x80;
     private const int SysClone = 56, SysClone3 = 435, SysRestartSyscall = 219;
-    private const long ERESTART_RESTARTBLOCK = 516;
     private const ulong CloneThread = 0x10000;
     private static readonly TimeSpan DetachTimeout = TimeSpan.FromSeconds(3);
 
@@ -353,7 +352,11 @@ internal sealed unsafe partial class PtraceEngine
             var elapsed = now - tracee.EntryTimestamp;
             tracee.Counters.Record(tracee.Number, elapsed, info.ReturnValue);
             if (_collectEvents)
+            {
                 Emit(tracee, info.ReturnValue, elapsed, completed: true);
+                if (tracee.Number != SysRestartSyscall)
+                    tracee.PreviousNumber = tracee.Number;
+            }
         }
     }
 

@@ -41,9 +41,9 @@ internal sealed class Tracee
     /// <summary>The current call's inputs, decoded at its entry stop (events only); its exit finishes it.</summary>
     public Syscalls.Decoding.DecodeContext? Decoding { get; set; }
 
-    /// <summary>The last call a signal interrupted with ERESTART_RESTARTBLOCK: the kernel resumes it as
-    /// restart_syscall, which strace shows as <c>restart_syscall(&lt;... resuming interrupted nanosleep ...&gt;)</c>.</summary>
-    public int InterruptedNumber { get; set; } = -1;
+    /// <summary>The call this thread made before the current one (restart_syscall excepted): what a
+    /// restart_syscall resumes, which strace shows as <c>restart_syscall(&lt;... resuming interrupted nanosleep ...&gt;)</c>.</summary>
+    public int PreviousNumber { get; set; } = -1;
 
     /// <summary>In group-stop (SIGSTOP and friends), parked with PTRACE_LISTEN.</summary>
     public bool GroupStopped { get; set; }
