@@ -186,6 +186,20 @@ public sealed class SyscallStructureDecoderTests : IDisposable
     }
 
     [Fact]
+    public void SendmmsgShowsEachMessageAndWhatWasSent()
+    {
+        // glibc's resolver sends the A and AAAA queries together.
+        var a = _memory.Add(Encoding.ASCII.GetBytes("query-a"));
+        var aaaa = _memory.Add(Encoding.ASCII.GetBytes("query-aaaa"));
+        var iovA = _memory.AddUInt64s(a, 7);
+        var iovAaaa = _memory.AddUInt64s(aaaa, 10);
+        var vector = _memory.Add(Bytes(128, (16, iovA, 8), (24, 1, 8), (56, 7, 4), (64 + 16, iovAaaa, 8), (64 + 24, 1, 8), (64 + 56, 10, 4)));
+        const string First = "{msg_hdr={msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base=\"query-a\", iov_len=7}], msg_iovlen=1, msg_controllen=0, msg_flags=0}, msg_len=7}";
+        const string Second = "{msg_hdr={msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base=\"query-aaaa\", iov_len=10}], msg_iovlen=1, msg_controllen=0, msg_flags=0}, msg_len=10}";
+        Assert.Equal($"3, [{First}, {Second}], 2, MSG_NOSIGNAL", Text("sendmmsg", new ulong[] { 3, vector, 2, 0x4000 }, 2));
+    }
+
+    [Fact]
     public void VectoredIoShowsTheDataMoved()
     {
         var first = _memory.Add(Encoding.ASCII.GetBytes("first line\n"));

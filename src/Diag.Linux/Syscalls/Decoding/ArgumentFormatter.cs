@@ -98,6 +98,9 @@ internal static class ArgumentFormatter
                 if (value != 0 && MsghdrFormatter.TryReadNameLength(memory, value, out var nameLength))
                     context.Saved[register] = nameLength;
                 return Deferred;
+            case ArgumentKind.MmsghdrVectorOut:
+                context.Saved[register] = MsghdrFormatter.ReadNameLengths(memory, value, (int)(uint)related);
+                return Deferred;
             case ArgumentKind.IovecIn: return IovecFormatter.Read(memory, value, related, dataSize: null);
             case ArgumentKind.PollFds: return PollFormatter.ReadPollFds(memory, value, related);
             case ArgumentKind.FdSet: return PollFormatter.ReadFdSet(memory, value, (int)(uint)related);
@@ -200,6 +203,13 @@ internal static class ArgumentFormatter
             case ArgumentKind.MsghdrOut:
                 return succeeded
                     ? MsghdrFormatter.Read(memory, value, context.ReturnValue, context.Saved[register] as int?)
+                    : NumberText.Pointer(value);
+            case ArgumentKind.MmsghdrVectorIn:
+                // strace shows what was sent once the call returned: the first N entries with their msg_len.
+                return MsghdrFormatter.ReadVector(memory, value, (int)(uint)related, succeeded ? (int)context.ReturnValue : 0, dataByLength: false, offeredNameLengths: null);
+            case ArgumentKind.MmsghdrVectorOut:
+                return succeeded
+                    ? MsghdrFormatter.ReadVector(memory, value, (int)context.ReturnValue, (int)context.ReturnValue, dataByLength: true, context.Saved[register] as int[])
                     : NumberText.Pointer(value);
             case ArgumentKind.IovecOut:
                 return IovecFormatter.Read(memory, value, related, succeeded ? context.ReturnValue : -1);

@@ -176,6 +176,10 @@ internal enum ArgumentKind
     MsghdrIn,
     /// <summary>struct msghdr filled by recvmsg (msg_namelen 128 => 16).</summary>
     MsghdrOut,
+    /// <summary>sendmmsg's struct mmsghdr[] (count in Related), shown at exit with the msg_len of those sent.</summary>
+    MmsghdrVectorIn,
+    /// <summary>recvmmsg's struct mmsghdr[], shown at exit: the messages received (the return value) with their data.</summary>
+    MmsghdrVectorOut,
 
     // ---- I/O vectors, poll, select, epoll ----
     /// <summary>struct iovec[] the caller filled (writev); count in Related.</summary>

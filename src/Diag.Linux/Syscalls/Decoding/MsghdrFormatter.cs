@@ -47,6 +47,48 @@ internal static class MsghdrFormatter
             .Append(", msg_flags=").Append(SocketFlagSets.MessageFlags.Format((uint)flags)).Append('}').ToString();
     }
 
+    private const int MmsghdrSize = MsghdrSize + 8, MaxMessages = 32;
+
+    /// <summary>A struct mmsghdr[] (sendmmsg, recvmmsg): <c>[{msg_hdr={...}, msg_len=27}, ...]</c>.
+    /// <paramref name="count"/> entries are shown, the first <paramref name="withLength"/> with the
+    /// msg_len the kernel stored; with <paramref name="dataByLength"/> each message's data is bounded by
+    /// its msg_len (what recvmmsg received); <paramref name="offeredNameLengths"/> are recvmmsg's entry values.</summary>
+    public static string ReadVector(ITraceeMemory memory, ulong address, int count, int withLength, bool dataByLength, int[]? offeredNameLengths)
+    {
+        if (address == 0)
+            return "NULL";
+        if (count <= 0)
+            return "[]";
+        var shown = Math.Min(count, MaxMessages);
+        var text = new StringBuilder("[");
+        for (var i = 0; i < shown; i++)
+        {
+            var entry = address + (ulong)(i * MmsghdrSize);
+            if (!TraceeMemoryReads.TryReadInt32(memory, entry + MsghdrSize, out var length))
+                return i == 0 ? NumberText.Hex(address) : text.Append(", ...]").ToString();
+            if (i > 0)
+                text.Append(", ");
+            var offered = offeredNameLengths is { } lengths && i < lengths.Length ? lengths[i] : (int?)null;
+            text.Append("{msg_hdr=").Append(Read(memory, entry, dataByLength ? (uint)length : null, offered));
+            if (i < withLength)
+                text.Append(", msg_len=").Append(((uint)length).ToString(CultureInfo.InvariantCulture));
+            text.Append('}');
+        }
+        if (count > shown)
+            text.Append(", ...");
+        return text.Append(']').ToString();
+    }
+
+    /// <summary>The msg_namelen of each entry of a struct mmsghdr[] at entry (recvmmsg rewrites them).</summary>
+    public static int[] ReadNameLengths(ITraceeMemory memory, ulong address, int count)
+    {
+        var lengths = new int[Math.Clamp(count, 0, MaxMessages)];
+        for (var i = 0; i < lengths.Length; i++)
+            if (!TryReadNameLength(memory, address + (ulong)(i * MmsghdrSize), out lengths[i]))
+                return lengths[..i];
+        return lengths;
+    }
+
     private static string ReadControl(ITraceeMemory memory, ulong address, ulong length)
     {
         var buffer = new byte[(int)Math.Min(length, MaxControl)];

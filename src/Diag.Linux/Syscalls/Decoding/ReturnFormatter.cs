@@ -13,7 +13,7 @@ internal static class ReturnFormatter
 {
     private static readonly int Select = Number("select"), Pselect6 = Number("pselect6"), Poll = Number("poll"),
         Ppoll = Number("ppoll"), Fcntl = Number("fcntl"), Umask = Number("umask"), Personality = Number("personality"),
-        Prctl = Number("prctl"), RtSigtimedwait = Number("rt_sigtimedwait");
+        Prctl = Number("prctl"), RtSigtimedwait = Number("rt_sigtimedwait"), Recvmmsg = Number("recvmmsg");
 
     public static string Format(DecodeContext context)
     {
@@ -40,6 +40,8 @@ internal static class ReturnFormatter
             detail = PrctlFormatter.ReturnDetail(context);
         else if (number == RtSigtimedwait && value > 0)
             detail = SignalFormatter.Name(value);
+        else if (number == Recvmmsg)
+            detail = value == 0 ? "Timeout" : context.Arguments[4] != 0 ? "left " + TimeFormatter.ReadTimespec(context.Memory, context.Arguments[4]) : null;
         return detail is null ? Decimal(value) : Decimal(value) + " (" + detail + ")";
     }
 

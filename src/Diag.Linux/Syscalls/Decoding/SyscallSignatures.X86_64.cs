@@ -157,8 +157,8 @@ internal static class SyscallSignatures
         Add("recvfrom", P("sockfd", Fd), P("buf", BufferOut), P("len", UInt), P("flags", MessageFlags), P("src_addr", SockaddrOut, 5), P("addrlen", SocklenInOut));
         Add("sendmsg", P("sockfd", Fd), P("msg", MsghdrIn), P("flags", MessageFlags));
         Add("recvmsg", P("sockfd", Fd), P("msg", MsghdrOut), P("flags", MessageFlags));
-        Add("sendmmsg", P("sockfd", Fd), P("msgvec", Pointer), P("vlen", UInt), P("flags", MessageFlags));
-        Add("recvmmsg", P("sockfd", Fd), P("msgvec", Pointer), P("vlen", UInt), P("flags", MessageFlags), P("timeout", TimespecIn));
+        Add("sendmmsg", P("sockfd", Fd), P("msgvec", MmsghdrVectorIn, 2), P("vlen", UnsignedInt), P("flags", MessageFlags));
+        Add("recvmmsg", P("sockfd", Fd), P("msgvec", MmsghdrVectorOut, 2), P("vlen", UnsignedInt), P("flags", MessageFlags), P("timeout", TimespecIn));
         Add("setsockopt", P("sockfd", Fd), P("level", SocketLevel), P("optname", SocketOption, 1), P("optval", SocketOptionValueIn, 4), P("optlen", UInt));
         Add("getsockopt", P("sockfd", Fd), P("level", SocketLevel), P("optname", SocketOption, 1), P("optval", SocketOptionValueOut, 4), P("optlen", SocklenInOut));
 

@@ -195,11 +195,13 @@ internal sealed class DifferentialComparison
                 Missing.AddRange(lines.Select(l => "[unpaired thread] " + l.Text));
     }
 
-    /// <summary>What a thread did first: the argv of its first execve, or its first five calls.</summary>
+    /// <summary>What a thread did: the argv of its first execve; without one (a subshell), the calls it
+    /// made and the signals it got, which tell apart the subshells of one shell.</summary>
     private static string Signature(List<TraceLine> lines) =>
         lines.FirstOrDefault(l => l.Kind == TraceLineKind.Call && l.Name == "execve") is { } exec
             ? exec.Arguments[..Math.Max(0, exec.Arguments.LastIndexOf(", ", StringComparison.Ordinal))]
-            : string.Join(' ', lines.Take(5).Select(l => l.Key));
+            : string.Join(' ', lines.Where(l => l.Kind != TraceLineKind.Call || l.Name is "clone" or "clone3" or "fork" or "vfork" or "execve" or "exit_group")
+                .Select(l => l.Key).Prepend(string.Join(' ', lines.Take(5).Select(l => l.Key))));
 
     private static int? Child(TraceLine line) =>
         int.TryParse(line.Returned.Split(' ')[0], NumberStyles.None, CultureInfo.InvariantCulture, out var child) && child > 0 ? child : null;

@@ -206,8 +206,8 @@ internal sealed partial class LineNormalizer
     [GeneratedRegex(@"(?<![\w.])-?\d+(?![\w.])")]
     private static partial Regex LeadingNumbers();
 
-    /// <summary>Fields that hold a pid or tid: si_pid, clone's parent_tid, /proc/PID paths.</summary>
-    [GeneratedRegex(@"(si_pid=|parent_tid=\[|/proc/)(\d+)(\b)")]
+    /// <summary>Fields that hold a pid or tid: si_pid, a netlink port (the pid by default), clone's parent_tid, /proc/PID paths.</summary>
+    [GeneratedRegex(@"(si_pid=|nl_pid=|parent_tid=\[|/proc/)(\d+)(\b)")]
     private static partial Regex PidFields();
 
     /// <summary>strace names an ioctl request two drivers share <c>BTRFS_IOC_CLONE or FICLONE</c>.</summary>
