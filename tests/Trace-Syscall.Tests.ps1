@@ -55,7 +55,11 @@ Describe 'Trace-Syscall -FilePath (strace -c of a launched command)' {
     }
 
     It 'shows who maps the 64 MiB malloc arenas (seed 004), as the help example does' {
-        $big = Trace-Syscall -FilePath $script:target -ArgumentList arenas, 4 -Syscall mmap, munmap -Event |
+        $events = Trace-Syscall -FilePath $script:target -ArgumentList arenas, 4 -Syscall brk, mmap, munmap -Event
+        $events.Syscall | Should -Contain 'brk'
+        $events[-1].PSObject.TypeNames[0] | Should -Be 'Diag.Linux.Tracing.ExitEvent' -Because 'the command''s exit ends its trace, as strace''s +++ exited with 0 +++'
+        $events[-1].ExitCode | Should -Be 0
+        $big = $events | Where-Object { $_.Syscall -eq 'mmap' -or $_.Syscall -eq 'munmap' } |
             Where-Object { $_.Arguments.Where({ $_.Name -eq 'length' }).RawValue -ge 64MB }
         $big | Should -Not -BeNullOrEmpty
         @($big | Where-Object Syscall -eq 'mmap')[0].ArgumentText | Should -Match 'PROT_NONE'
@@ -179,6 +183,27 @@ Describe 'Trace-Syscall in jobs' {
         $text | Should -Match '\s20\s+getppid'
         $text | Should -Match '100\.00 .* total\s+\d+\.\d s, exit code 0'
         Remove-Job $job
+    }
+
+    It 'streams signals and exits with the calls, and they keep their view in a job' {
+        $job = Start-Job -ArgumentList $script:modulePath -ScriptBlock {
+            param($ModulePath)
+            $env:PSModulePath = $ModulePath + [IO.Path]::PathSeparator + $env:PSModulePath
+            Trace-Syscall -FilePath /bin/sh -ArgumentList '-c', 'trap : USR1; kill -USR1 $$; (exit 5); exit 3' -Syscall kill, wait4 -Event
+        }
+        $events = $job | Wait-Job -Timeout 60 | Receive-Job
+        Remove-Job $job
+        $signal = @($events | Where-Object Signal -eq 'SIGUSR1')
+        $signal.Count | Should -Be 1
+        $signal[0].Code | Should -Be 'SI_USER'
+        $signal[0].PSObject.TypeNames | Should -Contain 'Deserialized.Diag.Linux.Tracing.SignalEvent'
+        $sigchld = @($events | Where-Object Signal -eq 'SIGCHLD')
+        $sigchld.Count | Should -Be 1
+        $sigchld[0].ChildStatus | Should -Be 5
+        @($events | Where-Object { $null -ne $_.ExitCode }).ExitCode | Should -Be @(5, 3)
+        $text = $events | Out-String -Width 100
+        $text | Should -Match '--- SIGUSR1 \{si_signo=SIGUSR1, si_code=SI_USER'
+        $text | Should -Match '\+\+\+ exited with 3 \+\+\+'
     }
 }
 

@@ -1,3 +1,4 @@
+using Diag.Linux.Output;
 namespace Diag.Linux.Stacks;
 
 /// <summary>
@@ -27,7 +28,7 @@ public sealed class ThreadStack
     public string? CurrentSyscall { get; internal init; }
 
     /// <summary>The frames, innermost (#0) first. Empty when the thread could not be stopped.</summary>
-    public StackFrame[] Frames { get; internal init; } = [];
+    public ItemList<StackFrame> Frames { get; internal init; } = ItemList<StackFrame>.Empty;
 
     /// <summary>The kernel's stack of the thread (-Kernel), innermost first, read before it was stopped; null when not asked for or not readable.</summary>
     public StackFrame[]? KernelFrames { get; internal init; }

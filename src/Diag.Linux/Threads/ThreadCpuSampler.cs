@@ -1,6 +1,6 @@
-using Diag.Linux.Time;
 using Diag.Linux.Interop;
 using Diag.Linux.ProcFs;
+using Diag.Linux.Time;
 
 namespace Diag.Linux.Threads;
 

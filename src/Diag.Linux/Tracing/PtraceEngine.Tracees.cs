@@ -34,8 +34,11 @@ internal sealed unsafe partial class PtraceEngine
         if (Libc.Ptrace(Libc.PTRACE_GETEVENTMSG, parent.ThreadId, 0, (nint)(&message)) < 0)
             return;
         var tid = (int)message;
-        if (_tracees.ContainsKey(tid) || _released.Remove(tid) || tid <= 0)
-            return; // its own first stop came first (see Adopt)
+        // Its own first stop came first (see Adopt): it is traced already, or was let go, or has even
+        // run to its end and been reaped (a short-lived child): adding it now would leave a tracee that
+        // never reports again, and the trace would wait for it for ever.
+        if (tid <= 0 || _adoptedEarly.Remove(tid) || _tracees.ContainsKey(tid) || _released.Remove(tid))
+            return;
         var isThread = ptraceEvent == Libc.PTRACE_EVENT_CLONE && IsThreadClone(parent, tid);
         if (isThread)
         {
@@ -78,12 +81,14 @@ internal sealed unsafe partial class PtraceEngine
             if (_tracedProcesses.Contains(tgid) && tgid != tid)
             {
                 _session.Notice(TraceNoticeKind.Verbose, $"thread {tid} created in process {tgid}, traced", tgid, tid);
+                _adoptedEarly.Add(tid);
                 return AddTracee(tid, tgid);
             }
             if (_options.FollowForks && tgid == tid)
             {
                 _tracedProcesses.Add(tid);
                 _session.Notice(TraceNoticeKind.Verbose, $"child process {tid} followed", tid, tid);
+                _adoptedEarly.Add(tid);
                 return AddTracee(tid, tid);
             }
         }
@@ -125,6 +130,8 @@ internal sealed unsafe partial class PtraceEngine
         if (_tracees.Remove(pid, out var tracee))
         {
             FinishUnfinished(tracee, now);
+            if (_collectEvents)
+                EmitExit(tracee, status, now);
             if (tracee.ThreadId == tracee.ProcessId)
             {
                 var how = Libc.WIfExited(status)

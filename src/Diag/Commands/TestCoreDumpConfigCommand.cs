@@ -41,7 +41,8 @@ public sealed class TestCoreDumpConfigCommand : ProcessCmdlet
             var report = inspector.InspectProcess(pid, out var refusal);
             if (refusal is not null)
             {
-                WriteDiagError(TargetErrors.From(refusal));
+                // A process that matched -Name and has exited since (a zombie for a moment) is not an error either.
+                if (!SkipIfExitedSinceNameMatch(pid, "it was checked")) WriteDiagError(TargetErrors.From(refusal));
                 continue;
             }
             if (report is null)

@@ -12,8 +12,15 @@ internal static class TraceTestSupport
     public static TraceTarget.Launch LaunchTarget(params string[] args) =>
         new(TargetProcess.ExecutablePath, args, null);
 
-    /// <summary>Traces until the target exits; returns the result and every event and notice.</summary>
+    /// <summary>Traces until the target exits; returns the result, every call and every notice.</summary>
     public static (TraceResult Result, List<SyscallEvent> Events, List<TraceNotice> Notices) RunToEnd(TraceTarget target, TraceOptions options)
+    {
+        var (result, events, notices) = RunToEndWithAllEvents(target, options);
+        return (result, events.OfType<SyscallEvent>().ToList(), notices);
+    }
+
+    /// <summary>Traces until the target exits; returns the result, every event (calls, signals, exits) and notice.</summary>
+    public static (TraceResult Result, List<TraceEvent> Events, List<TraceNotice> Notices) RunToEndWithAllEvents(TraceTarget target, TraceOptions options)
     {
         using var session = PtraceSyscallTracer.Start(target, options);
         var events = Drain(session.Events);
@@ -31,7 +38,7 @@ internal static class TraceTestSupport
         Thread.Sleep(duration);
         session.Stop();
         Assert.True(session.Completion.Wait(Patience), "the trace did not end after Stop");
-        return (session.Completion.Result, events.Result, notices.Result);
+        return (session.Completion.Result, events.Result.OfType<SyscallEvent>().ToList(), notices.Result);
     }
 
     public static Task<List<T>> Drain<T>(System.Threading.Channels.ChannelReader<T> reader) => Task.Run(async () =>

@@ -20,7 +20,7 @@ internal sealed unsafe class KernelTraceSession : ISyscallTraceSession
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan DisposeTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly Channel<SyscallEvent> _events = Channel.CreateBounded<SyscallEvent>(1);
+    private readonly Channel<TraceEvent> _events = Channel.CreateBounded<TraceEvent>(1);
     private readonly Channel<TraceNotice> _notices = Channel.CreateBounded<TraceNotice>(
         new BoundedChannelOptions(NoticeCapacity) { SingleWriter = false, FullMode = BoundedChannelFullMode.DropWrite });
     private readonly TaskCompletionSource<TraceResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -43,7 +43,7 @@ internal sealed unsafe class KernelTraceSession : ISyscallTraceSession
 
     private KernelTraceSession(KernelTraceSettings settings) => _settings = settings;
 
-    public ChannelReader<SyscallEvent> Events => _events.Reader;
+    public ChannelReader<TraceEvent> Events => _events.Reader;
 
     public ChannelReader<TraceNotice> Notices => _notices.Reader;
 

@@ -122,7 +122,7 @@ public sealed class KernelStartErrorTests
             Assert.Equal("ptrace: events need the tracee's memory to decode arguments", events.Reason);
             var drained = TraceTestSupport.Drain(events.Session.Events);
             Assert.True(events.Session.Completion.Wait(TraceTestSupport.Patience));
-            Assert.Equal(5, drained.Result.Count(e => e.Syscall == "getppid"));
+            Assert.Equal(5, drained.Result.OfType<SyscallEvent>().Count(e => e.Syscall == "getppid"));
             Assert.All(events.Session.Completion.Result.Summary, r => Assert.Equal(TraceBackend.Ptrace, r.BackendValue));
         }
 
