@@ -23,6 +23,22 @@ public sealed class CoreDumpReport
     /// <summary>The conclusion.</summary>
     public CoreDumpVerdict Verdict { get; }
 
+    /// <summary>What was read to reach the verdict, for -Verbose.</summary>
+    public string Description
+    {
+        get
+        {
+            var facts = Checklist.Facts;
+            var what = facts is null ? "the system-wide settings" : $"{facts.Name} ({facts.Pid})";
+            var handler = Checklist.Handler is { } h ? $", its handler {h.Name}" : "";
+            var read = facts is null
+                ? "/proc/sys (core_pattern, core_uses_pid, suid_dumpable, core_pipe_limit), systemd's and the login limits"
+                : $"/proc/{facts.Pid} (status, limits, cmdline, environ, cwd, root, maps, coredump_filter, cgroup), /proc/sys and the program's own settings";
+            var unreadable = facts?.Unreadable is { Count: > 0 } u ? $"; not readable here: {string.Join(", ", u)}" : "";
+            return $"Checked {what}: {Checks.Count} checks from {read}; kernel.core_pattern = {Checklist.Pattern.Text}{handler}{unreadable}.";
+        }
+    }
+
     /// <summary>What a -Verify probe would do (for -WhatIf and -Confirm); null when no probe can run.</summary>
     public string? ProbeAction => Plan?.Description;
 

@@ -36,6 +36,9 @@ public sealed class PipeScanResult
     /// <summary>Processes whose threads' current system calls could not be read (needs ptrace access).</summary>
     public int ProcessesWithoutThreads { get; internal init; }
 
+    /// <summary>What was read and how long it took, for -Verbose.</summary>
+    public string Description { get; internal init; } = "";
+
     /// <summary>True when the scan was stopped by its cancellation token; the result is then empty.</summary>
     public bool Cancelled { get; internal init; }
 
@@ -47,8 +50,8 @@ public sealed class PipeScanResult
             var warnings = new List<string>();
             if (ProcessesNotPermitted > 0)
                 warnings.Add(Plural(ProcessesNotPermitted, "process", "processes") + " could not be inspected (not permitted to read /proc/PID/fd): " +
-                             "their ends of pipes and sockets are missing, so a NoReader, NoWriter or SelfLoop may be wrong. " +
-                             "Run as root, or with CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH, to see every process.");
+                             "their ends of pipes and sockets are missing, so a NoReader, NoWriter or SelfLoop may be wrong. To see them: " +
+                             Ptrace.PtraceRefusal.PermissionRemedy() + ".");
             if (ProcessesInOtherNetworkNamespaces > 0)
                 warnings.Add(Plural(ProcessesInOtherNetworkNamespaces, "process has", "processes have") + " sockets in another network namespace (a container) " +
                              "that could not be entered: their Unix sockets are not shown. Run as root (entering a namespace needs CAP_SYS_ADMIN), " +

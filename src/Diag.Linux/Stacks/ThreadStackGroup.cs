@@ -32,6 +32,9 @@ public sealed class ThreadStackGroup
     /// <summary>The frames of the first thread.</summary>
     public ItemList<StackFrame> Frames { get; internal init; } = ItemList<StackFrame>.Empty;
 
+    /// <summary>The innermost frame in the program's own code, as <see cref="ThreadStack.ProgramFrame"/>.</summary>
+    public StackFrame? ProgramFrame => Frames.FirstOrDefault(f => f.IsProgramCode);
+
     /// <summary>"N threads: signature", one line.</summary>
     public override string ToString() => $"{Count} thread{(Count == 1 ? "" : "s")}: {Signature}";
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Collections;
 using System.Diagnostics;
 using System.Management.Automation;
@@ -19,6 +20,7 @@ public sealed class ConvertFromToaCommand : DiagCmdlet
     private const string TextSet = "Text", PathSet = "Path", LiteralPathSet = "LiteralPath", HexSet = "Hex", ByteSet = "Byte";
     private const int ProgressId = 1;
 
+    private long _records;
     private readonly List<object> _output = new();
     private readonly Stopwatch _clock = new();
     private readonly List<string> _notRead = new();
@@ -125,6 +127,7 @@ public sealed class ConvertFromToaCommand : DiagCmdlet
         if (_text is null) return;
         _text.Complete(_output);
         Flush(null);
+        WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"Text read: {_records:N0} TOAs found."));
     }
 
     private void ReadCapture(string file)
@@ -137,6 +140,7 @@ public sealed class ConvertFromToaCommand : DiagCmdlet
             return;
         }
         var reader = new ToaCaptureReader(_map);
+        var recordsBefore = _records;
         var progress = new ProgressRecord(ProgressId, "ConvertFrom-Toa", "Reading " + file);
         var watch = Stopwatch.StartNew();
         var shown = TimeSpan.Zero;
@@ -166,6 +170,8 @@ public sealed class ConvertFromToaCommand : DiagCmdlet
             progress.RecordType = ProgressRecordType.Completed;
             WriteProgress(progress);
         }
+        WriteVerbose(string.Create(CultureInfo.InvariantCulture,
+            $"{file}: {reader.Packets:N0} packets read in {watch.Elapsed.TotalMilliseconds:0.0} ms, {_records - recordsBefore:N0} TOAs found."));
     }
 
     private void Flush(object? target)
@@ -179,6 +185,7 @@ public sealed class ConvertFromToaCommand : DiagCmdlet
         switch (item)
         {
             case ToaRecord record:
+                _records++;
                 WriteObject(record);
                 break;
             case ToaProblem problem:

@@ -74,6 +74,7 @@ public sealed class GetPipePeerCommand : ProcessCmdlet
         WriteProgress(progress);
         if (result.Cancelled) return;
 
+        WriteVerbose(result.Description);
         WriteErrors(result);
         foreach (var warning in result.Warnings) WriteWarning(warning);
         WriteObject(result.Endpoints, enumerateCollection: true);

@@ -78,6 +78,7 @@ public sealed class GetThreadStackCommand : ProcessCmdlet
                 WriteProgress(progress);
             }
             var stacks = reader.Read(pid, _requests[pid], StopToken);
+            WriteVerbose(stacks.Description);
             WriteResult(pid, stacks);
         }
         if (_order.Count > 1)

@@ -74,5 +74,9 @@ public sealed class TestCoreDumpConfigCommand : ProcessCmdlet
     }
 
     // One object per process, its checks inside: Where-Object, Export-Csv and Format-Table then work on processes.
-    private void Write(CoreDumpReport report) => WriteObject(report.Verdict);
+    private void Write(CoreDumpReport report)
+    {
+        WriteVerbose(report.Description);
+        WriteObject(report.Verdict);
+    }
 }

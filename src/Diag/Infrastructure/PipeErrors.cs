@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using Diag.Linux.Pipes;
+using Diag.Linux.Ptrace;
 
 namespace Diag.Commands.Infrastructure;
 
@@ -8,8 +9,7 @@ internal static class PipeErrors
 {
     public static DiagError AccessDenied(int pid) => new(
         new UnauthorizedAccessException($"Not permitted to read the open files of process {pid} (/proc/{pid}/fd)."),
-        "AccessDenied", ErrorCategory.PermissionDenied, pid,
-        "Run as root (sudo pwsh) or as the process's owner; another user's descriptors need CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH.");
+        "AccessDenied", ErrorCategory.PermissionDenied, pid, ProcessAccessAdvice.Remedy(pid));
 
     public static DiagError InodeNotFound(long inode) => new(
         new ArgumentException($"No process holds a pipe, FIFO or Unix socket with inode {inode}."),
