@@ -83,6 +83,8 @@
  *   nofile-fill P L   lowers its soft open-files limit to L (kept when 0) and opens /dev/null until P% of it is open.
  *                     status: open.
  *   mappings N        N one-page anonymous mappings, alternately rw-p and r--p (so the kernel cannot merge them).
+ *   nofile-spawn L MODE ARGS  lowers its soft open-files limit to L, then runs MODE ARGS in a child (which inherits
+ *                     it) and waits for it, as spawn does.
  *   nofile-soft-max   raises its soft open-files limit to the hard limit, as Java and mysqld do at start.
  *   exits             just the main thread, waiting for one of the commands above.
  */

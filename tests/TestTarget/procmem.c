@@ -23,6 +23,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static void procmem_die(const char *what) { perror(what); exit(2); }
@@ -178,6 +179,27 @@ static void make_mappings(long n)
     }
 }
 
+/* ---- nofile-spawn L MODE ARGS: lowers its soft open-files limit to L, then runs MODE ARGS in a child that inherits it ---- */
+
+static int nofile_spawn(char **argv)
+{
+    struct rlimit r;
+    if (getrlimit(RLIMIT_NOFILE, &r)) procmem_die("getrlimit");
+    r.rlim_cur = (rlim_t)atol(argv[2]);
+    if (setrlimit(RLIMIT_NOFILE, &r)) procmem_die("setrlimit");
+    pid_t p = fork();
+    if (p < 0) procmem_die("fork");
+    if (p == 0) {
+        argv[2] = argv[0]; /* argv[2..] = this program, MODE, ARGS */
+        execv("/proc/self/exe", argv + 2);
+        procmem_die("execv");
+    }
+    int status;
+    while (waitpid(p, &status, 0) < 0)
+        if (errno != EINTR) procmem_die("waitpid");
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 /* ---- the command loop ---- */
 
 static void procmem_status(const char *mode)
@@ -228,6 +250,7 @@ static int procmem_serve(const char *mode)
 int procmem_mode(int argc, char **argv)
 {
     const char *mode = argv[1];
+    if (!strcmp(mode, "nofile-spawn") && argc > 3) return nofile_spawn(argv);
     long a = argc > 2 ? atol(argv[2]) : 0, b = argc > 3 ? atol(argv[3]) : 0;
     if (!strcmp(mode, "arenas-hold")) start_arenas(a > 0 ? (int)a : 8, b);
     else if (!strcmp(mode, "grow-anon")) start_grow(a, b);
