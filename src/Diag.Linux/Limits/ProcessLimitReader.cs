@@ -32,7 +32,8 @@ public sealed class ProcessLimitReader : IDisposable
         _ticksPerSecond = Math.Max(1, Libc.SysConf(Libc._SC_CLK_TCK));
     }
 
-    /// <summary>The sixteen limits of one process, in the kernel's order.</summary>
+    /// <summary>The sixteen limits of one process, in the kernel's order; an empty <paramref name="processName"/> is read
+    /// from /proc.</summary>
     public ProcessLimitResult Read(int pid, string processName)
     {
         var facts = FactsOf(pid);
@@ -41,6 +42,7 @@ public sealed class ProcessLimitReader : IDisposable
             return new ProcessLimitResult(pid, processName, [],
                 $"Process {pid} ({processName}) is a zombie: it has exited and waits for its parent ({facts.Status.ParentId}) to collect it; its limits no longer apply.", false);
 
+        if (processName.Length == 0) processName = facts.Name;
         var timestamp = DateTime.Now;
         var parent = facts.Status.ParentId > 0 ? FactsOf(facts.Status.ParentId) : null;
         bool fdDenied = false;

@@ -134,12 +134,12 @@ internal static class MappingClassifier
             ref readonly var m = ref maps[u];
             layout.Kinds[u] = MemoryKind.GlibcArena;
             layout.Arenas[u] = number;
-            layout.Details[u] = $"arena {number}: accessible part of its 64 MiB heap ({ByteText(m.Size)})";
+            layout.Details[u] = $"arena {number} heap: accessible part";
             if (r >= 0)
             {
                 layout.Kinds[r] = MemoryKind.GlibcArena;
                 layout.Arenas[r] = number;
-                layout.Details[r] = $"arena {number}: rest of its 64 MiB heap, reserved and inaccessible ({ByteText(maps[r].Size)})";
+                layout.Details[r] = $"arena {number} heap: reserved rest";
             }
         }
         layout.ArenaCount = arenaOf.Count;
@@ -247,7 +247,7 @@ internal static class MappingClassifier
         {
             layout.Kinds[i - 1] = MemoryKind.Guard;
             layout.ThreadIds[i - 1] = tid;
-            layout.Details[i - 1] = tid == 0 ? "guard page below a thread stack" : $"guard page below thread {tid.ToString(CultureInfo.InvariantCulture)}'s stack";
+            layout.Details[i - 1] = tid == 0 ? "guard page of a thread stack" : $"guard page of thread {tid.ToString(CultureInfo.InvariantCulture)}'s stack";
         }
     }
 

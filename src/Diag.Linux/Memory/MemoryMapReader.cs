@@ -33,6 +33,11 @@ public sealed class MemoryMapReader : IDisposable
 
     internal bool ReadHeapHeaders { get; init; } = true;
 
+    /// <summary>The name of a process as Get-Process shows it (the comm, or the untruncated executable name); empty when
+    /// it is gone.</summary>
+    public string NameOf(int pid) =>
+        ProcessNameResolver.TryResolve(_reader, _procFd, pid, out var comm, out var untruncated) ? untruncated ?? comm : "";
+
     /// <summary>Reads one process now. A process that is gone, not readable, a zombie or a kernel thread comes back
     /// with a <see cref="MemoryMapResult.Problem"/>, never an exception.</summary>
     public MemoryMapResult Read(int pid, string processName)
@@ -54,7 +59,7 @@ public sealed class MemoryMapReader : IDisposable
             problem = errno is Errno.EACCES or Errno.EPERM
                 ? new MemoryMapProblem(MemoryMapProblemKind.AccessDenied, pid,
                     $"Not permitted to read the memory map of process {pid} ({name}): /proc/{pid}/smaps needs ptrace access to it.",
-                    "Run as root, as the process's owner, or with CAP_SYS_PTRACE.")
+                    Ptrace.PtraceRefusal.PermissionRemedy())
                 : Exited(pid, name);
             return null;
         }
