@@ -17,14 +17,14 @@ public sealed class ProcessExit
         ParentProcessId = target.ParentProcessId;
         UserId = target.UserId;
         StartTime = target.StartTime;
-        ExitStatusSource = source;
+        ExitStatusSourceValue = source;
         AlreadyExited = target.WasZombie;
         ExitTime = exitTime;
         Lifetime = exitTime is { } end && target.StartTime is { } start && end >= start ? end - start : null;
         Note = note;
         if (status is { } s)
         {
-            Reason = s.Exited ? ExitReason.Exited : ExitReason.Killed;
+            ReasonValue = s.Exited ? ExitReason.Exited : ExitReason.Killed;
             ExitCode = s.Exited ? s.ExitCode : null;
             SignalNumber = s.Exited ? null : s.Signal;
             Signal = s.Exited ? "" : s.SignalName;
@@ -33,7 +33,7 @@ public sealed class ProcessExit
         }
         else
         {
-            Reason = ExitReason.Unknown;
+            ReasonValue = ExitReason.Unknown;
             Signal = "";
         }
     }
@@ -50,7 +50,10 @@ public sealed class ProcessExit
     /// <summary>Its real user ID.</summary>
     public int UserId { get; }
 
-    public ExitReason Reason { get; }
+    /// <summary>Exited, Killed or Unknown.</summary>
+    public string Reason => ReasonValue.ToString();
+
+    internal ExitReason ReasonValue { get; }
 
     /// <summary>The code it passed to exit(); null when a signal killed it or the status is unknown.</summary>
     public int? ExitCode { get; }
@@ -81,14 +84,17 @@ public sealed class ProcessExit
     /// <summary>It was already a zombie (exited, not yet collected by its parent) when the wait began.</summary>
     public bool AlreadyExited { get; }
 
-    public ExitStatusSource ExitStatusSource { get; }
+    /// <summary>Where the status came from: PidfdInfo, ProcessConnector, ZombieStat or None.</summary>
+    public string ExitStatusSource => ExitStatusSourceValue.ToString();
+
+    internal ExitStatusSource ExitStatusSourceValue { get; }
 
     /// <summary>Why the status is unknown, or how it was obtained when that matters.</summary>
     public string Note { get; }
 
     public override string ToString()
     {
-        var how = Reason switch
+        var how = ReasonValue switch
         {
             ExitReason.Exited => "exited with " + ExitCode!.Value.ToString(CultureInfo.InvariantCulture),
             ExitReason.Killed => "killed by " + Signal + (CoreDumped ? " (core dumped)" : ""),

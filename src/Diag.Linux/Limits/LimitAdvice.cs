@@ -35,7 +35,7 @@ internal static class LimitAdvice
     private static string TooHighNote(LimitPair limit, string processName)
     {
         var value = LimitPair.Text(limit.Soft is { } s && s >= TooHighOpenFiles || limit.Soft is null ? limit.Soft : limit.Hard);
-        var general = $"An open-files limit of {value} costs the kernel nothing, but programs that size tables by it or close every descriptor up to it suffer: " +
+        var general = $"Programs size tables by it or close every descriptor up to it: an open-files limit of {value} costs the kernel nothing, but " +
                       "MySQL 5 sizes its table cache by it (an 8 GiB allocation at 2^30, killed in a container at initialisation), " +
                       "Java raises its soft limit to the hard one (-XX:+MaxFDLimit), and daemons that close descriptors 3 to the limit at start spin for seconds.";
         return processName switch
@@ -50,19 +50,20 @@ internal static class LimitAdvice
     {
         var share = (100.0 * used / soft).ToString("0", CultureInfo.InvariantCulture);
         string Amount(ulong v) => info.IsBytes ? Format(v) : v.ToString(CultureInfo.InvariantCulture);
-        var head = $"{Amount(used)} of {Amount(soft)} used ({share}%): ";
-        return head + info.Kind switch
+        // The consequence first: the table shows the start of the note.
+        var consequence = info.Kind switch
         {
-            ResourceLimitKind.OpenFiles => $"at {soft.ToString(CultureInfo.InvariantCulture)} open descriptors the next open(), socket() or accept() fails with EMFILE (\"Too many open files\").",
-            ResourceLimitKind.Processes => "the count is every process and thread of its real user; at the limit fork() and pthread_create() fail with EAGAIN.",
-            ResourceLimitKind.LockedMemory => "mlock(), io_uring and (before Linux 5.11) BPF maps fail with ENOMEM or EPERM at the limit.",
-            ResourceLimitKind.PendingSignals => "signals queued for its user (sigqueue, POSIX timers) fail with EAGAIN at the limit.",
-            ResourceLimitKind.AddressSpace => "mmap() and malloc() fail with ENOMEM at the limit; reservations count (64 MiB per glibc arena, a JVM's heap and code cache), not only memory in use.",
-            ResourceLimitKind.Data => "brk() and private writable mappings fail with ENOMEM at the limit.",
-            ResourceLimitKind.Stack => "the main thread's stack cannot grow past the limit: a deeper call dies with SIGSEGV.",
-            ResourceLimitKind.CpuTime => "at the soft limit the kernel sends SIGXCPU, at the hard limit SIGKILL.",
-            _ => "at the limit the next request fails.",
+            ResourceLimitKind.OpenFiles => "EMFILE at the limit: open(), socket() and accept() fail (\"Too many open files\")",
+            ResourceLimitKind.Processes => "EAGAIN at the limit: fork() and pthread_create() fail; every process and thread of its real user counts",
+            ResourceLimitKind.LockedMemory => "ENOMEM or EPERM at the limit: mlock(), io_uring and (before Linux 5.11) BPF maps fail",
+            ResourceLimitKind.PendingSignals => "EAGAIN at the limit: signals queued for its user (sigqueue, POSIX timers) fail",
+            ResourceLimitKind.AddressSpace => "ENOMEM at the limit: mmap() and malloc() fail; reservations count (64 MiB per glibc arena, a JVM's heap and code cache), not only memory in use",
+            ResourceLimitKind.Data => "ENOMEM at the limit: brk() and private writable mappings fail",
+            ResourceLimitKind.Stack => "SIGSEGV at the limit: the main thread's stack cannot grow further",
+            ResourceLimitKind.CpuTime => "SIGXCPU at the soft limit, SIGKILL at the hard one",
+            _ => "the next request fails at the limit",
         };
+        return $"{consequence} ({Amount(used)} of {Amount(soft)} used, {share}%).";
     }
 
     /// <summary>The prlimit command for the running process and the lasting change, for a limit that needs changing.</summary>

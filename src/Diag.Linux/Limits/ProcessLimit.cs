@@ -14,7 +14,7 @@ public sealed class ProcessLimit
     {
         ProcessId = processId;
         ProcessName = processName;
-        Resource = info.Kind;
+        ResourceValue = info.Kind;
         Name = info.Name.ToUpperInvariant();
         Description = info.Description;
         Unit = info.Unit;
@@ -23,9 +23,9 @@ public sealed class ProcessLimit
         Used = used;
         UsedPercent = used is { } u && soft is { } s && s > 0 ? Math.Round(100.0 * u / s, 1) : null;
         Headroom = used is { } u2 && soft is { } s2 ? (s2 > u2 ? s2 - u2 : 0) : null;
-        Status = status;
+        StatusValue = status;
         Note = note;
-        Source = origin.Source;
+        SourceValue = origin.Source;
         SourceDetail = origin.Detail;
         OriginProcessId = origin.OriginProcessId;
         ServiceUnit = origin.ServiceUnit ?? "";
@@ -41,7 +41,10 @@ public sealed class ProcessLimit
     public int ProcessId { get; }
     public string ProcessName { get; }
 
-    public ResourceLimitKind Resource { get; }
+    /// <summary>The limit by name (OpenFiles, Processes, AddressSpace...; see <see cref="ResourceLimitKind"/>).</summary>
+    public string Resource => ResourceValue.ToString();
+
+    internal ResourceLimitKind ResourceValue { get; }
 
     /// <summary>prlimit's name: NOFILE, NPROC, AS...</summary>
     public string Name { get; }
@@ -68,12 +71,18 @@ public sealed class ProcessLimit
     /// <summary>Soft limit minus use.</summary>
     public ulong? Headroom { get; }
 
-    public LimitStatus Status { get; }
+    /// <summary>Ok, NearLimit or TooHigh (see <see cref="LimitStatus"/>).</summary>
+    public string Status => StatusValue.ToString();
+
+    internal LimitStatus StatusValue { get; }
 
     /// <summary>What the status means for this process, in words.</summary>
     public string Note { get; }
 
-    public LimitSource Source { get; }
+    /// <summary>SystemdUnit, SystemdDefault, LoginSession, ContainerRuntime, Init, SetByProcess or Unknown.</summary>
+    public string Source => SourceValue.ToString();
+
+    internal LimitSource SourceValue { get; }
 
     /// <summary>Where exactly: "LimitNOFILE=infinity in /lib/systemd/system/mysql.service", a limits.conf line, the
     /// process that set it.</summary>

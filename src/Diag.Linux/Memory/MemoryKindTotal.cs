@@ -11,7 +11,7 @@ public sealed class MemoryKindTotal
     {
         ProcessId = processId;
         ProcessName = processName;
-        Kind = kind;
+        KindValue = kind;
         Count = count;
         SizeBytes = size;
         RssBytes = rss;
@@ -28,7 +28,10 @@ public sealed class MemoryKindTotal
 
     public int ProcessId { get; }
     public string ProcessName { get; }
-    public MemoryKind Kind { get; }
+    /// <summary>The kind (see <see cref="MemoryKind"/>).</summary>
+    public string Kind => KindValue.ToString();
+
+    internal MemoryKind KindValue { get; }
 
     /// <summary>Mappings of this kind (a GlibcArena heap counts its two parts).</summary>
     public int Count { get; }

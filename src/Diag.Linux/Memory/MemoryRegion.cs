@@ -30,7 +30,7 @@ public sealed class MemoryRegion
         Device = m.DeviceMajor.ToString("x2", CultureInfo.InvariantCulture) + ":" + m.DeviceMinor.ToString("x2", CultureInfo.InvariantCulture);
         Inode = (long)m.Inode;
         Path = path ?? "";
-        Kind = kind;
+        KindValue = kind;
         ThreadId = threadId == 0 ? null : threadId;
         Arena = arena == 0 ? null : arena;
         Detail = detail ?? "";
@@ -58,12 +58,12 @@ public sealed class MemoryRegion
         Device = current.Device;
         Inode = current.Inode;
         Path = current.Path;
-        Kind = current.Kind;
+        KindValue = current.KindValue;
         ThreadId = current.ThreadId;
         Arena = current.Arena;
         Detail = current.Detail;
         Timestamp = current.Timestamp;
-        Change = change;
+        ChangeValue = change;
         RssGrowthBytes = rssGrowth;
         SizeGrowthBytes = sizeGrowth;
         SwapGrowthBytes = swapGrowth;
@@ -122,7 +122,11 @@ public sealed class MemoryRegion
     /// "[heap]", "[stack]", "[vdso]", "[anon:name]", or empty for anonymous memory.</summary>
     public string Path { get; }
 
-    public MemoryKind Kind { get; }
+    /// <summary>What the mapping is: GlibcArena, MainHeap, ThreadStack, Guard, JavaHeap, CodeCache, File, SharedMemory,
+    /// HugePages, Kernel or Anonymous (see <see cref="MemoryKind"/>).</summary>
+    public string Kind => KindValue.ToString();
+
+    internal MemoryKind KindValue { get; }
 
     /// <summary>The thread a ThreadStack or Guard belongs to; null for other kinds or when it was not found.</summary>
     public int? ThreadId { get; }
@@ -135,8 +139,10 @@ public sealed class MemoryRegion
 
     public DateTime Timestamp { get; }
 
-    /// <summary>With -Interval or -Continuous: how it changed; null otherwise.</summary>
-    public MemoryChange? Change { get; }
+    /// <summary>With -Interval or -Continuous: how it changed (Grew, New, Shrank, Removed); null otherwise.</summary>
+    public string? Change => ChangeValue?.ToString();
+
+    internal MemoryChange? ChangeValue { get; }
 
     /// <summary>With -Interval or -Continuous: RSS now minus RSS before.</summary>
     public long? RssGrowthBytes { get; }

@@ -24,7 +24,7 @@ public sealed class ProcessMemorySummary
         PssSharedMemoryBytes = rollup.PssShmem;
         SwapBytes = rollup.Swap;
         LockedBytes = rollup.Locked;
-        Allocator = allocator;
+        AllocatorValue = allocator;
         AllocatorLibrary = allocatorLibrary ?? "";
         ArenaCount = arenaCount;
         ArenaHeapCount = arenaHeapCount;
@@ -62,7 +62,9 @@ public sealed class ProcessMemorySummary
     public long LockedBytes { get; }
 
     /// <summary>The malloc in use, told from the mapped libraries.</summary>
-    public MemoryAllocator Allocator { get; }
+    public string Allocator => AllocatorValue.ToString();
+
+    internal MemoryAllocator AllocatorValue { get; }
 
     /// <summary>The library that provides it.</summary>
     public string AllocatorLibrary { get; }

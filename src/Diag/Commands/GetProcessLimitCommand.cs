@@ -85,7 +85,7 @@ public sealed class GetProcessLimitCommand : ProcessCmdlet
         }
     }
 
-    private bool Wanted(ProcessLimit limit) => Resource is null || Resource.Contains(limit.Resource);
+    private bool Wanted(ProcessLimit limit) => Resource is null || Resource.Any(r => r.ToString() == limit.Resource);
 
     private void WarnUnreadable(int processes)
     {

@@ -131,9 +131,9 @@ public sealed class GetProcessMemoryMapCommand : ProcessCmdlet
         return wrapped;
     }
 
-    private bool Wanted(MemoryRegion region) => Kind is null || Kind.Contains(region.Kind);
+    private bool Wanted(MemoryRegion region) => Kind is null || Kind.Any(k => k.ToString() == region.Kind);
 
-    private bool Wanted(MemoryKindTotal total) => Kind is null || Kind.Contains(total.Kind);
+    private bool Wanted(MemoryKindTotal total) => Kind is null || Kind.Any(k => k.ToString() == total.Kind);
 
     private void WriteProblem(MemoryMapProblem problem)
     {

@@ -43,13 +43,13 @@ public sealed class ExitTests
         Assert.Equal(pid, exit.ProcessId);
         Assert.Equal(comm, exit.ProcessName);
         Assert.Equal(spawner.Pid, exit.ParentProcessId);
-        Assert.Equal(ExitReason.Exited, exit.Reason);
+        Assert.Equal(ExitReason.Exited, exit.ReasonValue);
         Assert.Equal(3, exit.ExitCode);
         Assert.Equal(3, exit.ShellExitCode);
         Assert.Equal("", exit.Signal);
         Assert.False(exit.CoreDumped);
         Assert.False(exit.AlreadyExited);
-        Assert.Equal(connector ? ExitStatusSource.ProcessConnector : ExitStatusSource.PidfdInfo, exit.ExitStatusSource);
+        Assert.Equal(connector ? ExitStatusSource.ProcessConnector : ExitStatusSource.PidfdInfo, exit.ExitStatusSourceValue);
         Assert.True(exit.ExitTime >= exit.StartTime, $"exited {exit.ExitTime:O} before it started {exit.StartTime:O}");
         Assert.True(exit.Lifetime > TimeSpan.Zero);
         Assert.EndsWith("diag-test-target exits", exit.CommandLine);
@@ -67,7 +67,7 @@ public sealed class ExitTests
         spawner.Send("raise 15");
         var exit = Assert.Single(Rest(items)).Exit!;
 
-        Assert.Equal(ExitReason.Killed, exit.Reason);
+        Assert.Equal(ExitReason.Killed, exit.ReasonValue);
         Assert.Null(exit.ExitCode);
         Assert.Equal("SIGTERM", exit.Signal);
         Assert.Equal(15, exit.SignalNumber);
@@ -129,7 +129,7 @@ public sealed class ExitTests
         var exit = items.Single(i => i.Kind == ExitWaitItemKind.Exited).Exit!;
         Assert.True(exit.AlreadyExited);
         Assert.Equal(0, exit.ExitCode);
-        Assert.Equal(ExitStatusSource.ZombieStat, exit.ExitStatusSource);
+        Assert.Equal(ExitStatusSource.ZombieStat, exit.ExitStatusSourceValue);
         Assert.Null(exit.ExitTime);
         Assert.Null(exit.Lifetime);
     }

@@ -60,13 +60,13 @@ public sealed class FixtureLimitTests : IDisposable
         Write("/etc/passwd", "root:x:0:0:root:/root:/bin/bash\nmysql:x:27:27:MySQL:/var/lib/mysql:/bin/false\n");
 
         using var reader = new ProcessLimitReader(_root.FullName);
-        var nofile = reader.Read(4242, "mysqld").Limits.Single(l => l.Resource == ResourceLimitKind.OpenFiles);
+        var nofile = reader.Read(4242, "mysqld").Limits.Single(l => l.ResourceValue == ResourceLimitKind.OpenFiles);
 
         Assert.Equal(1073741816UL, nofile.SoftLimit);
         Assert.Equal(40UL, nofile.Used);
-        Assert.Equal(LimitStatus.TooHigh, nofile.Status);
+        Assert.Equal(LimitStatus.TooHigh, nofile.StatusValue);
         Assert.Contains("MySQL 5 sizes its table cache", nofile.Note);
-        Assert.Equal(LimitSource.SystemdUnit, nofile.Source);
+        Assert.Equal(LimitSource.SystemdUnit, nofile.SourceValue);
         Assert.Equal("LimitNOFILE=infinity in /etc/systemd/system/mysql.service", nofile.SourceDetail);
         Assert.Equal("mysql.service", nofile.ServiceUnit);
         Assert.Equal(1, nofile.ParentProcessId);
@@ -85,18 +85,18 @@ public sealed class FixtureLimitTests : IDisposable
         Write("/etc/systemd/system.conf", "[Manager]\n#DefaultLimitNOFILE=1024:524288\n");
 
         using var reader = new ProcessLimitReader(_root.FullName);
-        var nofile = reader.Read(500, "nginx").Limits.Single(l => l.Resource == ResourceLimitKind.OpenFiles);
+        var nofile = reader.Read(500, "nginx").Limits.Single(l => l.ResourceValue == ResourceLimitKind.OpenFiles);
 
         // The same value as init's, but systemd set it when it started the service: the unit is what to change.
-        Assert.Equal(LimitStatus.NearLimit, nofile.Status);
-        Assert.Equal(LimitSource.SystemdDefault, nofile.Source);
+        Assert.Equal(LimitStatus.NearLimit, nofile.StatusValue);
+        Assert.Equal(LimitSource.SystemdDefault, nofile.SourceValue);
         Assert.Equal("systemd's built-in default for services (1024:524288 since systemd 240): nginx.service sets no LimitNOFILE", nofile.SourceDetail);
         Assert.Equal("prlimit --pid 500 --nofile=2048:524288", nofile.ChangeNow);
         Assert.Equal("systemctl edit nginx.service: [Service] LimitNOFILE=2048:524288, then systemctl restart nginx.service", nofile.ChangeLasting);
         Write("/etc/systemd/system.conf.d/limits.conf", "[Manager]\nDefaultLimitNOFILE=1024:524288\n");
         using var again = new ProcessLimitReader(_root.FullName);
         Assert.Equal("DefaultLimitNOFILE=1024:524288 in /etc/systemd/system.conf.d/limits.conf (nginx.service sets no LimitNOFILE)",
-            again.Read(500, "nginx").Limits.Single(l => l.Resource == ResourceLimitKind.OpenFiles).SourceDetail);
+            again.Read(500, "nginx").Limits.Single(l => l.ResourceValue == ResourceLimitKind.OpenFiles).SourceDetail);
     }
 
     [Fact]
@@ -111,14 +111,14 @@ public sealed class FixtureLimitTests : IDisposable
         Write("/etc/security/limits.conf", "# defaults\n*    soft nofile 2048\n@dev soft nofile 4096\n@dev hard nofile 8192\n");
 
         using var reader = new ProcessLimitReader(_root.FullName);
-        var nofile = reader.Read(900, "python3").Limits.Single(l => l.Resource == ResourceLimitKind.OpenFiles);
+        var nofile = reader.Read(900, "python3").Limits.Single(l => l.ResourceValue == ResourceLimitKind.OpenFiles);
 
-        Assert.Equal(LimitSource.LoginSession, nofile.Source);
+        Assert.Equal(LimitSource.LoginSession, nofile.SourceValue);
         Assert.Equal(800, nofile.OriginProcessId);
         Assert.Contains("a login through sshd: pam_limits applies", nofile.SourceDetail);
         Assert.Contains("@dev soft nofile 4096 (/etc/security/limits.conf:3)", nofile.SourceDetail);
         Assert.Contains("inherited from bash (800)", nofile.SourceDetail);
-        Assert.Equal(LimitStatus.NearLimit, nofile.Status);
+        Assert.Equal(LimitStatus.NearLimit, nofile.StatusValue);
         Assert.StartsWith("/etc/security/limits.d/nofile.conf:", nofile.ChangeLasting);
     }
 }

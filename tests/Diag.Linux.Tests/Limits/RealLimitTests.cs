@@ -25,19 +25,19 @@ public sealed class RealLimitTests
 
         var result = Read(target.Pid);
 
-        Assert.Equal(Enum.GetValues<ResourceLimitKind>(), result.Limits.Select(l => l.Resource));
-        var nofile = result.Limits.Single(l => l.Resource == ResourceLimitKind.OpenFiles);
+        Assert.Equal(Enum.GetValues<ResourceLimitKind>(), result.Limits.Select(l => l.ResourceValue));
+        var nofile = result.Limits.Single(l => l.ResourceValue == ResourceLimitKind.OpenFiles);
         Assert.Equal("NOFILE", nofile.Name);
         Assert.Equal(1000UL, nofile.SoftLimit);
         Assert.Equal(OwnLimit("Max open files", 1), nofile.HardLimit);
         Assert.Equal(900UL, nofile.Used);
         Assert.Equal(90.0, nofile.UsedPercent);
         Assert.Equal(100UL, nofile.Headroom);
-        Assert.Equal(LimitStatus.NearLimit, nofile.Status);
+        Assert.Equal(LimitStatus.NearLimit, nofile.StatusValue);
         Assert.Contains("EMFILE", nofile.Note);
         Assert.StartsWith($"prlimit --pid {target.Pid} --nofile=2048:", nofile.ChangeNow);
         // It lowered the limit itself: its parent (this test host) has the higher one.
-        Assert.Equal(LimitSource.SetByProcess, nofile.Source);
+        Assert.Equal(LimitSource.SetByProcess, nofile.SourceValue);
         Assert.Contains("set by the process itself", nofile.SourceDetail);
         Assert.Equal(target.Pid, nofile.OriginProcessId);
         Assert.Equal(Environment.ProcessId, nofile.ParentProcessId);
@@ -51,11 +51,11 @@ public sealed class RealLimitTests
         using var spawner = TargetProcess.Start("nofile-spawn", "512", "nofile-fill", "10", "0");
         int child = spawner.ReadyPid;
 
-        var nofile = Read(child).Limits.Single(l => l.Resource == ResourceLimitKind.OpenFiles);
+        var nofile = Read(child).Limits.Single(l => l.ResourceValue == ResourceLimitKind.OpenFiles);
 
         Assert.Equal(512UL, nofile.SoftLimit);
-        Assert.Equal(LimitStatus.Ok, nofile.Status);
-        Assert.Equal(LimitSource.SetByProcess, nofile.Source);
+        Assert.Equal(LimitStatus.Ok, nofile.StatusValue);
+        Assert.Equal(LimitSource.SetByProcess, nofile.SourceValue);
         Assert.Equal(spawner.Pid, nofile.OriginProcessId);
         Assert.Contains($"inherited from diag-test-target ({spawner.Pid}), which set it", nofile.SourceDetail);
         Assert.Equal(spawner.Pid, nofile.ParentProcessId);
@@ -67,7 +67,7 @@ public sealed class RealLimitTests
     public void UseIsMeasuredWhereTheKernelCountsIt()
     {
         using var target = TargetProcess.Start("arenas-hold", "4", "64");
-        var limits = Read(target.Pid).Limits.ToDictionary(l => l.Resource);
+        var limits = Read(target.Pid).Limits.ToDictionary(l => l.ResourceValue);
         var status = File.ReadAllLines($"/proc/{target.Pid}/status").ToDictionary(l => l.Split(':')[0], l => l.Split(':', 2)[1].Trim());
 
         Assert.Equal(ulong.Parse(status["VmSize"].Split(' ')[0]) * 1024, limits[ResourceLimitKind.AddressSpace].Used);
@@ -100,8 +100,8 @@ public sealed class RealLimitTests
         var rows = reader.ReadAll(CancellationToken.None, null, out _);
 
         var ours = rows.First(r => r.ProcessId == target.Pid);
-        Assert.Equal(ResourceLimitKind.OpenFiles, ours.Resource);
-        Assert.Equal(LimitStatus.NearLimit, ours.Status);
+        Assert.Equal(ResourceLimitKind.OpenFiles, ours.ResourceValue);
+        Assert.Equal(LimitStatus.NearLimit, ours.StatusValue);
         Assert.All(rows, r => Assert.NotNull(r.Used));
         for (int i = 1; i < rows.Count; i++) Assert.True((rows[i - 1].UsedPercent ?? -1) >= (rows[i].UsedPercent ?? -1), $"row {i} is out of order");
     }

@@ -15,7 +15,7 @@ public sealed class ArenaTests
         var result = MemoryTargets.Read(target.Pid);
         var regions = result.Regions();
 
-        var arenas = regions.Where(r => r.Kind == MemoryKind.GlibcArena).ToList();
+        var arenas = regions.Where(r => r.KindValue == MemoryKind.GlibcArena).ToList();
         Assert.Equal(Enumerable.Range(1, Threads), arenas.Select(r => r.Arena!.Value).Distinct().Order());
         foreach (var heap in arenas.GroupBy(r => r.Arena))
         {
@@ -33,7 +33,7 @@ public sealed class ArenaTests
         Assert.Equal(Threads, summary.ArenaCount);
         Assert.Equal(Threads, summary.ArenaHeapCount);
         Assert.True(summary.ArenasConfirmed);
-        Assert.Equal(MemoryAllocator.Glibc, summary.Allocator);
+        Assert.Equal(MemoryAllocator.Glibc, summary.AllocatorValue);
         Assert.EndsWith("libc.so.6", summary.AllocatorLibrary);
         Assert.Equal(Threads * (64L << 20), summary.ArenaReservedBytes);
         Assert.Equal(arenas.Sum(a => a.RssBytes), summary.ArenaResidentBytes);

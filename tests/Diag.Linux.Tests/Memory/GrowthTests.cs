@@ -18,15 +18,15 @@ public sealed class GrowthTests
         var changes = MemoryGrowth.Compare(before, after);
         var grown = changes[0];
         Assert.Equal(start, grown.StartAddress);
-        Assert.Equal(MemoryChange.Grew, grown.Change);
-        Assert.Equal(MemoryKind.Anonymous, grown.Kind);
+        Assert.Equal(MemoryChange.Grew, grown.ChangeValue);
+        Assert.Equal(MemoryKind.Anonymous, grown.KindValue);
         Assert.InRange(grown.RssGrowthBytes!.Value, 64L << 20, 66L << 20);
         Assert.Equal(0, grown.SizeGrowthBytes);
         Assert.Equal(1L << 30, grown.SizeBytes);
         Assert.True(grown.Interval > TimeSpan.Zero);
 
         var (kinds, summary) = MemorySummaryBuilder.Build(after, before);
-        Assert.Equal(MemoryKind.Anonymous, kinds[0].Kind);
+        Assert.Equal(MemoryKind.Anonymous, kinds[0].KindValue);
         Assert.True(kinds[0].RssGrowthBytes >= 64L << 20);
         Assert.True(summary.RssGrowthBytes >= 64L << 20);
     }
@@ -42,7 +42,7 @@ public sealed class GrowthTests
         Assert.Equal([1, 2], items.Select(i => i.Sample));
         Assert.All(items, i => Assert.Null(i.Problem));
         // The grower touches 8 MiB every 10 ms: over each interval the mapping grew.
-        Assert.All(items, i => Assert.Equal(MemoryChange.Grew, i.Changes[0].Change));
+        Assert.All(items, i => Assert.Equal(MemoryChange.Grew, i.Changes[0].ChangeValue));
 
         target.Kill();
         var gone = watcher.Watch([(target.Pid, "diag-test-target")], TimeSpan.FromMilliseconds(10), null, summary: true, CancellationToken.None).ToList();

@@ -15,5 +15,5 @@ internal static class MemoryTargets
 
     public static ProcessMemorySummary Summary(MemoryMapResult result) => result.Summary()!.Value.Summary;
 
-    public static MemoryKindTotal Kind(MemoryMapResult result, MemoryKind kind) => result.Summary()!.Value.Kinds.Single(k => k.Kind == kind);
+    public static MemoryKindTotal Kind(MemoryMapResult result, MemoryKind kind) => result.Summary()!.Value.Kinds.Single(k => k.KindValue == kind);
 }

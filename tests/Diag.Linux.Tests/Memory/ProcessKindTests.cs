@@ -20,15 +20,15 @@ public sealed class ProcessKindTests
             var result = MemoryTargets.Read(jvm.Pid);
             var regions = result.Regions();
 
-            var heap = regions.Where(r => r.Kind == MemoryKind.JavaHeap).ToList();
+            var heap = regions.Where(r => r.KindValue == MemoryKind.JavaHeap).ToList();
             Assert.NotEmpty(heap);
             Assert.Equal(256L << 20, (long)(heap.Max(r => r.EndAddress) - heap.Min(r => r.StartAddress)));
             Assert.All(heap, r => Assert.Contains("-Xmx256m", r.Detail));
-            var code = regions.Where(r => r.Kind == MemoryKind.CodeCache).ToList();
+            var code = regions.Where(r => r.KindValue == MemoryKind.CodeCache).ToList();
             Assert.Contains(code, r => r.Permissions == "rwxp");
             Assert.Equal(64L << 20, code.Sum(r => r.SizeBytes));
-            Assert.Contains(regions, r => r.Kind == MemoryKind.GlibcArena); // the JIT compiler threads' arenas
-            Assert.Equal(MemoryAllocator.Glibc, MemoryTargets.Summary(result).Allocator);
+            Assert.Contains(regions, r => r.KindValue == MemoryKind.GlibcArena); // the JIT compiler threads' arenas
+            Assert.Equal(MemoryAllocator.Glibc, MemoryTargets.Summary(result).AllocatorValue);
         }
         finally
         {

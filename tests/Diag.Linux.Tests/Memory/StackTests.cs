@@ -13,19 +13,19 @@ public sealed class StackTests
 
         foreach (var (name, tid) in target.Threads)
         {
-            var stack = Assert.Single(regions, r => r.Kind == MemoryKind.ThreadStack && r.ThreadId == tid);
+            var stack = Assert.Single(regions, r => r.KindValue == MemoryKind.ThreadStack && r.ThreadId == tid);
             Assert.Equal("rw-p", stack.Permissions);
             Assert.Contains($"stack of thread {tid} ({name})", stack.Detail);
-            var guard = Assert.Single(regions, r => r.Kind == MemoryKind.Guard && r.ThreadId == tid);
+            var guard = Assert.Single(regions, r => r.KindValue == MemoryKind.Guard && r.ThreadId == tid);
             Assert.Equal(stack.StartAddress, guard.EndAddress);
             Assert.Equal("---p", guard.Permissions);
         }
         var main = Assert.Single(regions, r => r.Path == "[stack]");
-        Assert.Equal(MemoryKind.ThreadStack, main.Kind);
+        Assert.Equal(MemoryKind.ThreadStack, main.KindValue);
         Assert.Equal(target.Pid, main.ThreadId);
-        Assert.Equal(MemoryKind.MainHeap, Assert.Single(regions, r => r.Path == "[heap]").Kind);
-        Assert.Contains(regions, r => r.Kind == MemoryKind.Kernel && r.Path == "[vdso]");
-        Assert.Contains(regions, r => r.Kind == MemoryKind.File && r.Path == TargetProcess.ExecutablePath);
+        Assert.Equal(MemoryKind.MainHeap, Assert.Single(regions, r => r.Path == "[heap]").KindValue);
+        Assert.Contains(regions, r => r.KindValue == MemoryKind.Kernel && r.Path == "[vdso]");
+        Assert.Contains(regions, r => r.KindValue == MemoryKind.File && r.Path == TargetProcess.ExecutablePath);
     }
 
     [Fact]
