@@ -54,7 +54,9 @@ public sealed class GetProcessLimitCommand : ProcessCmdlet
             var result = reader.Read(pid, "");
             if (result.Problem is { } problem)
             {
-                if (!SkipIfExitedSinceNameMatch(pid, "its limits were read")) WriteDiagError(LimitErrors.Unreadable(pid, problem));
+                bool zombieByWildcard = problem.Contains("zombie", StringComparison.Ordinal) && ParameterSetName == NameSet && Name.Any(WildcardPattern.ContainsWildcardCharacters);
+                if (zombieByWildcard) WriteVerbose($"Skipped process {pid}: {problem}");
+                else if (!SkipIfExitedSinceNameMatch(pid, "its limits were read")) WriteDiagError(LimitErrors.Unreadable(pid, problem));
                 continue;
             }
             if (result.DescriptorsUnreadable) unreadable++;

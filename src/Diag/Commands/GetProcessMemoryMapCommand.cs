@@ -138,11 +138,11 @@ public sealed class GetProcessMemoryMapCommand : ProcessCmdlet
     private void WriteProblem(MemoryMapProblem problem)
     {
         if (problem.Kind == MemoryMapProblemKind.Exited && SkipIfExitedSinceNameMatch(problem.ProcessId, "its memory map was read")) return;
-        // A wildcard such as 'kworker*' or '*' also matches kernel threads, which have no memory: not an error then.
-        if (problem.Kind == MemoryMapProblemKind.NoUserMemory && problem.Message.Contains("kernel thread", StringComparison.Ordinal) &&
-            ParameterSetName == NameSet && Name.Any(WildcardPattern.ContainsWildcardCharacters))
+        // A wildcard such as 'kworker*' or '*' also matches kernel threads and zombies (a process between its exit and its
+        // parent's wait), which have no memory: not an error then.
+        if (problem.Kind == MemoryMapProblemKind.NoUserMemory && ParameterSetName == NameSet && Name.Any(WildcardPattern.ContainsWildcardCharacters))
         {
-            WriteVerbose($"Skipped process {problem.ProcessId}: a kernel thread, with no user memory to map.");
+            WriteVerbose($"Skipped process {problem.ProcessId}: it has no user memory to map ({problem.Message})");
             return;
         }
         WriteDiagError(MemoryErrors.From(problem));
