@@ -78,7 +78,9 @@ public sealed class MemoryMapWatcher
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
         for (int n = 1; (count is null || n <= count) && previous.Count > 0; n++)
         {
-            if (Sleep(TimeSpan.FromTicks(interval.Ticks * n) - System.Diagnostics.Stopwatch.GetElapsedTime(start), cancellationToken)) yield break;
+            // Snapshots are due at whole intervals from the start (no drift); an interval near TimeSpan.MaxValue saturates.
+            var due = TimeSpan.FromTicks(interval.Ticks > long.MaxValue / n ? long.MaxValue : interval.Ticks * n);
+            if (Sleep(due - System.Diagnostics.Stopwatch.GetElapsedTime(start), cancellationToken)) yield break;
             foreach (var (pid, name) in processes)
             {
                 if (cancellationToken.IsCancellationRequested) yield break;

@@ -128,6 +128,10 @@ public sealed class GetProcessMemoryMapCmdletTests : IClassFixture<PowerShellSes
         var text = _pwsh.Format("$remote", 120);
         Assert.Matches(@"GlibcArena\s+16\s+512 MiB", text);
         Assert.Matches(@"Arenas\s+: 8 of at most", text);
+        // Results of several hosts: Format-Table -View Fleet puts the host first, within 80 columns.
+        var fleet = _pwsh.Format("$remote | Where-Object Kind -eq 'GlibcArena' | Format-Table -View Fleet", 80);
+        Assert.Matches(@"HOST\s+PID PROCESS\s+KIND\s+RSS\s+\+RSS\s+COUNT", fleet);
+        Assert.All(fleet.Split('\n'), l => Assert.True(l.TrimEnd().Length <= 80, $"wider than 80: '{l}'"));
     }
 
     [Fact]
