@@ -100,7 +100,8 @@ public sealed class ProcessLimitReader : IDisposable
                     if (errno is Errno.EACCES or Errno.EPERM) fdDenied = true;
                     return null;
                 }
-            case ResourceLimitKind.Processes: return (ulong)_tasks.TasksOf(s.RealUid);
+            // Not enforced for root: its count (a walk over every process) would only add noise to -All.
+            case ResourceLimitKind.Processes: return s.RealUid == 0 ? null : (ulong)_tasks.TasksOf(s.RealUid);
             case ResourceLimitKind.LockedMemory: return (ulong?)s.Locked;
             case ResourceLimitKind.PendingSignals: return (ulong?)s.QueuedSignals;
             case ResourceLimitKind.AddressSpace: return (ulong?)s.AddressSpace;

@@ -73,10 +73,21 @@ public sealed class RealLimitTests
         Assert.Equal(ulong.Parse(status["VmSize"].Split(' ')[0]) * 1024, limits[ResourceLimitKind.AddressSpace].Used);
         Assert.Equal(ulong.Parse(status["VmStk"].Split(' ')[0]) * 1024, limits[ResourceLimitKind.Stack].Used);
         Assert.Equal(ulong.Parse(status["SigQ"].Split('/')[0]), limits[ResourceLimitKind.PendingSignals].Used);
-        Assert.True(limits[ResourceLimitKind.Processes].Used >= 5, "the user's tasks include the target's five threads");
+        Assert.Null(limits[ResourceLimitKind.Processes].Used); // root's: not enforced, not counted
         Assert.Contains("Not enforced for root", limits[ResourceLimitKind.Processes].Note);
         Assert.Null(limits[ResourceLimitKind.CoreFileSize].Used);
         Assert.Equal("Not enforced by Linux.", limits[ResourceLimitKind.ResidentSet].Note);
+    }
+
+    [Fact]
+    public void AnotherUsersProcessesAndThreadsAreCountedAgainstTheirLimit()
+    {
+        using var target = TargetProcess.Start("as-user", "65534", "arenas-hold", "4", "64");
+        var nproc = Read(target.ReadyPid).Limits.Single(l => l.ResourceValue == ResourceLimitKind.Processes);
+        // Every task of uid 65534 counts (other tests may run some): at least the target's five threads.
+        Assert.True(nproc.Used >= 5, $"nobody's tasks include the target's five threads, counted {nproc.Used}");
+        Assert.Equal(LimitStatus.Ok, nproc.StatusValue);
+        Assert.Equal("", nproc.Note);
     }
 
     [Fact]
