@@ -18,8 +18,8 @@ Describe 'ConvertFrom-Toa' {
         $records = & $script:tcpdump -nn -l -x -r $script:pcap 2>$null | ConvertFrom-Toa
         $records.Count | Should -Be 5
         $records[0].PSTypeNames | Should -Contain 'Diag.Linux.Toa.ToaRecord'
-        $records.ClientAddress | ForEach-Object { $_ | Should -BeOfType [ipaddress] }
-        ($records | Where-Object OptionKind -eq 254).ClientAddress.IPAddressToString | Should -Be '10.10.1.2', '10.10.1.3'
+        $records.ClientAddress | ForEach-Object { $_ | Should -BeOfType [Diag.Linux.Output.NetworkAddress] }
+        ($records | Where-Object OptionKind -eq 254).ClientAddress.Value | Should -Be '10.10.1.2', '10.10.1.3'
     }
 
     It 'groups and filters by client address' {
@@ -54,10 +54,19 @@ Describe 'ConvertFrom-Toa' {
             'IP 1.1.1.1.7 > 2.2.2.2.80: Flags [S], options [unknown-200 0x30390a0a0102], length 0'
         )
         $records = $lines | ConvertFrom-Toa -ErrorAction SilentlyContinue -ErrorVariable e
-        $records.ClientAddress.IPAddressToString | Should -Be '10.10.1.1', '10.10.1.2'
+        $records.ClientAddress.Value | Should -Be '10.10.1.1', '10.10.1.2'
         $e.Count | Should -Be 1
         $e[0].FullyQualifiedErrorId | Should -Be 'InvalidToaLength,Diag.Commands.ConvertFromToaCommand'
         $e[0].Exception.Message | Should -BeLike 'Line 2 (packet 2):*'
+    }
+
+    It 'sorts clients as addresses: numerically, IPv4 before IPv6' {
+        # As text, 10.10.1.10 sorts before 10.10.1.9 and 2001:db8::1 before 9.9.9.9.
+        $records = ConvertFrom-Toa -Hex 30390a0a010a, 30390a0a0109, 303909090909
+        $records += ConvertFrom-Toa -Hex 303920010db8000000000000000000000001 -OptionKind 253
+        ($records | Sort-Object ClientAddress).Client | Should -Be '9.9.9.9:12345', '10.10.1.9:12345', '10.10.1.10:12345', '[2001:db8::1]:12345'
+        ($records | Sort-Object ClientAddress -Descending)[0].ClientAddress.Family | Should -Be 'IPv6'
+        ($records | Where-Object ClientAddress -eq '10.10.1.9').Count | Should -Be 1
     }
 
     It 'reads files piped from Get-ChildItem' {
@@ -68,11 +77,19 @@ Describe 'ConvertFrom-Toa' {
     It 'shows the client first in the table at 80 and 120 columns' {
         foreach ($width in 80, 120) {
             $lines = (ConvertFrom-Toa -Path $script:pcap | Out-String -Width $width) -split "`n" | Where-Object { $_.Trim() }
-            $lines[0] | Should -Match '^ClientAddress +Port +Server +Balancer +Time'
+            $lines[0] | Should -Match '^ClientAddress +Port +Server +Time +Balancer'
             $lines | Where-Object { $_.Length -gt $width } | Should -BeNullOrEmpty
-            ($lines -join "`n") | Should -Match '10\.10\.1\.1 +12345 10\.0\.0\.2:1234 +192\.168\.0\.5:40000 +12:00:00\.000000'
+            # A capture's time has its date; the balancer follows.
+            ($lines -join "`n") | Should -Match '10\.10\.1\.1 +12345 10\.0\.0\.2:1234 +\d{4}-\d\d-\d\d 12:00:00\.000000 192\.168\.0\.5:40000'
         }
-        (ConvertFrom-Toa -Path $script:pcap | Out-String -Width 120) | Should -Match 'Kind Variant'
+        (ConvertFrom-Toa -Path $script:pcap | Out-String -Width 120) | Should -Match '192\.168\.0\.5:40000 +Toa +200'
+    }
+
+    It 'keeps the time of day of tcpdump''s default text, which has no date' {
+        $r = '17:53:20.123456 IP 1.1.1.1.5 > 2.2.2.2.80: Flags [S], options [unknown-200 0x30390a0a0101], length 0' | ConvertFrom-Toa
+        $r.Timestamp | Should -BeNullOrEmpty
+        $r.TimeOfDay | Should -Be ([timespan]'17:53:20.123456')
+        ($r | Out-String -Width 80) | Should -Match '10\.10\.1\.1 +12345 2\.2\.2\.2:80 +17:53:20\.123456 +1\.1\.1\.1:5'
     }
 
     It 'comes back from Start-Job with addresses that are still addresses, in the same view' {
@@ -85,7 +102,8 @@ Describe 'ConvertFrom-Toa' {
         $job | Remove-Job -Force
         $records.Count | Should -Be 5
         $records[0].PSTypeNames | Should -Contain 'Deserialized.Diag.Linux.Toa.ToaRecord'
-        $records[0].ClientAddress | Should -BeOfType [ipaddress]
+        $records[0].ClientAddress | Should -BeOfType [Diag.Linux.Output.NetworkAddress]
+        ($records | Sort-Object ClientAddress -Descending)[0].ClientAddress | Should -Be '10.10.1.3'
         ($records | Group-Object ClientAddress).Count | Should -Be 3
         ($records | Out-String -Width 120) | Should -Match 'ClientAddress +Port +Server'
     }

@@ -377,7 +377,7 @@ Describe 'Test-CoreDumpConfig across hosts' {
 }
 
 Describe 'ConvertFrom-Toa on a host' {
-    It 'decodes the client address there and brings back an IPAddress' {
+    It 'decodes the client address there and brings back an address' {
         $rows = Invoke-Bounded { param($s) Invoke-Command -Session $s {
                 'IP 1.1.1.1.5 > 2.2.2.2.80: Flags [S], options [unknown-200 0x30390a0a0101], length 0' | ConvertFrom-Toa } } -ArgumentList (, $sessions[0])
         $row = @($rows) | Select-Object -First 1

@@ -67,7 +67,7 @@ Describe 'Get-ThreadStack' {
     It 'gives one line per thread with Format-Table' {
         $text = Get-ThreadStack -Id $targetPid | Format-Table | Out-String -Width 120
         $text | Should -Match 'SYSCALL'
-        $text | Should -Match 'futex\s+syscall < stack_futex_wait < stack_futex_thread'
+        $text | Should -Match 'futex\s+stack_futex_wait\s+\d+\s+syscall < stack_futex_wait < stack_futex_thread'
     }
 
     It 'folds identical stacks with -Unique' {
@@ -87,6 +87,9 @@ Describe 'Get-ThreadStack' {
         $job | Remove-Job -Force
         $stack.PSObject.TypeNames | Should -Contain 'Deserialized.Diag.Linux.Stacks.ThreadStack'
         $stack.Frames[1].Function | Should -Be 'stack_nested_5'
+        # The frames come back as a list: member enumeration reaches every frame, as on the live object.
+        $stack.Frames.Function | Should -Contain 'stack_nested_5'
+        @($stack.Frames).Count | Should -BeGreaterThan 2
         ($stack | Out-String) | Should -Match 'in stack_nested_5 \(\)'
     }
 

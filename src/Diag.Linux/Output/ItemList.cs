@@ -8,9 +8,11 @@ namespace Diag.Linux.Output;
 /// immutable, and read as its items joined by ", " wherever PowerShell turns it into text — Export-Csv, string
 /// interpolation, a table cell — instead of "System.Object[]". ConvertTo-Json and remoting still see a list of
 /// objects (remoting keeps them as objects when the owning type's SerializationDepth reaches them, set in module/*.types.ps1xml).
+/// It is a read-only <see cref="IList"/> because PowerShell's serializer writes only an IList as a list: any other
+/// enumerable comes back from a job or a remote host as a wrapped object on which <c>$x.Frames.Function</c> finds nothing.
 /// </summary>
 [CollectionBuilder(typeof(ItemList), nameof(ItemList.Create))]
-public sealed class ItemList<T> : IReadOnlyList<T>
+public sealed class ItemList<T> : IReadOnlyList<T>, IList
 {
     private readonly T[] _items;
 
@@ -26,6 +28,36 @@ public sealed class ItemList<T> : IReadOnlyList<T>
     public IEnumerator<T> GetEnumerator() => ((IEnumerable<T>)_items).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => _items.GetEnumerator();
+
+    bool IList.IsReadOnly => true;
+
+    bool IList.IsFixedSize => true;
+
+    object? IList.this[int index]
+    {
+        get => _items[index];
+        set => throw new NotSupportedException("An ItemList is read-only.");
+    }
+
+    int IList.Add(object? value) => throw new NotSupportedException("An ItemList is read-only.");
+
+    void IList.Clear() => throw new NotSupportedException("An ItemList is read-only.");
+
+    bool IList.Contains(object? value) => Array.IndexOf(_items, value) >= 0;
+
+    int IList.IndexOf(object? value) => Array.IndexOf(_items, value);
+
+    void IList.Insert(int index, object? value) => throw new NotSupportedException("An ItemList is read-only.");
+
+    void IList.Remove(object? value) => throw new NotSupportedException("An ItemList is read-only.");
+
+    void IList.RemoveAt(int index) => throw new NotSupportedException("An ItemList is read-only.");
+
+    void ICollection.CopyTo(Array array, int index) => _items.CopyTo(array, index);
+
+    bool ICollection.IsSynchronized => false;
+
+    object ICollection.SyncRoot => _items;
 
     /// <summary>The engine builds lists as arrays; the output property holds them as an ItemList.</summary>
     public static implicit operator ItemList<T>(T[] items) => new(items);

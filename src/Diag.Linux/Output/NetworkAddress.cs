@@ -6,7 +6,7 @@ namespace Diag.Linux.Output;
 /// <summary>
 /// An IP address as Diag's objects carry it: it sorts as an address (IPv4 before IPv6, then numerically: 10.0.0.9 before
 /// 10.0.0.10), compares equal to its text (<c>Where-Object ClientAddress -eq '10.0.0.9'</c>: PowerShell converts the
-/// text through <see cref="Parse"/>), prints and exports as text, and writes to JSON as <c>{"Address":"10.0.0.9","Family":"IPv4"}</c>
+/// text through <see cref="Parse"/>), prints and exports as text, and writes to JSON as <c>{"Value":"10.0.0.9","Family":"IPv4"}</c>
 /// rather than IPAddress's fifteen fields. <see cref="ToIPAddress"/> gives the .NET address for anything else.
 /// </summary>
 public sealed class NetworkAddress : IComparable<NetworkAddress>, IComparable, IEquatable<NetworkAddress>
@@ -19,11 +19,12 @@ public sealed class NetworkAddress : IComparable<NetworkAddress>, IComparable, I
         // An IPv4 address carried in IPv6 (::ffff:10.0.0.9) is the IPv4 address a user knows.
         _address = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
         _bytes = _address.GetAddressBytes();
-        Address = _address.ToString();
+        Value = _address.ToString();
     }
 
-    /// <summary>The address as text: <c>10.0.0.9</c>, <c>2001:db8::1</c>.</summary>
-    public string Address { get; }
+    /// <summary>The address as text: <c>10.0.0.9</c>, <c>2001:db8::1</c>. Not named Address: PowerShell arrays have an Address
+    /// method, which <c>$rows.ClientAddress.Address</c> would reach instead of each row's text.</summary>
+    public string Value { get; }
 
     /// <summary>IPv4 or IPv6.</summary>
     public string Family => _address.AddressFamily == AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4";
@@ -39,7 +40,8 @@ public sealed class NetworkAddress : IComparable<NetworkAddress>, IComparable, I
         if (other is null) return 1;
         if (_bytes.Length != other._bytes.Length) return _bytes.Length.CompareTo(other._bytes.Length); // IPv4 first
         var order = _bytes.AsSpan().SequenceCompareTo(other._bytes);
-        return order != 0 ? order : _address.ScopeId.CompareTo(other._address.ScopeId);
+        // ScopeId throws for IPv4; only link-local IPv6 addresses (fe80::1%eth0) have one.
+        return order != 0 || _bytes.Length == 4 ? order : _address.ScopeId.CompareTo(other._address.ScopeId);
     }
 
     public int CompareTo(object? obj) => obj switch
@@ -63,5 +65,5 @@ public sealed class NetworkAddress : IComparable<NetworkAddress>, IComparable, I
 
     public override int GetHashCode() => _address.GetHashCode();
 
-    public override string ToString() => Address;
+    public override string ToString() => Value;
 }

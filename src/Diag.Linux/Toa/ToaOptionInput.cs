@@ -60,7 +60,7 @@ public static class ToaOptionInput
 
     private static ToaRecord Record(ToaOption o) => new()
     {
-        ClientAddress = o.Client, ClientPort = o.ClientPort, VirtualAddress = o.Virtual, VirtualPort = o.VirtualPort, VpcId = o.VpcId,
+        ClientAddress = ToaRecordBuilder.Address(o.Client), ClientPort = o.ClientPort, VirtualAddress = ToaRecordBuilder.Address(o.Virtual), VirtualPort = o.VirtualPort, VpcId = o.VpcId,
         OptionKind = o.Kind, VariantValue = o.Variant,
     };
 

@@ -1,13 +1,13 @@
 using System.Globalization;
-using System.Net;
+using Diag.Linux.Output;
 
 namespace Diag.Linux.Toa;
 
 /// <summary>
 /// One TOA seen on the wire: the real client behind a full-NAT load balancer, with the packet that
 /// carried it (the balancer's address as source, the backend as destination) and where it was read.
-/// The addresses are IPAddress objects: they group and compare by address, and PowerShell remoting
-/// rebuilds them as IPAddress on the other side.
+/// The addresses are <see cref="NetworkAddress"/> objects: they sort as addresses (IPv4 before IPv6, numerically), compare
+/// equal to their text, and print, export and write to JSON as text.
 /// </summary>
 public sealed class ToaRecord
 {
@@ -15,27 +15,31 @@ public sealed class ToaRecord
     /// (tcpdump's default; <c>-tttt</c> or <c>-tt</c> print the date) or no time at all.</summary>
     public DateTime? Timestamp { get; internal init; }
 
+    /// <summary>The time of day the packet was captured: Timestamp's, or the time alone that tcpdump's default text prints
+    /// (<c>17:53:20.123456 IP …</c>) without a date. Null when the text has no time (<c>-t</c>) or only deltas (<c>-ttt</c>).</summary>
+    public TimeSpan? TimeOfDay { get; internal init; }
+
     /// <summary>Source address on the wire: the load balancer's address. Null when tcpdump printed a host name (run it with -nn).</summary>
-    public IPAddress? Source { get; internal init; }
+    public NetworkAddress? Source { get; internal init; }
 
     /// <summary>Source port on the wire (the balancer's port). Null when tcpdump printed a name it could not map back.</summary>
     public int? SourcePort { get; internal init; }
 
     /// <summary>Destination address on the wire: the backend server.</summary>
-    public IPAddress? Destination { get; internal init; }
+    public NetworkAddress? Destination { get; internal init; }
 
     /// <summary>Destination port: the service on the backend.</summary>
     public int? DestinationPort { get; internal init; }
 
     /// <summary>The real client's address carried in the option. Null only when tcpdump dropped it
     /// (<see cref="ToaVariant.PortOnly"/>) or the packet carried only the virtual address (<see cref="ToaVariant.ToaVip"/>).</summary>
-    public IPAddress? ClientAddress { get; internal init; }
+    public NetworkAddress? ClientAddress { get; internal init; }
 
     /// <summary>The real client's port; null for <see cref="ToaVariant.ToaVip"/> alone.</summary>
     public int? ClientPort { get; internal init; }
 
     /// <summary>The virtual (service) address the client connected to: VTOA variants, or a kind-250 option in the same packet.</summary>
-    public IPAddress? VirtualAddress { get; internal init; }
+    public NetworkAddress? VirtualAddress { get; internal init; }
 
     /// <summary>The virtual (service) port the client connected to.</summary>
     public int? VirtualPort { get; internal init; }
@@ -71,9 +75,9 @@ public sealed class ToaRecord
         return $"{client}{wire} ({kind}{Variant})";
     }
 
-    internal static string Endpoint(IPAddress? address, int? port)
+    internal static string Endpoint(NetworkAddress? address, int? port)
     {
-        var host = address is null ? "?" : address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
+        var host = address is null ? "?" : address.Family == "IPv6" ? $"[{address}]" : address.Value;
         return port is { } p ? host + ":" + p.ToString(CultureInfo.InvariantCulture) : host;
     }
 }

@@ -1,11 +1,12 @@
 using System.Net;
+using Diag.Linux.Output;
 
 namespace Diag.Linux.Toa;
 
 /// <summary>The packet a TOA came in, and where it was read.</summary>
 internal readonly record struct PacketContext(
     DateTime? Timestamp, IPAddress? Source, int? SourcePort, IPAddress? Destination, int? DestinationPort,
-    long? LineNumber, string? Path, long? PacketNumber);
+    long? LineNumber, string? Path, long? PacketNumber, TimeSpan? TimeOfDay = null);
 
 /// <summary>
 /// Turns the TOA options of one packet into records: one per option that names a client; a kind-250
@@ -30,13 +31,14 @@ internal static class ToaRecordBuilder
             output.Add(new ToaRecord
             {
                 Timestamp = packet.Timestamp,
-                Source = packet.Source,
+                TimeOfDay = packet.TimeOfDay ?? packet.Timestamp?.TimeOfDay,
+                Source = Address(packet.Source),
                 SourcePort = packet.SourcePort,
-                Destination = packet.Destination,
+                Destination = Address(packet.Destination),
                 DestinationPort = packet.DestinationPort,
-                ClientAddress = o.Client,
+                ClientAddress = Address(o.Client),
                 ClientPort = o.ClientPort,
-                VirtualAddress = o.Virtual ?? extra?.Virtual,
+                VirtualAddress = Address(o.Virtual ?? extra?.Virtual),
                 VirtualPort = o.VirtualPort ?? extra?.VirtualPort,
                 VpcId = o.VpcId,
                 OptionKind = o.Kind,
@@ -47,6 +49,9 @@ internal static class ToaRecordBuilder
             });
         }
     }
+
+    /// <summary>The address as records carry it.</summary>
+    internal static NetworkAddress? Address(IPAddress? address) => address is null ? null : new NetworkAddress(address);
 
     /// <summary>The message for an option of a TOA kind that could not be decoded.</summary>
     public static string Describe(BadToa bad, ToaKindMap map) => bad.Cut

@@ -3,7 +3,7 @@ using Diag.Linux.Output;
 
 namespace Diag.Commands.Infrastructure;
 
-/// <summary>Rebuilds a <see cref="NetworkAddress"/> from what remoting brings back (a property bag with Address), named in
+/// <summary>Rebuilds a <see cref="NetworkAddress"/> from what remoting brings back (a property bag with Value and Family), named in
 /// module/Diag.Output.types.ps1xml: a remoted address keeps sorting as an address and comparing equal to its text.</summary>
 public sealed class NetworkAddressConverter : PSTypeConverter
 {
@@ -21,7 +21,7 @@ public sealed class NetworkAddressConverter : PSTypeConverter
     private static string? Text(object value) => value switch
     {
         PSObject { BaseObject: string s } => s,
-        PSObject bag => bag.Properties["Address"]?.Value as string,
+        PSObject bag => bag.Properties["Value"]?.Value as string,
         string s => s,
         _ => null,
     };

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Net;
+using Diag.Linux.Output;
 using Diag.Linux.Toa;
 using static Diag.Linux.Tests.Toa.ToaTestSupport;
 using P = Diag.TestSupport.TestPackets;
@@ -104,7 +105,7 @@ public sealed class CaptureFileTests : IDisposable
         WritePcapng(w => w.Write(P.Ethernet(_packets[0].Ip), _packets[0].Time, simpleBlock: true));
         var r = DecodeFile(_file.Path).Single();
         Assert.Null(r.Timestamp);
-        Assert.Equal(IPAddress.Parse("10.10.1.1"), r.ClientAddress);
+        Assert.Equal(NetworkAddress.Parse("10.10.1.1"), r.ClientAddress);
     }
 
     [Fact]
@@ -127,7 +128,7 @@ public sealed class CaptureFileTests : IDisposable
         Assert.Equal(bytes.Length - 16 - last.Length, problem.FileOffset);
         Assert.Contains($"packet {_packets.Count + 1} at offset {problem.FileOffset} is cut", problem.Message);
         ToaTruth.AssertMatches(_packets, d.Records.SkipLast(1).ToList(), timestamps: true, path: _file.Path);
-        Assert.Equal(IPAddress.Parse("10.10.1.20"), d.Records[^1].ClientAddress);
+        Assert.Equal(NetworkAddress.Parse("10.10.1.20"), d.Records[^1].ClientAddress);
     }
 
     [Fact]
@@ -148,7 +149,7 @@ public sealed class CaptureFileTests : IDisposable
         Assert.Contains("skipped", problem.Message);
         // Packet 3 carried no TOA; every other packet's TOA is still there.
         Assert.Equal(_packets.Sum(p => p.Toas.Length), d.Records.Count);
-        Assert.Equal(IPAddress.Parse("2001:db8::99"), d.Records[2].ClientAddress);
+        Assert.Equal(NetworkAddress.Parse("2001:db8::99"), d.Records[2].ClientAddress);
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-using System.Net;
+using Diag.Linux.Output;
 using Diag.Linux.Toa;
 using static Diag.Linux.Tests.Toa.ToaTestSupport;
 
@@ -51,7 +51,7 @@ public sealed class ExperimentTests : IClassFixture<ToaCaptureSuite>
         Assert.DoesNotContain(d.Records, r => r.VariantValue == ToaVariant.PortOnly);
         Assert.DoesNotContain(d.Notices, n => n.Kind == ToaNoticeKind.PortOnly); // the -x it asked for was given
         Assert.Equal([1L, 9L, 10L], d.Records.Select(r => r.PacketNumber!.Value));
-        Assert.Equal(IPAddress.Parse("10.10.1.4"), d.Records[1].ClientAddress); // exp-acc0 of a TOA's length is a TOA
+        Assert.Equal(NetworkAddress.Parse("10.10.1.4"), d.Records[1].ClientAddress); // exp-acc0 of a TOA's length is a TOA
         Assert.Contains(d.Notices, n => n.Kind == ToaNoticeKind.Experiment && n.Message.Contains("0xACC0") && n.Message.Contains("13 bytes"));
     }
 

@@ -14,7 +14,7 @@ public class TcpdumpTextTests
     public void TheIncidentLineDecodesToItsClient()
     {
         var r = DecodeText(SeedLine).Single();
-        Assert.Equal(Ip("10.10.1.1"), r.ClientAddress);
+        Assert.Equal(Addr("10.10.1.1"), r.ClientAddress);
         Assert.Equal(12345, r.ClientPort);
         Assert.Equal(200, r.OptionKind);
         Assert.Equal(ToaVariant.Toa, r.VariantValue);
@@ -24,7 +24,7 @@ public class TcpdumpTextTests
 
     [Fact]
     public void TheBareOptionTextDecodesToo() =>
-        Assert.Equal(Ip("10.10.1.1"), DecodeText("Unknown Option 20030390a0a0101").Single().ClientAddress);
+        Assert.Equal(Addr("10.10.1.1"), DecodeText("Unknown Option 20030390a0a0101").Single().ClientAddress);
 
     [Theory]
     // tcpdump <= 3.9.8
@@ -36,11 +36,11 @@ public class TcpdumpTextTests
     public void EverySpellingOfTheSamePacketGivesTheSameRecord(string line)
     {
         var r = DecodeText(line).Single();
-        Assert.Equal(Ip("10.10.1.1"), r.ClientAddress);
+        Assert.Equal(Addr("10.10.1.1"), r.ClientAddress);
         Assert.Equal(12345, r.ClientPort);
-        Assert.Equal(Ip("192.168.0.5"), r.Source);
+        Assert.Equal(Addr("192.168.0.5"), r.Source);
         Assert.Equal(40000, r.SourcePort);
-        Assert.Equal(Ip("10.0.0.2"), r.Destination);
+        Assert.Equal(Addr("10.0.0.2"), r.Destination);
         Assert.Equal(1234, r.DestinationPort);
         Assert.Equal(200, r.OptionKind);
         Assert.Null(r.Timestamp); // a time of day without a date is not a timestamp
@@ -51,7 +51,7 @@ public class TcpdumpTextTests
     {
         var r = DecodeText("IP 1.1.1.1.5 > 2.2.2.2.80: Flags [S], options [Unknown Option 25430390a0a0102]").Single();
         Assert.Equal(254, r.OptionKind);
-        Assert.Equal(Ip("10.10.1.2"), r.ClientAddress);
+        Assert.Equal(Addr("10.10.1.2"), r.ClientAddress);
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public class TcpdumpTextTests
         // Port 63881 is f989, TCP Fast Open's experiment id: tcpdump prints the rest as a cookie.
         var r = DecodeText("IP 192.168.0.5.40008 > 10.0.0.2.80: Flags [S], seq 1, win 8192, options [exp-tfo cookie 0a0a0103], length 0").Single();
         Assert.Equal(63881, r.ClientPort);
-        Assert.Equal(Ip("10.10.1.3"), r.ClientAddress);
+        Assert.Equal(Addr("10.10.1.3"), r.ClientAddress);
         Assert.Empty(DecodeText("IP 1.1.1.1.5 > 2.2.2.2.80: Flags [S], options [exp-tfo cookiereq]").Records);
     }
 
@@ -91,7 +91,7 @@ public class TcpdumpTextTests
         var r = d.Single();
         Assert.Equal(2, r.LineNumber);
         Assert.Equal(1, r.PacketNumber);
-        Assert.Equal(Ip("192.168.0.5"), r.Source);
+        Assert.Equal(Addr("192.168.0.5"), r.Source);
     }
 
     [Fact]
@@ -105,14 +105,14 @@ public class TcpdumpTextTests
         Assert.Empty(d.Problems);
         Assert.Equal(4, d.Records.Count);
         var v6 = d.Records[0];
-        Assert.Equal((Ip("2001:db8::98"), 444, ToaVariant.ToaV6, Ip("fd00::5")), (v6.ClientAddress, v6.ClientPort, v6.VariantValue, v6.Source));
+        Assert.Equal((Addr("2001:db8::98"), 444, ToaVariant.ToaV6, Addr("fd00::5")), (v6.ClientAddress, v6.ClientPort, v6.VariantValue, v6.Source));
         Assert.Equal("[2001:db8::98]:444", v6.Client);
         var withVip = d.Records[1];
-        Assert.Equal((Ip("10.10.1.2"), Ip("1.2.3.4"), 80), (withVip.ClientAddress, withVip.VirtualAddress, withVip.VirtualPort));
+        Assert.Equal((Addr("10.10.1.2"), Addr("1.2.3.4"), 80), (withVip.ClientAddress, withVip.VirtualAddress, withVip.VirtualPort));
         var vtoa = d.Records[2];
-        Assert.Equal((Ip("10.9.9.9"), 5555, 777u, Ip("1.2.3.5"), 8080), (vtoa.ClientAddress, vtoa.ClientPort, vtoa.VpcId, vtoa.VirtualAddress, vtoa.VirtualPort));
+        Assert.Equal((Addr("10.9.9.9"), 5555, 777u, Addr("1.2.3.5"), 8080), (vtoa.ClientAddress, vtoa.ClientPort, vtoa.VpcId, vtoa.VirtualAddress, vtoa.VirtualPort));
         var v6vtoa = d.Records[3];
-        Assert.Equal((Ip("2001:db8::7"), 6666, 0x3039u, Ip("2001:db8::8")), (v6vtoa.ClientAddress, v6vtoa.ClientPort, v6vtoa.VpcId, v6vtoa.VirtualAddress));
+        Assert.Equal((Addr("2001:db8::7"), 6666, 0x3039u, Addr("2001:db8::8")), (v6vtoa.ClientAddress, v6vtoa.ClientPort, v6vtoa.VpcId, v6vtoa.VirtualAddress));
     }
 
     [Fact]
@@ -121,7 +121,7 @@ public class TcpdumpTextTests
         var r = DecodeText("IP 192.168.0.5.40004 > 10.0.0.2.80: Flags [S], options [unknown-250 0x005001020304], length 0").Single();
         Assert.Equal(ToaVariant.ToaVip, r.VariantValue);
         Assert.Null(r.ClientAddress);
-        Assert.Equal(Ip("1.2.3.4"), r.VirtualAddress);
+        Assert.Equal(Addr("1.2.3.4"), r.VirtualAddress);
     }
 
     [Fact]
@@ -169,6 +169,29 @@ public class TcpdumpTextTests
             : DateTime.Parse(local, System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(expected, r.Timestamp);
         Assert.Equal(DateTimeKind.Local, r.Timestamp!.Value.Kind);
+        Assert.Equal(expected.TimeOfDay, r.TimeOfDay);
+    }
+
+    [Theory]
+    [InlineData("17:53:20.123456 IP 1.1.1.1.5 > 2.2.2.2.80: Flags [S], options [unknown-200 0x30390a0a0101], length 0", "17:53:20.1234560")]
+    [InlineData("    3  08:00:01.987654321 IP 1.1.1.1.5 > 2.2.2.2.80: Flags [S], options [unknown-200 0x30390a0a0101], length 0", "08:00:01.9876543")]
+    [InlineData("IP 1.1.1.1.5 > 2.2.2.2.80: Flags [S], options [unknown-200 0x30390a0a0101], length 0", null)]
+    public void TheDefaultTimeOfDayIsKeptWithoutADate(string line, string? timeOfDay)
+    {
+        var r = DecodeText(line).Single();
+        Assert.Null(r.Timestamp);
+        Assert.Equal(timeOfDay is null ? null : TimeSpan.Parse(timeOfDay, System.Globalization.CultureInfo.InvariantCulture), r.TimeOfDay);
+    }
+
+    [Fact]
+    public void DeltasOfTtttAreNoTimeOfDay()
+    {
+        // tcpdump -ttt prints the time since the previous packet in the same format, the first one 00:00:00.000000.
+        var records = DecodeText(
+            "00:00:00.000000 IP 1.1.1.1.5 > 2.2.2.2.80: Flags [S], options [unknown-200 0x30390a0a0101], length 0",
+            "00:00:01.250000 IP 1.1.1.1.6 > 2.2.2.2.80: Flags [S], options [unknown-200 0x30390a0a0102], length 0").Records;
+        Assert.Equal(2, records.Count);
+        Assert.All(records, r => Assert.Null(r.TimeOfDay));
     }
 
     [Fact]
@@ -179,8 +202,8 @@ public class TcpdumpTextTests
             "IP 192.168.0.5.40000 > 10.0.0.2.http: Flags [S], options [unknown-200 0x30390a0a0101], length 0");
         Assert.Null(d.Records[0].Source);
         Assert.Equal(40000, d.Records[0].SourcePort);
-        Assert.Equal(Ip("10.10.1.1"), d.Records[0].ClientAddress);
-        Assert.Equal(Ip("10.0.0.2"), d.Records[1].Destination);
+        Assert.Equal(Addr("10.10.1.1"), d.Records[0].ClientAddress);
+        Assert.Equal(Addr("10.0.0.2"), d.Records[1].Destination);
         if (File.Exists("/etc/services") && File.ReadAllText("/etc/services").Contains("80/tcp")) Assert.Equal(80, d.Records[1].DestinationPort);
         var notice = Assert.Single(d.Notices);
         Assert.Equal(ToaNoticeKind.NamesInsteadOfNumbers, notice.Kind);
@@ -191,7 +214,7 @@ public class TcpdumpTextTests
     public void EthernetHeadersWithDashEAreNotTakenForEndpoints()
     {
         var r = DecodeText("12:00:00.1 66:77:88:99:aa:bb > 00:11:22:33:44:55, ethertype 802.1Q (0x8100), length 78: vlan 100, p 0, ethertype IPv4 (0x0800), 192.168.0.5.40007 > 10.0.0.2.80: Flags [S], seq 1, options [unknown-200 0x30390a0a0101], length 0").Single();
-        Assert.Equal((Ip("192.168.0.5"), 40007, Ip("10.0.0.2"), 80), (r.Source, r.SourcePort, r.Destination, r.DestinationPort));
+        Assert.Equal((Addr("192.168.0.5"), 40007, Addr("10.0.0.2"), 80), (r.Source, r.SourcePort, r.Destination, r.DestinationPort));
     }
 
     [Fact]
@@ -237,8 +260,8 @@ public class TcpdumpTextTests
         Assert.Empty(output);
         decoder.Push("\t0x0030:  0a0a 0102", output);
         var r = Assert.Single(output.OfType<ToaRecord>());
-        Assert.Equal((Ip("10.10.1.2"), 12345, ToaVariant.Toa, 254), (r.ClientAddress, r.ClientPort, r.VariantValue, r.OptionKind));
-        Assert.Equal((Ip("192.168.0.5"), 40001), (r.Source, r.SourcePort));
+        Assert.Equal((Addr("10.10.1.2"), 12345, ToaVariant.Toa, 254), (r.ClientAddress, r.ClientPort, r.VariantValue, r.OptionKind));
+        Assert.Equal((Addr("192.168.0.5"), 40001), (r.Source, r.SourcePort));
         Assert.Equal(1, r.LineNumber);
         decoder.Complete(output);
         Assert.Single(output); // no warning, no second record
@@ -254,7 +277,7 @@ public class TcpdumpTextTests
             "\t0x0020:  0002 9c41 0050 0000 0001 0000 0000 8002  ...A.P..........",
             "\t0x0030:  2000 0000 0000 0204 05b4 fe08 3039 0a0a  ............09..",
             "\t0x0040:  0102                                     ..");
-        Assert.Equal(Ip("10.10.1.2"), d.Single().ClientAddress);
+        Assert.Equal(Addr("10.10.1.2"), d.Single().ClientAddress);
         Assert.Empty(d.Notices);
     }
 

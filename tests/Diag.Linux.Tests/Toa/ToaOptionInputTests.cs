@@ -14,7 +14,7 @@ public class ToaOptionInputTests
     public void HexWithOrWithoutKindAndLength(string hex, int? kind)
     {
         var r = Assert.IsType<ToaRecord>(ToaOptionInput.FromHex(hex, ToaKindMap.Default));
-        Assert.Equal((Ip("10.10.1.1"), 12345, ToaVariant.Toa, kind), (r.ClientAddress, r.ClientPort, r.VariantValue, r.OptionKind));
+        Assert.Equal((Addr("10.10.1.1"), 12345, ToaVariant.Toa, kind), (r.ClientAddress, r.ClientPort, r.VariantValue, r.OptionKind));
         Assert.Null(r.Source);
     }
 
@@ -22,7 +22,7 @@ public class ToaOptionInputTests
     public void DataAloneIsReadByItsLength()
     {
         var v6 = Assert.IsType<ToaRecord>(ToaOptionInput.FromHex("01bb20010db8000000000000000000000099", ToaKindMap.Default));
-        Assert.Equal((ToaVariant.ToaV6, Ip("2001:db8::99"), 443), (v6.VariantValue, v6.ClientAddress, v6.ClientPort));
+        Assert.Equal((ToaVariant.ToaV6, Addr("2001:db8::99"), 443), (v6.VariantValue, v6.ClientAddress, v6.ClientPort));
         // With a kind named, its layouts decide: 18 bytes of kind 252 are a VTOA, not an IPv6 TOA.
         var vtoa = Assert.IsType<ToaRecord>(ToaOptionInput.FromHex("15b30a09090900000309010203051f900000", ToaKindMap.Default, 252));
         Assert.Equal((ToaVariant.Vtoa, 777u, 252), (vtoa.VariantValue, vtoa.VpcId, vtoa.OptionKind));
@@ -30,7 +30,7 @@ public class ToaOptionInputTests
 
     [Fact]
     public void BytesWork() =>
-        Assert.Equal(Ip("10.10.1.1"), Assert.IsType<ToaRecord>(ToaOptionInput.FromBytes([254, 8, 0x30, 0x39, 10, 10, 1, 1], ToaKindMap.Default)).ClientAddress);
+        Assert.Equal(Addr("10.10.1.1"), Assert.IsType<ToaRecord>(ToaOptionInput.FromBytes([254, 8, 0x30, 0x39, 10, 10, 1, 1], ToaKindMap.Default)).ClientAddress);
 
     [Theory]
     [InlineData("30390a0a010", ToaProblemKind.InvalidHex, "odd number")]

@@ -1,4 +1,5 @@
 using System.Net;
+using Diag.Linux.Output;
 using Diag.Linux.Toa;
 using Diag.Linux.Toa.Text;
 
@@ -34,6 +35,9 @@ internal static class ToaTestSupport
         Decoded.Of(new ToaCaptureReader(map ?? ToaKindMap.Default).Read(path).ToList());
 
     public static IPAddress Ip(string s) => IPAddress.Parse(s);
+
+    /// <summary>An address as records carry it.</summary>
+    public static NetworkAddress Addr(string s) => NetworkAddress.Parse(s);
 
     /// <summary>A temporary file deleted at dispose.</summary>
     public sealed class TempFile : IDisposable

@@ -44,7 +44,10 @@ public sealed class TcpdumpTextDecoder
     private string? _headerText;
     private int _headerStart, _headerLength;
     private DateTime? _timestamp;
+    private TimeSpan? _timeOfDay;
     private bool _timestampParsed;
+    // tcpdump -ttt and -ttttt print deltas in the time-of-day format, the first one 00:00:00.000000: then no line has a time of day.
+    private bool? _timesAreDeltas;
     private bool _packetHadHex;
     private bool _needHex;
     private bool _hexDecided;              // the hex dump held the TCP header: its bytes decided the packet
@@ -261,6 +264,7 @@ public sealed class TcpdumpTextDecoder
         _headerLength = length;
         _timestampParsed = false;
         _timestamp = null;
+        _timeOfDay = null;
         _packetHadHex = false;
         _needHex = false;
         _hexDecided = false;
@@ -449,7 +453,7 @@ public sealed class TcpdumpTextDecoder
         if (_scan.Found.Count > 0)
         {
             var context = new PacketContext(Timestamp(), new IPAddress(segment.SourceAddress), segment.SourcePort,
-                new IPAddress(segment.DestinationAddress), segment.DestinationPort, _optionLine, null, _packet);
+                new IPAddress(segment.DestinationAddress), segment.DestinationPort, _optionLine, null, _packet, TimeOfDay());
             ToaRecordBuilder.Add(context, _scan.Found, output);
         }
         _pending.Clear();
@@ -482,7 +486,7 @@ public sealed class TcpdumpTextDecoder
     {
         foreach (var o in options) if (o.Kind is { } k) _kindsFromText.Add(k);
         var context = new PacketContext(Timestamp(), _endpoints.Source, _endpoints.SourcePort, _endpoints.Destination, _endpoints.DestinationPort,
-            _optionLine, null, _packet);
+            _optionLine, null, _packet, TimeOfDay());
         ToaRecordBuilder.Add(context, options, output);
     }
 
@@ -545,9 +549,21 @@ public sealed class TcpdumpTextDecoder
         if (!_timestampParsed && _headerText is not null)
         {
             _timestamp = TcpdumpTimestamp.Parse(_headerText.AsSpan(_headerStart, _headerLength));
+            _timeOfDay = _timestamp?.TimeOfDay;
+            if (_timestamp is null && TcpdumpTimestamp.ParseTimeOfDay(_headerText.AsSpan(_headerStart, _headerLength)) is { } time)
+            {
+                _timesAreDeltas ??= time == TimeSpan.Zero;
+                _timeOfDay = _timesAreDeltas == true ? null : time;
+            }
             _timestampParsed = true;
         }
         return _timestamp;
+    }
+
+    private TimeSpan? TimeOfDay()
+    {
+        Timestamp();
+        return _timeOfDay;
     }
 
     private ToaProblem LineProblem(ToaProblemKind kind, string what) => new()

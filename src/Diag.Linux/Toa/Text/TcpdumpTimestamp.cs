@@ -32,6 +32,29 @@ internal static class TcpdumpTimestamp
         return null;
     }
 
+    /// <summary>tcpdump's default time, a time of day without a date (<c>17:53:20.123456</c>, or nanoseconds with
+    /// --time-stamp-precision=nano); null for anything else (-t prints none, -ttt and -ttttt print deltas that start 00:00:00 or are seconds).</summary>
+    public static TimeSpan? ParseTimeOfDay(ReadOnlySpan<char> line)
+    {
+        line = SkipPacketNumber(line.TrimStart());
+        if (line.Length < 9 || line[2] != ':' || line[5] != ':' || line[8] != '.') return null;
+        if (!int.TryParse(line[..2], NumberStyles.None, CultureInfo.InvariantCulture, out int hours) || hours > 23
+            || !int.TryParse(line[3..5], NumberStyles.None, CultureInfo.InvariantCulture, out int minutes) || minutes > 59
+            || !int.TryParse(line[6..8], NumberStyles.None, CultureInfo.InvariantCulture, out int seconds) || seconds > 60)
+            return null;
+        int end = 9;
+        long ticks = 0;
+        int digits = 0;
+        while (end < line.Length && char.IsAsciiDigit(line[end]))
+        {
+            if (digits < 7) { ticks = ticks * 10 + (line[end] - '0'); digits++; }
+            end++;
+        }
+        if (digits == 0 || (end < line.Length && line[end] != ' ')) return null;
+        for (; digits < 7; digits++) ticks *= 10;
+        return new TimeSpan(hours, minutes, Math.Min(seconds, 59)) + TimeSpan.FromTicks(ticks);
+    }
+
     // Microseconds by default, nanoseconds with --time-stamp-precision=nano (cut to ticks).
     private static readonly string[] Formats =
     [
