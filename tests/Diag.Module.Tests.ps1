@@ -82,4 +82,19 @@ Describe 'Help' {
         $about = Get-Help about_Diag
         ($about | Out-String) | Should -Match 'Get-ThreadCpu'
     }
+
+    It 'names every cmdlet in about_Diag''s short description and SEE ALSO, once, in 80 columns' {
+        $text = Get-Content -Raw "$PSScriptRoot/../en-US/about_Diag.help.txt"
+        $short = [regex]::Match($text, '(?s)SHORT DESCRIPTION(.*?)LONG DESCRIPTION').Groups[1].Value
+        $seeAlso = [regex]::Match($text, '(?s)SEE ALSO(.*)$').Groups[1].Value
+        foreach ($cmdlet in (Import-PowerShellDataFile "$PSScriptRoot/../Diag.psd1").CmdletsToExport) {
+            $short | Should -Match ([regex]::Escape($cmdlet)) -Because "the short description names $cmdlet"
+            $seeAlso | Should -Match ([regex]::Escape("Get-Help $cmdlet -Full")) -Because "SEE ALSO names $cmdlet"
+        }
+        $seeLines = $seeAlso -split "`n" | ForEach-Object Trim | Where-Object { $_ }
+        ($seeLines | Group-Object | Where-Object Count -gt 1).Name | Should -BeNullOrEmpty
+        $headings = $text -split "`n" | Where-Object { $_ -cmatch '^  [A-Z][A-Z ,()-]+$' }
+        ($headings | Group-Object | Where-Object Count -gt 1).Name | Should -BeNullOrEmpty
+        $text -split "`n" | Where-Object { $_.TrimEnd().Length -gt 80 } | Should -BeNullOrEmpty
+    }
 }

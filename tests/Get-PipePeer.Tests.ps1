@@ -68,6 +68,17 @@ Describe 'Get-PipePeer' {
         ($remote | Out-String -Width 120) | Should -Match "1w pipe\s+SelfLoop\s+$worker php 1066r\s+(\d+)/\1 $worker write\(1\)"
     }
 
+    It 'never cuts a word of its message in the list view at 80 columns' {
+        $endpoint = Get-PipePeer -Id $worker -FileDescriptor 1
+        $text = $endpoint | Format-List | Out-String -Width 80
+        $text -split "`n" | Where-Object { $_.TrimEnd().Length -gt 80 } | Should -BeNullOrEmpty
+        # Every word of the message is whole on one line (a cut word would be split across two).
+        $lines = $text -split "`n"
+        foreach ($word in $endpoint.Message -split ' ') {
+            @($lines | Where-Object { $_.Contains($word) }).Count | Should -BeGreaterThan 0 -Because "'$word' must not be cut"
+        }
+    }
+
     It 'converts to JSON with its peers and message' {
         $json = Get-PipePeer -Id $worker -FileDescriptor 1 | ConvertTo-Json -Depth 3 | ConvertFrom-Json
         $json.Peers[0].FileDescriptor | Should -Be 1066

@@ -43,7 +43,10 @@ Describe 'Get-ThreadCpu' {
         $sample = Get-ThreadCpu -Id $targetPid -ThreadId $threads['spin-0'] -Interval 0.5
         $sample.Interval | Should -BeOfType [timespan]
         $sample.Interval.TotalSeconds | Should -BeGreaterThan 0.4
-        $sample.Interval.TotalSeconds | Should -BeLessThan 2
+        # Not minutes (30 s) nor ticks: the parameter's own conversion, as the binder applies it.
+        (Get-Command Get-ThreadCpu).Parameters['Interval'].Attributes |
+            Where-Object { $_ -is [System.Management.Automation.ArgumentTransformationAttribute] } |
+            ForEach-Object { $_.Transform($ExecutionContext, 0.5) } | Should -Be ([timespan]::FromMilliseconds(500))
     }
 
     It 'keeps only the threads given to -ThreadId' {
@@ -68,11 +71,15 @@ Describe 'Get-ThreadCpu' {
     }
 
     It 'runs -Continuous until Select-Object -First stops the pipeline' {
-        $watch = [System.Diagnostics.Stopwatch]::StartNew()
+        # Returning at all is the proof: a sampler that ignored the stop would run for ever.
         $samples = Get-ThreadCpu -Id $targetPid -Interval 0.2 -Continuous | Select-Object -First 12
         $samples.Count | Should -Be 12
         ($samples | Group-Object SampleTime).Count | Should -Be 3
-        $watch.Elapsed.TotalSeconds | Should -BeLessThan 20 -Because 'the sampler must stop when the pipeline does'
+    }
+
+    It 'shows when each sample was taken to the millisecond in the list view' {
+        $text = Get-ThreadCpu -Id $targetPid -Interval 0.2 | Select-Object -First 1 | Format-List | Out-String
+        $text | Should -Match 'SampleTime\s+: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}'
     }
 
     It 'rejects a zero interval' {

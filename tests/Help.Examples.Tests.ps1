@@ -112,6 +112,10 @@ $command
             if (-not $Settings.AllowEmpty -and -not $Settings.StopAfter -and -not $Settings.ExpectErrorId) {
                 $text.Trim() | Should -Not -BeNullOrEmpty -Because "$Key should show something"
             }
+            # What the example's text says it shows, as the 120-column output must show it.
+            foreach ($pattern in @($Settings.Shows)) {
+                if ($pattern) { $text | Should -Match $pattern -Because "$Key's text says so:`n$command" }
+            }
         }
         finally { $ps.Dispose() }
     }

@@ -10,6 +10,7 @@
 #              examples that run until stopped); stopping it must still be clean.
 #   AllowEmpty the example may rightly write nothing (a filter that matches nothing here).
 #   ExpectErrorId  the FullyQualifiedErrorId the example is meant to show.
+#   Shows      regular expressions the example's output (at 120 columns) must match: what its text says it shows.
 #   Skip       why it cannot run here (only for what another suite runs).
 #   Files      files written into TestDrive before the example runs: name => lines of text, or
 #              'base64:...' for bytes (recorded captures and tcpdump output, where the example
@@ -39,9 +40,9 @@
         'README/2' = @{ Replace = @{ '-gt 80' = '-gt 1'; '-Duration 5' = '-Duration 1' } }
         'Get-ThreadCpu/6' = @{ Replace = @{ './threads.json' = '{TestDrive}/threads.json' } ; AllowEmpty = $true }
         'Trace-Syscall/5' = @{ Replace = @{ '-FilePath make -ArgumentList all' = '-FilePath {TestTarget} -ArgumentList fork, 2, 3' } }
-        'Get-PipePeer/2' = @{ Replace = @{ '2509' = '{php.Pid}' } }
+        'Get-PipePeer/2' = @{ Replace = @{ '2509' = '{php.Pid}' }; Shows = @('SelfLoop') }
         'Get-ThreadStack/3' = @{ Replace = @{ '2509' = '{nginx.Pid}' }; AllowEmpty = $true }
-        'Get-ThreadStack/4' = @{ Replace = @{ '5060' = '{vpnserver.Pid}'; '5072' = '{vpnserver.Thread.NatThread}' } }
+        'Get-ThreadStack/4' = @{ Replace = @{ '5060' = '{vpnserver.Pid}'; '5072' = '{vpnserver.Thread.NatThread}' }; Shows = @('recvfrom') }
         'Get-ProcessMemoryMap/3' = @{ Replace = @{ '-Interval 60' = '-Interval 1' }; AllowEmpty = $true }
         'Wait-ProcessExit/1' = @{ StopAfter = 2 }
         'Wait-ProcessExit/2' = @{ StopAfter = 2 }
@@ -81,7 +82,7 @@
                 ) }
         }
         # lvs.pcap: six connections of three clients to port 1234 (kinds 200 and 254), a SYN-ACK, and one client to 443 in kind 230.
-        'ConvertFrom-Toa/2' = @{ Replace = @{ '/var/tmp/lvs-*.pcap' = '{TestDrive}/lvs-*.pcap' }; Files = @{ 'lvs-1.pcap' = 'base64:1MOyoQIABAAAAAAAAAAAAAAABAABAAAAwC4yZgAAAABGAAAARgAAAAARIjNEVWZ3iJmquwgARQAAOAABAABABrAQwKgABQoAAAKcQATSAAAAAQAAAACQAiAAAAAAAAIEBbQBAcgIMDkKCgEBAQHBLjJmkNADADoAAAA6AAAAABEiM0RVZneImaq7CABFAAAsAAEAAEAGsBwKAAACwKgABQTSnEAAAAABAAAAAGASIAAAAAAAAgQFtMIuMmYgoQcARgAAAEYAAAAAESIzRFVmd4iZqrsIAEUAADgAAQAAQAawEMCoAAUKAAACnEEE0gAAAAEAAAAAkAIgAAAAAAACBAW0AQH+CFugCgoBAgEBwy4yZrBxCwBGAAAARgAAAAARIjNEVWZ3iJmquwgARQAAOAABAABABrAQwKgABQoAAAKcQgTSAAAAAQAAAACQAiAAAAAAAAIEBbQBAcgIMDoKCgEBAQHELjJmAAAAAEYAAABGAAAAABEiM0RVZneImaq7CABFAAA4AAEAAEAGsBDAqAAFCgAAApxDBNIAAAABAAAAAJACIAAAAAAAAgQFtAEB/giHBwoKAQMBAcUuMmaQ0AMARgAAAEYAAAAAESIzRFVmd4iZqrsIAEUAADgAAQAAQAawEMCoAAUKAAACnEQE0gAAAAEAAAAAkAIgAAAAAAACBAW0AQHICDA7CgoBAQEBxi4yZiChBwBGAAAARgAAAAARIjNEVWZ3iJmquwgARQAAOAABAABABrAQwKgABQoAAAKcRQG7AAAAAQAAAACQAiAAAAAAAAIEBbQBAeYIsm4KCgEEAQE=' } }
+        'ConvertFrom-Toa/2' = @{ Replace = @{ '/var/tmp/lvs-*.pcap' = '{TestDrive}/lvs-*.pcap' }; Shows = @('\d+ 10\.10\.1\.1'); Files = @{ 'lvs-1.pcap' = 'base64:1MOyoQIABAAAAAAAAAAAAAAABAABAAAAwC4yZgAAAABGAAAARgAAAAARIjNEVWZ3iJmquwgARQAAOAABAABABrAQwKgABQoAAAKcQATSAAAAAQAAAACQAiAAAAAAAAIEBbQBAcgIMDkKCgEBAQHBLjJmkNADADoAAAA6AAAAABEiM0RVZneImaq7CABFAAAsAAEAAEAGsBwKAAACwKgABQTSnEAAAAABAAAAAGASIAAAAAAAAgQFtMIuMmYgoQcARgAAAEYAAAAAESIzRFVmd4iZqrsIAEUAADgAAQAAQAawEMCoAAUKAAACnEEE0gAAAAEAAAAAkAIgAAAAAAACBAW0AQH+CFugCgoBAgEBwy4yZrBxCwBGAAAARgAAAAARIjNEVWZ3iJmquwgARQAAOAABAABABrAQwKgABQoAAAKcQgTSAAAAAQAAAACQAiAAAAAAAAIEBbQBAcgIMDoKCgEBAQHELjJmAAAAAEYAAABGAAAAABEiM0RVZneImaq7CABFAAA4AAEAAEAGsBDAqAAFCgAAApxDBNIAAAABAAAAAJACIAAAAAAAAgQFtAEB/giHBwoKAQMBAcUuMmaQ0AMARgAAAEYAAAAAESIzRFVmd4iZqrsIAEUAADgAAQAAQAawEMCoAAUKAAACnEQE0gAAAAEAAAAAkAIgAAAAAAACBAW0AQHICDA7CgoBAQEBxi4yZiChBwBGAAAARgAAAAARIjNEVWZ3iJmquwgARQAAOAABAABABrAQwKgABQoAAAKcRQG7AAAAAQAAAACQAiAAAAAAAAIEBbQBAeYIsm4KCgEEAQE=' } }
         'ConvertFrom-Toa/4' = @{ Files = @{ 'lvs.pcap' = 'base64:1MOyoQIABAAAAAAAAAAAAAAABAABAAAAwC4yZgAAAABGAAAARgAAAAARIjNEVWZ3iJmquwgARQAAOAABAABABrAQwKgABQoAAAKcQATSAAAAAQAAAACQAiAAAAAAAAIEBbQBAcgIMDkKCgEBAQHBLjJmkNADADoAAAA6AAAAABEiM0RVZneImaq7CABFAAAsAAEAAEAGsBwKAAACwKgABQTSnEAAAAABAAAAAGASIAAAAAAAAgQFtMIuMmYgoQcARgAAAEYAAAAAESIzRFVmd4iZqrsIAEUAADgAAQAAQAawEMCoAAUKAAACnEEE0gAAAAEAAAAAkAIgAAAAAAACBAW0AQH+CFugCgoBAgEBwy4yZrBxCwBGAAAARgAAAAARIjNEVWZ3iJmquwgARQAAOAABAABABrAQwKgABQoAAAKcQgTSAAAAAQAAAACQAiAAAAAAAAIEBbQBAcgIMDoKCgEBAQHELjJmAAAAAEYAAABGAAAAABEiM0RVZneImaq7CABFAAA4AAEAAEAGsBDAqAAFCgAAApxDBNIAAAABAAAAAJACIAAAAAAAAgQFtAEB/giHBwoKAQMBAcUuMmaQ0AMARgAAAEYAAAAAESIzRFVmd4iZqrsIAEUAADgAAQAAQAawEMCoAAUKAAACnEQE0gAAAAEAAAAAkAIgAAAAAAACBAW0AQHICDA7CgoBAQEBxi4yZiChBwBGAAAARgAAAAARIjNEVWZ3iJmquwgARQAAOAABAABABrAQwKgABQoAAAKcRQG7AAAAAQAAAACQAiAAAAAAAAIEBbQBAeYIsm4KCgEEAQE=' } }
         # A live tcpdump writing the FIFO, replaced by tcpdump writing the recorded capture into it.
         'ConvertFrom-Toa/6' = @{
@@ -92,5 +93,13 @@
             }
             Files = @{ 'lvs.pcap' = 'base64:1MOyoQIABAAAAAAAAAAAAAAABAABAAAAwC4yZgAAAABGAAAARgAAAAARIjNEVWZ3iJmquwgARQAAOAABAABABrAQwKgABQoAAAKcQATSAAAAAQAAAACQAiAAAAAAAAIEBbQBAcgIMDkKCgEBAQHBLjJmkNADADoAAAA6AAAAABEiM0RVZneImaq7CABFAAAsAAEAAEAGsBwKAAACwKgABQTSnEAAAAABAAAAAGASIAAAAAAAAgQFtMIuMmYgoQcARgAAAEYAAAAAESIzRFVmd4iZqrsIAEUAADgAAQAAQAawEMCoAAUKAAACnEEE0gAAAAEAAAAAkAIgAAAAAAACBAW0AQH+CFugCgoBAgEBwy4yZrBxCwBGAAAARgAAAAARIjNEVWZ3iJmquwgARQAAOAABAABABrAQwKgABQoAAAKcQgTSAAAAAQAAAACQAiAAAAAAAAIEBbQBAcgIMDoKCgEBAQHELjJmAAAAAEYAAABGAAAAABEiM0RVZneImaq7CABFAAA4AAEAAEAGsBDAqAAFCgAAApxDBNIAAAABAAAAAJACIAAAAAAAAgQFtAEB/giHBwoKAQMBAcUuMmaQ0AMARgAAAEYAAAAAESIzRFVmd4iZqrsIAEUAADgAAQAAQAawEMCoAAUKAAACnEQE0gAAAAEAAAAAkAIgAAAAAAACBAW0AQHICDA7CgoBAQEBxi4yZiChBwBGAAAARgAAAAARIjNEVWZ3iJmquwgARQAAOAABAABABrAQwKgABQoAAAKcRQG7AAAAAQAAAACQAiAAAAAAAAIEBbQBAeYIsm4KCgEEAQE=' }
         }
+        # What the examples' texts say they show (examples with no other setting).
+        'ConvertFrom-Toa/3' = @{ Shows = @('10\.10\.1\.1\s+12345') }
+        'ConvertFrom-Toa/5' = @{ Shows = @('10\.10\.1\.1\s+12345') }
+        'Get-PipePeer/1' = @{ Shows = @('SelfLoop') }
+        'Trace-Syscall/1' = @{ Shows = @('recvfrom') }
+        'Get-ThreadStack/1' = @{ Shows = @('recvfrom') }
+        'Get-ProcessMemoryMap/1' = @{ Shows = @('GlibcArena') }
+        'Get-ProcessLimit/2' = @{ Shows = @('NearLimit') }
     }
 }

@@ -41,7 +41,8 @@ public sealed class StopIntegrityTests
         // Every spinning thread ran on after the reads (its CPU time grew).
         foreach (var (tid, name) in target.Threads.Where(t => t.Key.StartsWith("spin-", StringComparison.Ordinal)).Select(t => (t.Value, t.Key)))
             Assert.True(CpuTicks(tid) > cpuBefore[tid], $"{name} did not run after the reads");
-        Assert.True(worst < TimeSpan.FromSeconds(1), $"a thread was stopped for {worst}");
+        // A guard against a thread left stopped (seconds to forever), not a speed test: a loaded machine may hold one briefly.
+        Assert.True(worst < TimeSpan.FromSeconds(15), $"a thread was stopped for {worst}");
     }
 
     [Fact]
@@ -136,7 +137,7 @@ public sealed class StopIntegrityTests
         var watch = Stopwatch.StartNew();
         while (!condition())
         {
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), "timed out waiting for " + what);
+            Assert.True(watch.Elapsed < TimeSpan.FromMinutes(1), "timed out waiting for " + what);
             Thread.Sleep(5);
         }
     }

@@ -1,7 +1,6 @@
 using Diag.Linux.Ptrace;
 using Diag.Linux.Tracing;
 using static Diag.Linux.Tests.Tracing.TraceTestSupport;
-using Stopwatch = System.Diagnostics.Stopwatch;
 
 namespace Diag.Linux.Tests.Tracing;
 
@@ -16,7 +15,6 @@ public sealed class TraceRunTests
         using var target = SpawnedTarget.Start("recvfrom-spin");
         using var run = new SyscallTraceRun([new TraceTarget.Process(target.Pid)], new TraceOptions { CollectEvents = true },
             new TraceRunSettings { Duration = TimeSpan.FromSeconds(1) });
-        var watch = Stopwatch.StartNew();
         long events = 0;
         TraceRunItem? finished = null;
         foreach (var item in run.Run())
@@ -26,8 +24,8 @@ public sealed class TraceRunTests
             if (item.Kind == TraceRunItemKind.Finished)
                 finished = item;
         }
-        // Before the fix the trace ran until every queued event had been written (about 350 s for 5 s).
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(4), $"a 1 s trace took {watch.Elapsed}");
+        // Before the fix the trace ran until every queued event had been written (about 350 s for 5 s): now the
+        // deadline ends it with events still queued, counted as dropped (below), whatever the machine's speed.
         Assert.True(run.DeadlineReached);
         var total = finished!.Value.Total!;
         Assert.Equal("Deadline", total.EndReason);
@@ -45,7 +43,6 @@ public sealed class TraceRunTests
         using var target = SpawnedTarget.Start("recvfrom-spin");
         using var cancel = new CancellationTokenSource();
         using var run = new SyscallTraceRun([new TraceTarget.Process(target.Pid)], new TraceOptions { CollectEvents = true });
-        var watch = Stopwatch.StartNew();
         foreach (var item in run.Run(cancel.Token))
         {
             if (item.Kind != TraceRunItemKind.Event) continue;
@@ -54,7 +51,6 @@ public sealed class TraceRunTests
             Assert.Equal(0, TracerPid(target.Pid));
             break;
         }
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5));
         AssertRunningAndUntraced(target.Pid);
     }
 
