@@ -11,7 +11,7 @@
     TypesToProcess       = @('Diag.CoreDump.types.ps1xml', 'Diag.ThreadStack.types.ps1xml')
     # Diag.Fleet after the others: its views are chosen by name (Format-Table -View Fleet), never a type's default.
     FormatsToProcess     = @('Diag.ThreadCpu.format.ps1xml', 'Diag.Syscall.format.ps1xml', 'Diag.CoreDump.format.ps1xml', 'Diag.Toa.format.ps1xml', 'Diag.PipePeer.format.ps1xml', 'Diag.ThreadStack.format.ps1xml', 'Diag.Fleet.format.ps1xml')
-    CmdletsToExport      = @('Get-ThreadCpu', 'Trace-Syscall', 'Test-CoreDumpConfig', 'ConvertFrom-Toa', 'Get-PipePeer', 'Get-ThreadStack')
+    CmdletsToExport      = @('Get-ThreadCpu', 'Trace-Syscall', 'Test-CoreDumpConfig', 'ConvertFrom-Toa', 'Get-PipePeer', 'Get-ThreadStack', 'Get-FileOrigin', 'Test-PackageIntegrity', 'Get-FileCapability', 'Get-ProcessCapability')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

@@ -6,6 +6,8 @@
 //   dotnet run -c Release --project bench/Diag.Bench -- stack [RUNS]
 //   dotnet run -c Release --project bench/Diag.Bench -- kernel [CALLS] [RUNS]          (Trace-Syscall's kernel backend vs bpftrace, strace, ptrace)
 //   dotnet run -c Release --project bench/Diag.Bench -- btf [RUNS]                     (kernel BTF and kallsyms, cold, vs pahole and bpftool)
+//   dotnet run -c Release --project bench/Diag.Bench -- fileorigin [RUNS] [PACKAGES]   (Get-FileOrigin vs dpkg -S, Test-PackageIntegrity vs debsums -c)
+//   dotnet run -c Release --project bench/Diag.Bench -- filecap [FILES] [RUNS]         (Get-FileCapability -Recurse vs getcap -r)
 namespace Diag.Bench;
 
 public static class Program
@@ -23,8 +25,10 @@ public static class Program
             case "kernel": return KernelSyscallBenchmark.Run(args[1..]);
             case "btf": return BtfBenchmark.Run(args[1..]);
             case "btf-once": return BtfBenchmark.RunOnce();
+            case "fileorigin": return FileOriginBenchmark.Run(args[1..]);
+            case "fileorigin-once": return FileOriginBenchmark.RunOnce(args[1..]);
             default:
-                Console.Error.WriteLine("usage: Diag.Bench threadcpu [THREADS] [--proc] | syscall [CALLS] [RUNS] | coredump [RUNS] | toa [PACKETS] [--no-pwsh] | pipepeer [PROCESSES] [FDS] | stack [RUNS] | kernel [CALLS] [RUNS] | btf [RUNS]");
+                Console.Error.WriteLine("usage: Diag.Bench threadcpu [THREADS] [--proc] | syscall [CALLS] [RUNS] | coredump [RUNS] | toa [PACKETS] [--no-pwsh] | pipepeer [PROCESSES] [FDS] | stack [RUNS] | kernel [CALLS] [RUNS] | btf [RUNS] | fileorigin [RUNS] [PACKAGES] | filecap [FILES] [RUNS]");
                 return 2;
         }
     }
