@@ -39,11 +39,12 @@ public class OutputTypeTests
         // PowerShell's own type data rebuilds an IPAddress on the receiving side (a Deserialized.System.Net.IPAddress
         // becomes an IPAddress again); the cmdlet tests check it after Start-Job.
         if (t == typeof(System.Net.IPAddress)) return true;
-        if (t.IsArray && allowRecordArray)
-        {
-            var element = t.GetElementType()!;
-            return IsSimple(element, false) || (element.IsSealed && element.GetProperties().All(p => IsSimple(p.PropertyType, false)));
-        }
+        // Arrays, and ItemList<T> (list properties that read as text in Export-Csv), of simple values or of small sealed
+        // objects one level down (the type's SerializationDepth keeps those objects; the cmdlet tests check it after Start-Job).
+        var listed = t.IsArray ? t.GetElementType()
+            : t.IsGenericType && t.GetGenericTypeDefinition() == typeof(Diag.Linux.Output.ItemList<>) ? t.GetGenericArguments()[0] : null;
+        if (listed is not null && allowRecordArray)
+            return IsSimple(listed, false) || (listed.IsSealed && listed.GetProperties().All(p => IsSimple(p.PropertyType, false)));
         return false;
     }
 }

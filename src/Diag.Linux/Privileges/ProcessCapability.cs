@@ -25,8 +25,7 @@ public sealed class ProcessCapability
         Bounding = ItemList.Of(CapabilityTable.TextNamesOf(sets.Bounding));
         Ambient = ItemList.Of(CapabilityTable.TextNamesOf(sets.Ambient));
         Text = CapabilityText.Format(sets.Effective, sets.Permitted, sets.Inheritable);
-        BoundingText = sets.Bounding == (ExecCapabilities.KnownMask & sets.Bounding) && sets.Bounding == ExecCapabilities.KnownMask ? "all"
-            : Bounding.Count == 0 ? "none" : string.Join(',', Bounding);
+        BoundingText = Short(sets.Bounding);
         NoNewPrivs = sets.NoNewPrivs;
         Seccomp = sets.Seccomp;
         SeccompFilters = sets.SeccompFilters;
@@ -74,7 +73,7 @@ public sealed class ProcessCapability
     /// "cap_net_raw=ep", "=" for none.</summary>
     public string Text { get; }
 
-    /// <summary>The bounding set in short: "all", "none" or its names.</summary>
+    /// <summary>The bounding set in short: "all", "none", "all but cap_sys_resource", or its names.</summary>
     public string BoundingText { get; }
 
     /// <summary>no_new_privs: exec grants nothing new (setuid bits and file capabilities are ignored).</summary>
@@ -99,4 +98,16 @@ public sealed class ProcessCapability
     public ItemList<string>? Securebits { get; }
 
     public override string ToString() => $"{ProcessName} ({ProcessId}): {Text}";
+
+    /// <summary>"all", "none", "all but cap_sys_resource" or the names, whichever is shortest to read.</summary>
+    private static string Short(ulong set)
+    {
+        ulong known = ExecCapabilities.KnownMask;
+        set &= known;
+        if (set == known) return "all";
+        if (set == 0) return "none";
+        var missing = CapabilityTable.TextNamesOf(known & ~set).ToList();
+        var present = CapabilityTable.TextNamesOf(set).ToList();
+        return missing.Count < present.Count ? "all but " + string.Join(',', missing) : string.Join(',', present);
+    }
 }

@@ -110,16 +110,16 @@ public sealed class GetFileOriginCommand : ProcessCmdlet
         }
         catch (Exception e) when (e is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException or NotSupportedException)
         {
-            WriteDiagError(FileOriginErrors.PathNotFound(path));
+            WriteDiagError(FileOriginErrors.PathNotFound(path, path));
             return;
         }
-        Write(full);
+        Write(full, path);
     }
 
-    private void Write(string file)
+    private void Write(string file, string? given = null)
     {
         var origin = Lookup().ForPath(file);
-        if (origin is null) WriteDiagError(FileOriginErrors.PathNotFound(file));
+        if (origin is null) WriteDiagError(FileOriginErrors.PathNotFound(file, given));
         else WriteObject(origin);
     }
 

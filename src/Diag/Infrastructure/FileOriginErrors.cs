@@ -5,10 +5,14 @@ namespace Diag.Commands.Infrastructure;
 /// <summary>The errors of Get-FileOrigin and Test-PackageIntegrity.</summary>
 internal static class FileOriginErrors
 {
-    public static DiagError PathNotFound(string path) => new(
+    /// <param name="path">The full path looked up.</param>
+    /// <param name="given">What the user typed: a bare name there was most likely meant as a command.</param>
+    public static DiagError PathNotFound(string path, string? given = null) => new(
         new ItemNotFoundException($"Cannot find path '{path}': it is not on disk and no installed package lists it."),
         "PathNotFound", ErrorCategory.ObjectNotFound, path,
-        "Check the path. For a command on PATH use -Command NAME; for a running program use -Name or -Id (or Get-Process NAME | Get-FileOrigin).");
+        given is not null && !given.Contains('/')
+            ? $"For the command {given} on PATH: Get-FileOrigin -Command {given}; for a running {given}: Get-Process {given} | Get-FileOrigin."
+            : "Check the path. For a command on PATH use -Command NAME; for a running program use -Name or -Id (or Get-Process NAME | Get-FileOrigin).");
 
     public static DiagError WildcardMatchedNothing(string pattern) => new(
         new ItemNotFoundException($"Cannot find path '{pattern}': no file matches it."),
