@@ -69,23 +69,6 @@ internal static class FileOriginBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"index (ms)={index:F1}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"1,000 lookups after it, with digests (ms)={total - index:F1}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"total, cold (ms)={total:F1}"));
-        if (Environment.GetEnvironmentVariable("DIAG_BENCH_PROBE") is not null)
-        {
-            var c2 = Stopwatch.StartNew();
-            foreach (var p in paths) FileDigest.Of(p, DigestAlgorithm.Md5);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"hash only (ms)={c2.Elapsed.TotalMilliseconds:F1}"));
-            c2.Restart();
-            var idx = PackageIndex.For("/");
-            foreach (var p in paths) foreach (var l in idx.Find(p)) l.Package.Expected(l.ListedAs);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"expected only, warm (ms)={c2.Elapsed.TotalMilliseconds:F1}"));
-            c2.Restart();
-            foreach (var p in paths) lookup.ForPath(p);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"lookups again, warm (ms)={c2.Elapsed.TotalMilliseconds:F1}"));
-            PackageIndex.ClearCache();
-            c2.Restart();
-            PackageIndex.For("/");
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"index again, JIT warm (ms)={c2.Elapsed.TotalMilliseconds:F1}"));
-        }
         return 0;
     }
 

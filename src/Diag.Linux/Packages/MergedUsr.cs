@@ -37,6 +37,10 @@ internal sealed class MergedUsr
         return new MergedUsr(aliases.ToArray());
     }
 
+    /// <summary>The aliases as UTF-8 bytes, for <see cref="PathTable"/>.</summary>
+    public (byte[] Alias, byte[] Target)[] ByteAliases =>
+        _aliases.Select(a => (System.Text.Encoding.UTF8.GetBytes(a.Alias), System.Text.Encoding.UTF8.GetBytes(a.Target))).ToArray();
+
     /// <summary>True when the root has merged /usr.</summary>
     public bool Any => _aliases.Length > 0;
 

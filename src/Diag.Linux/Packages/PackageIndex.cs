@@ -14,9 +14,9 @@ internal sealed class PackageIndex
     private static readonly Dictionary<string, PackageIndex> Cache = new(StringComparer.Ordinal);
     private static readonly object CacheLock = new();
 
-    private readonly Dictionary<string, OwnerList> _paths;
+    private readonly PathTable _paths;
 
-    private PackageIndex(string root, IReadOnlyList<InstalledPackage> packages, Dictionary<string, OwnerList> paths, MergedUsr usr,
+    private PackageIndex(string root, IReadOnlyList<InstalledPackage> packages, PathTable paths, MergedUsr usr,
         DpkgDiversions diversions, Dictionary<string, DpkgStatOverride> statOverrides, string? dpkgDirectory, string stamp, TimeSpan buildTime,
         IReadOnlyList<string> problems)
     {
@@ -53,7 +53,7 @@ internal sealed class PackageIndex
     public IReadOnlyList<string> Problems { get; }
 
     /// <summary>The distinct paths listed.</summary>
-    public int PathCount => _paths.Count;
+    public int PathCount => _paths.DistinctCount;
 
     private string Stamp { get; }
 
@@ -63,13 +63,10 @@ internal sealed class PackageIndex
     /// <summary>The packages that list a path (given in its merged-/usr form), each with the path as it lists it.</summary>
     public IReadOnlyList<PackageListing> Find(string canonicalPath)
     {
-        if (!_paths.TryGetValue(canonicalPath, out var owners)) return [];
-        var result = new PackageListing[owners.Count];
-        for (int i = 0; i < owners.Count; i++)
-        {
-            var owner = owners[i];
-            result[i] = new PackageListing(Packages[owner.Package], owner.ListedAs ?? canonicalPath);
-        }
+        var found = _paths.Find(canonicalPath);
+        if (found.Count == 0) return [];
+        var result = new PackageListing[found.Count];
+        for (int i = 0; i < found.Count; i++) result[i] = new PackageListing(Packages[found[i].Package], found[i].ListedAs);
         return result;
     }
 
@@ -115,7 +112,7 @@ internal sealed class PackageIndex
         var clock = Stopwatch.StartNew();
         var usr = MergedUsr.Of(root);
         var packages = new List<InstalledPackage>();
-        var lists = new List<string[]>();
+        var lists = new List<byte[]>();
         var problems = new List<string>();
 
         var dpkg = Path.Combine(root, "var/lib/dpkg");
@@ -150,19 +147,9 @@ internal sealed class PackageIndex
             }
         }
 
-        var paths = new Dictionary<string, OwnerList>(lists.Sum(l => l.Length), StringComparer.Ordinal);
-        for (int p = 0; p < lists.Count; p++)
-        {
-            foreach (var listed in lists[p])
-            {
-                if (listed.Length == 0) continue;
-                var canonical = usr.Canonical(listed);
-                var owner = new Owner(p, ReferenceEquals(canonical, listed) ? null : listed);
-                ref var entry = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(paths, canonical, out bool exists);
-                if (!exists) entry = new OwnerList(owner);
-                else entry = entry.Add(owner);
-            }
-        }
+        var paths = new PathTable(usr);
+        paths.Reserve(lists.Sum(l => System.MemoryExtensions.Count(l.AsSpan(), (byte)'\n') + 1));
+        for (int p = 0; p < lists.Count; p++) paths.Add(p, lists[p]);
         return new PackageIndex(root, packages, paths, usr, diversions, overrides, dpkgDirectory, stamp, clock.Elapsed, problems);
     }
 
@@ -175,40 +162,6 @@ internal sealed class PackageIndex
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return "";
-        }
-    }
-
-    private readonly record struct Owner(int Package, string? ListedAs);
-
-    /// <summary>One owner inline (almost every file), more in an array (directories, Multi-Arch: same files).</summary>
-    private readonly struct OwnerList
-    {
-        private readonly Owner _first;
-        private readonly Owner[]? _more;
-
-        public OwnerList(Owner first) => _first = first;
-
-        private OwnerList(Owner first, Owner[] more)
-        {
-            _first = first;
-            _more = more;
-        }
-
-        public int Count => 1 + (_more?.Length ?? 0);
-
-        public Owner this[int i] => i == 0 ? _first : _more![i - 1];
-
-        public OwnerList Add(Owner owner)
-        {
-            // A package listing the same path twice (a list with /bin/x and /usr/bin/x) counts once.
-            if (_first.Package == owner.Package) return this;
-            if (_more is not null)
-                foreach (var o in _more)
-                    if (o.Package == owner.Package) return this;
-            var more = new Owner[(_more?.Length ?? 0) + 1];
-            _more?.CopyTo(more, 0);
-            more[^1] = owner;
-            return new OwnerList(_first, more);
         }
     }
 }

@@ -9,6 +9,7 @@ namespace Diag.PowerShell.Tests.Cmdlets;
 /// wildcards, -Recurse and Get-ChildItem), the copy run as nobody through setpriv and asked whether it can use
 /// NET_RAW; errors; views at 80 columns; what a job brings back.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class GetCapabilityCmdletTests : IClassFixture<PowerShellSession>, IDisposable
 {
     private readonly PowerShellSession _pwsh;

@@ -10,6 +10,7 @@ namespace Diag.PowerShell.Tests.Cmdlets;
 /// Get-Command -All, -Command and the running process; binding from Get-Item and Get-FileOrigin itself; errors; the
 /// views at 80 and 120 columns; what a job brings back.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class GetFileOriginCmdletTests : IClassFixture<PowerShellSession>, IDisposable
 {
     private const string OriginType = "Diag.Linux.Packages.Origins.FileOrigin";

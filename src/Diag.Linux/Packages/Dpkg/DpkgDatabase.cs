@@ -5,7 +5,7 @@ namespace Diag.Linux.Packages.Dpkg;
 internal static class DpkgDatabase
 {
     /// <summary>Appends each package with files and its listed paths to <paramref name="packages"/> and <paramref name="lists"/>.</summary>
-    public static void Read(string directory, List<InstalledPackage> packages, List<string[]> lists)
+    public static void Read(string directory, List<InstalledPackage> packages, List<byte[]> lists)
     {
         var info = Path.Combine(directory, "info");
         var entries = DpkgStatusFile.Parse(File.ReadAllText(Path.Combine(directory, "status")));
@@ -22,25 +22,26 @@ internal static class DpkgDatabase
                 infoName is null ? "" : Path.Combine(info, infoName + ".list")));
         }
 
-        var read = new string[found.Count][];
+        var read = new byte[found.Count][];
         Parallel.For(0, found.Count, i => read[i] = ReadList(found[i].ListFile, found[i].Package));
         foreach (var (package, _) in found) packages.Add(package);
         lists.AddRange(read);
     }
 
-    /// <summary>The paths one .list names ("/." for the root first, then directories and files), or a config-files
-    /// package's conffiles when it has no list left.</summary>
-    private static string[] ReadList(string file, DpkgPackage package)
+    /// <summary>The bytes of one .list (a path per line: "/." for the root first, then directories and files), or a
+    /// config-files package's conffiles when it has no list left.</summary>
+    private static byte[] ReadList(string file, DpkgPackage package)
     {
-        if (file.Length == 0) return package.Conffiles.ToArray();
-        try
+        if (file.Length > 0)
         {
-            var text = File.ReadAllText(file);
-            return text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            try
+            {
+                return File.ReadAllBytes(file);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return package.Conffiles.ToArray();
-        }
+        return System.Text.Encoding.UTF8.GetBytes(string.Join('\n', package.Conffiles));
     }
 }

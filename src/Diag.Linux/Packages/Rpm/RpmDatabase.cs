@@ -7,7 +7,7 @@ internal static class RpmDatabase
     public const string RelativePath = "var/lib/rpm/rpmdb.sqlite";
 
     /// <summary>Appends each package and its paths.</summary>
-    public static void Read(string file, List<InstalledPackage> packages, List<string[]> lists)
+    public static void Read(string file, List<InstalledPackage> packages, List<byte[]> lists)
     {
         using var db = new SqliteFile(file);
         var root = db.TableRoot("Packages") ?? throw new InvalidDataException($"{file} has no Packages table.");
@@ -17,7 +17,7 @@ internal static class RpmDatabase
             if (columns.Count < 2 || columns[1] is not byte[] blob) continue;
             if (RpmPackage.From(new RpmHeader(blob)) is not { } package) continue;
             packages.Add(package);
-            lists.Add(package.Paths);
+            lists.Add(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', package.Paths)));
         }
     }
 }
