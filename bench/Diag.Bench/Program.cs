@@ -27,6 +27,7 @@ public static class Program
             case "btf-once": return BtfBenchmark.RunOnce();
             case "fileorigin": return FileOriginBenchmark.Run(args[1..]);
             case "fileorigin-once": return FileOriginBenchmark.RunOnce(args[1..]);
+            case "filecap": return FileCapabilityBenchmark.Run(args[1..]);
             default:
                 Console.Error.WriteLine("usage: Diag.Bench threadcpu [THREADS] [--proc] | syscall [CALLS] [RUNS] | coredump [RUNS] | toa [PACKETS] [--no-pwsh] | pipepeer [PROCESSES] [FDS] | stack [RUNS] | kernel [CALLS] [RUNS] | btf [RUNS] | fileorigin [RUNS] [PACKAGES] | filecap [FILES] [RUNS]");
                 return 2;

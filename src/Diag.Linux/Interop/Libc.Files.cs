@@ -118,6 +118,10 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, EntryPoint = "lgetxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial nint LGetXattr(string path, string name, byte* value, nuint size);
 
+    /// <summary>lgetxattr(2) with a NUL-terminated path and name already in bytes (a tree walk, no marshalling per file).</summary>
+    [LibraryImport(Lib, EntryPoint = "lgetxattr", SetLastError = true)]
+    public static partial nint LGetXattr(byte* path, byte* name, byte* value, nuint size);
+
     [LibraryImport(Lib, EntryPoint = "lsetxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int LSetXattr(string path, string name, byte* value, nuint size, int flags);
 
