@@ -134,6 +134,16 @@ public sealed class GetFileOriginCmdletTests : IClassFixture<PowerShellSession>,
     }
 
     [Fact]
+    public void CtrlCStopsAWholeSystemCheckWithoutErrors()
+    {
+        // Every package, every file: far longer than the second it is given; stopping must end the hashing threads.
+        var r = _pwsh.InvokeAndStop("Test-PackageIntegrity -IncludeUnchanged", TimeSpan.FromSeconds(1));
+        Assert.True(r.Elapsed < TimeSpan.FromSeconds(30), $"took {r.Elapsed}");
+        Assert.Empty(r.Errors);
+        Assert.True(r.Terminating is null or PipelineStoppedException, r.Terminating?.ToString());
+    }
+
+    [Fact]
     public void AJobBringsFindingsBackAsObjectsWithTheSameViews()
     {
         using var child = new OutOfProcessSession();

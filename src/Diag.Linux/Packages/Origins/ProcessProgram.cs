@@ -1,4 +1,5 @@
 using System.Globalization;
+using Diag.Linux.Interop;
 using Diag.Linux.ProcFs;
 
 namespace Diag.Linux.Packages.Origins;
@@ -20,20 +21,10 @@ internal static class ProcessProgram
     {
         var id = pid.ToString(CultureInfo.InvariantCulture);
         var proc = "/proc/" + id;
-        string? exe;
-        try
-        {
-            exe = new FileInfo(proc + "/exe").LinkTarget;
-        }
-        catch (UnauthorizedAccessException)
-        {
+        var exe = ReadLink(proc + "/exe", out int errno);
+        if (errno is Errno.EACCES or Errno.EPERM)
             return (null, new FileOriginProblem(FileOriginProblemKind.ProcessAccessDenied, pid,
-                $"Not permitted to read which program process {pid} runs (/proc/{pid}/exe)."));
-        }
-        catch (IOException)
-        {
-            exe = null;
-        }
+                $"Not permitted to read which program process {pid} ({TaskStatusFile.ReadComm(pid)}) runs (/proc/{pid}/exe)."));
         if (exe is null)
         {
             return Directory.Exists(proc)
@@ -134,6 +125,20 @@ internal static class ProcessProgram
         b.Packages.AddRange(origin.Packages);
         b.Findings.AddRange(origin.Findings);
         return b.Build();
+    }
+
+    /// <summary>readlink(2), with the errno that tells "not permitted" (another user's process) from "no program"
+    /// (a kernel thread, a zombie: ENOENT) apart; .NET's LinkTarget hides the difference.</summary>
+    private static unsafe string? ReadLink(string path, out int errno)
+    {
+        var name = System.Text.Encoding.UTF8.GetBytes(path + "\0");
+        var target = new byte[4096];
+        nint length;
+        fixed (byte* n = name)
+        fixed (byte* t = target)
+            length = Libc.ReadLinkAt(ProcFileReader.CurrentDirectory, n, t, (nuint)target.Length);
+        errno = length < 0 ? Libc.LastErrno : 0;
+        return length < 0 ? null : System.Text.Encoding.UTF8.GetString(target, 0, (int)length);
     }
 
     /// <summary>"/" for a process in this machine's root, else /proc/PID/root (a container's tree, its own packages).</summary>
