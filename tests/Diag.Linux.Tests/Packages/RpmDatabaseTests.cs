@@ -74,6 +74,28 @@ public sealed class RpmDatabaseTests : IDisposable
     }
 
     [Fact]
+    public void CommittedFramesOfTheWriteAheadLogAreRead()
+    {
+        // rpm keeps its database in WAL mode: a change is in rpmdb.sqlite-wal until a checkpoint. sqlite3 deletes a
+        // package and is killed before it can checkpoint, as a crashed or still-running rpm leaves it.
+        var db = _tree.Host("/var/lib/rpm/rpmdb.sqlite");
+        var before = PackageIndex.For(_tree.Root).Packages.OfType<RpmPackage>().ToList();
+        var start = new System.Diagnostics.ProcessStartInfo("sqlite3", [db]) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        using (var sqlite = System.Diagnostics.Process.Start(start)!)
+        {
+            sqlite.StandardInput.Write("PRAGMA wal_autocheckpoint=0;\nDELETE FROM Packages WHERE hnum=3;\n.system kill -9 $PPID\n");
+            sqlite.StandardInput.Close();
+            sqlite.WaitForExit();
+        }
+        Assert.True(new FileInfo(db + "-wal").Length > 32, "sqlite3 left no write-ahead log");
+        // The main file still holds three packages; only the log says the third row is gone.
+        var index = PackageIndex.For(_tree.Root);
+        Assert.Equal(2, index.Packages.Count);
+        var removed = Assert.Single(before, p => index.Packages.All(q => q.Name != p.Name));
+        Assert.Empty(index.Find(removed.Paths.Last()));
+    }
+
+    [Fact]
     public void ADamagedDatabaseIsAProblemNotACrash()
     {
         var bytes = File.ReadAllBytes(_tree.Host("/var/lib/rpm/rpmdb.sqlite"));
