@@ -167,6 +167,37 @@ public sealed class ExecCapabilityTests : IDisposable
     }
 
     [Fact]
+    public void RootInsideAUserNamespaceHoldsCapabilitiesOnlyThere()
+    {
+        // nobody makes a user namespace whose root is itself (unshare --map-root-user), as a rootless container does.
+        var start = new ProcessStartInfo("setpriv") { RedirectStandardError = true };
+        foreach (var o in (string[])["--reuid=65534", "--regid=65534", "--clear-groups", "--", "unshare", "--user", "--map-root-user", "sleep", "300"])
+            start.ArgumentList.Add(o);
+        using var process = Process.Start(start)!;
+        try
+        {
+            while (ReadExe(process.Id) is not { } exe || !exe.EndsWith("/sleep", StringComparison.Ordinal))
+            {
+                if (process.HasExited) Assert.Fail("unshare failed: " + process.StandardError.ReadToEnd());
+                Thread.Sleep(5);
+            }
+            var sets = Assert.Single(ProcessCapabilityReader.Read(process.Id)!);
+            Assert.False(sets.InInitialUserNamespace);
+            Assert.Equal(65534u, sets.UserNamespaceRootUid);
+            Assert.Equal(65534u, sets.UserId); // as this (the initial) namespace sees it
+            Assert.Contains("cap_net_raw", sets.Effective);
+            var check = Assert.Single(ProcessCapabilityReader.Check(process.Id, Capabilities.CapNetRaw)!);
+            Assert.True(check.Allowed);
+            Assert.Contains($"only inside its user namespace {sets.UserNamespace} (whose root is uid 65534 outside)", check.Reason);
+        }
+        finally
+        {
+            process.Kill();
+            process.WaitForExit();
+        }
+    }
+
+    [Fact]
     public void ThisSessionShowsItsOwnSecurebitsAndEveryThread()
     {
         var groups = ProcessCapabilityReader.Read(Environment.ProcessId)!;
