@@ -199,6 +199,66 @@ public sealed class RealSystemOriginTests
     }
 
     [Fact]
+    public void AProcessInAnotherRootIsLookedUpInThatRootsPackages()
+    {
+        // A container made by hand: its own root with the host's /usr bound in and a dpkg database of its own, in
+        // which another package owns /usr/bin/sleep; the process runs sleep from that root.
+        using var tree = new PackageTreeFixture();
+        File.CreateSymbolicLink(tree.Host("/lib"), "usr/lib");
+        File.CreateSymbolicLink(tree.Host("/lib64"), "usr/lib64");
+        tree.AddPackage("coreutils-in-container", "9.9-1", [("/usr/bin/sleep", null)]);
+        var start = new ProcessStartInfo("unshare") { RedirectStandardError = true };
+        foreach (var a in (string[])["--mount", "--fork", "--", "sh", "-c", $"mount --bind /usr '{tree.Root}/usr' && exec chroot '{tree.Root}' /usr/bin/sleep 300"])
+            start.ArgumentList.Add(a);
+        using var unshare = Process.Start(start)!;
+        try
+        {
+            int pid;
+            while ((pid = ChildOf(unshare.Id)) == 0 || !(ReadLink($"/proc/{pid}/exe")?.EndsWith("/usr/bin/sleep", StringComparison.Ordinal) ?? false) || ReadLink($"/proc/{pid}/root") == "/")
+            {
+                if (unshare.HasExited) Assert.Fail("unshare failed: " + unshare.StandardError.ReadToEnd());
+                Thread.Sleep(5);
+            }
+            var (origin, problem) = new FileOriginLookup(SystemPath, "/").ForProcess(pid);
+            Assert.Null(problem);
+            Assert.Equal("/usr/bin/sleep", origin!.Path);
+            Assert.Equal("coreutils-in-container", origin.Package);
+            Assert.Equal("9.9-1", origin.Version);
+            Assert.Null(origin.PathOrder); // the host's PATH says nothing about the container
+        }
+        finally
+        {
+            unshare.Kill(entireProcessTree: true);
+            unshare.WaitForExit();
+        }
+    }
+
+    private static int ChildOf(int pid)
+    {
+        try
+        {
+            var children = File.ReadAllText($"/proc/{pid}/task/{pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return children.Length > 0 ? int.Parse(children[0], System.Globalization.CultureInfo.InvariantCulture) : 0;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    private static string? ReadLink(string path)
+    {
+        try
+        {
+            return new FileInfo(path).LinkTarget;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    [Fact]
     public void AKernelThreadAndAMissingProcessAreProblemsNotOrigins()
     {
         var lookup = new FileOriginLookup(SystemPath, "/");

@@ -55,7 +55,7 @@ internal static class ProcessProgram
 
         bool deleted = exe.EndsWith(DeletedSuffix, StringComparison.Ordinal);
         var path = deleted ? exe[..^DeletedSuffix.Length] : exe;
-        var root = RootOf(proc);
+        var root = RootOf(proc, ref path);
         var resolver = resolverFor(root);
 
         if (!deleted)
@@ -141,17 +141,16 @@ internal static class ProcessProgram
         return length < 0 ? null : System.Text.Encoding.UTF8.GetString(target, 0, (int)length);
     }
 
-    /// <summary>"/" for a process in this machine's root, else /proc/PID/root (a container's tree, its own packages).</summary>
-    private static string RootOf(string proc)
+    /// <summary>"/" for a process in this machine's root, else /proc/PID/root (a container's tree, its own packages),
+    /// told apart by identity: a container's root often reads "/" too. The kernel writes the program's path from this
+    /// session's root where it can reach it (a chroot under /srv: /srv/jail/usr/bin/x) and from the container's own
+    /// root otherwise (pivot_root: /usr/bin/x); <paramref name="path"/> is made the path inside the process's root.</summary>
+    private static string RootOf(string proc, ref string path)
     {
-        try
-        {
-            var root = new DirectoryInfo(proc + "/root").LinkTarget;
-            return root is null or "/" ? "/" : proc + "/root";
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return "/";
-        }
+        var theirs = FileFacts.Of(proc + "/root");
+        if (!theirs.Exists || theirs.SameFileAs(FileFacts.Of("/"))) return "/";
+        var link = ReadLink(proc + "/root", out _);
+        if (link is { Length: > 1 } && path.StartsWith(link + "/", StringComparison.Ordinal)) path = path[link.TrimEnd('/').Length..];
+        return proc + "/root";
     }
 }
