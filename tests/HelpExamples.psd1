@@ -24,7 +24,11 @@
         @{ Name = 'mysqld'; Arguments = @('sleep') }
         @{ Name = 'php'; Arguments = @('pipe-selfloop') }
         @{ Name = 'php-fpm'; Arguments = @('unix-server', '@diag-php-fpm-%d') }
-        @{ Name = 'atd'; Arguments = @('sleep') }
+        @{ Name = 'atd'; Arguments = @('process-churn') }
+        # The Spring Boot service: eight threads, each with its own glibc arena holding 2 MiB.
+        @{ Name = 'java'; Arguments = @('arenas-hold', '8', '2048') }
+        # A worker that leaked descriptors up to 95% of a 1024 open-files limit.
+        @{ Name = 'php-worker'; Arguments = @('nofile-fill', '95', '1024') }
         @{ Name = 'ping'; Arguments = @('sleep') }
     )
     Examples = @{
@@ -54,7 +58,12 @@
         'Get-PipePeer/2' = @{ Replace = @{ '2509' = '{php.Pid}' } }
         'Get-ThreadStack/3' = @{ Replace = @{ '2509' = '{nginx.Pid}' }; AllowEmpty = $true }
         'Get-ThreadStack/4' = @{ Replace = @{ '5060' = '{vpnserver.Pid}'; '5072' = '{vpnserver.Thread.NatThread}' } }
+        'Get-ProcessMemoryMap/3' = @{ Replace = @{ '-Interval 60' = '-Interval 1' }; AllowEmpty = $true }
+        'Wait-ProcessExit/1' = @{ StopAfter = 2 }
+        'Wait-ProcessExit/2' = @{ StopAfter = 2 }
+        'Wait-ProcessExit/3' = @{ Replace = @{ '-Timeout 10' = '-Timeout 1' }; ExpectErrorId = 'ProcessNotTerminated,Diag.Commands.WaitProcessExitCommand' }
         'Trace-Syscall/6' = @{ Replace = @{ '-Duration 10' = '-Duration 1' } }
+        'Trace-Syscall/7' = @{ Replace = @{ '-Id 1 ' = '-Id {atd.Pid} '; '-Duration 5' = '-Duration 1' } }
         'Trace-Syscall/3' = @{ Replace = @{ '2509' = '{nginx.Pid}'; '-Duration 10' = '-Duration 1' }; AllowEmpty = $true }
         # A live capture replaced by what `tcpdump -nn -x -r lvs.pcap` printed for the same filter (tcpdump 4.99.3).
         'ConvertFrom-Toa/1' = @{
@@ -90,5 +99,14 @@
         # lvs.pcap: six connections of three clients to port 1234 (kinds 200 and 254), a SYN-ACK, and one client to 443 in kind 230.
         'ConvertFrom-Toa/2' = @{ Replace = @{ '/var/tmp/lvs-*.pcap' = '{TestDrive}/lvs-*.pcap' }; Files = @{ 'lvs-1.pcap' = 'base64:1MOyoQIABAAAAAAAAAAAAAAABAABAAAAwC4yZgAAAABGAAAARgAAAAARIjNEVWZ3iJmquwgARQAAOAABAABABrAQwKgABQoAAAKcQATSAAAAAQAAAACQAiAAAAAAAAIEBbQBAcgIMDkKCgEBAQHBLjJmkNADADoAAAA6AAAAABEiM0RVZneImaq7CABFAAAsAAEAAEAGsBwKAAACwKgABQTSnEAAAAABAAAAAGASIAAAAAAAAgQFtMIuMmYgoQcARgAAAEYAAAAAESIzRFVmd4iZqrsIAEUAADgAAQAAQAawEMCoAAUKAAACnEEE0gAAAAEAAAAAkAIgAAAAAAACBAW0AQH+CFugCgoBAgEBwy4yZrBxCwBGAAAARgAAAAARIjNEVWZ3iJmquwgARQAAOAABAABABrAQwKgABQoAAAKcQgTSAAAAAQAAAACQAiAAAAAAAAIEBbQBAcgIMDoKCgEBAQHELjJmAAAAAEYAAABGAAAAABEiM0RVZneImaq7CABFAAA4AAEAAEAGsBDAqAAFCgAAApxDBNIAAAABAAAAAJACIAAAAAAAAgQFtAEB/giHBwoKAQMBAcUuMmaQ0AMARgAAAEYAAAAAESIzRFVmd4iZqrsIAEUAADgAAQAAQAawEMCoAAUKAAACnEQE0gAAAAEAAAAAkAIgAAAAAAACBAW0AQHICDA7CgoBAQEBxi4yZiChBwBGAAAARgAAAAARIjNEVWZ3iJmquwgARQAAOAABAABABrAQwKgABQoAAAKcRQG7AAAAAQAAAACQAiAAAAAAAAIEBbQBAeYIsm4KCgEEAQE=' } }
         'ConvertFrom-Toa/4' = @{ Files = @{ 'lvs.pcap' = 'base64:1MOyoQIABAAAAAAAAAAAAAAABAABAAAAwC4yZgAAAABGAAAARgAAAAARIjNEVWZ3iJmquwgARQAAOAABAABABrAQwKgABQoAAAKcQATSAAAAAQAAAACQAiAAAAAAAAIEBbQBAcgIMDkKCgEBAQHBLjJmkNADADoAAAA6AAAAABEiM0RVZneImaq7CABFAAAsAAEAAEAGsBwKAAACwKgABQTSnEAAAAABAAAAAGASIAAAAAAAAgQFtMIuMmYgoQcARgAAAEYAAAAAESIzRFVmd4iZqrsIAEUAADgAAQAAQAawEMCoAAUKAAACnEEE0gAAAAEAAAAAkAIgAAAAAAACBAW0AQH+CFugCgoBAgEBwy4yZrBxCwBGAAAARgAAAAARIjNEVWZ3iJmquwgARQAAOAABAABABrAQwKgABQoAAAKcQgTSAAAAAQAAAACQAiAAAAAAAAIEBbQBAcgIMDoKCgEBAQHELjJmAAAAAEYAAABGAAAAABEiM0RVZneImaq7CABFAAA4AAEAAEAGsBDAqAAFCgAAApxDBNIAAAABAAAAAJACIAAAAAAAAgQFtAEB/giHBwoKAQMBAcUuMmaQ0AMARgAAAEYAAAAAESIzRFVmd4iZqrsIAEUAADgAAQAAQAawEMCoAAUKAAACnEQE0gAAAAEAAAAAkAIgAAAAAAACBAW0AQHICDA7CgoBAQEBxi4yZiChBwBGAAAARgAAAAARIjNEVWZ3iJmquwgARQAAOAABAABABrAQwKgABQoAAAKcRQG7AAAAAQAAAACQAiAAAAAAAAIEBbQBAeYIsm4KCgEEAQE=' } }
+        # A live tcpdump writing the FIFO, replaced by tcpdump writing the recorded capture into it.
+        'ConvertFrom-Toa/6' = @{
+            Replace = @{
+                '/tmp/lvs.fifo' = '{TestDrive}/lvs.fifo'
+                "'tcp dst port 1234'" = "'-r', '{TestDrive}/lvs.pcap' -RedirectStandardError '{TestDrive}/tcpdump.err'"
+                '-Duration 60' = '-Duration 30'
+            }
+            Files = @{ 'lvs.pcap' = 'base64:1MOyoQIABAAAAAAAAAAAAAAABAABAAAAwC4yZgAAAABGAAAARgAAAAARIjNEVWZ3iJmquwgARQAAOAABAABABrAQwKgABQoAAAKcQATSAAAAAQAAAACQAiAAAAAAAAIEBbQBAcgIMDkKCgEBAQHBLjJmkNADADoAAAA6AAAAABEiM0RVZneImaq7CABFAAAsAAEAAEAGsBwKAAACwKgABQTSnEAAAAABAAAAAGASIAAAAAAAAgQFtMIuMmYgoQcARgAAAEYAAAAAESIzRFVmd4iZqrsIAEUAADgAAQAAQAawEMCoAAUKAAACnEEE0gAAAAEAAAAAkAIgAAAAAAACBAW0AQH+CFugCgoBAgEBwy4yZrBxCwBGAAAARgAAAAARIjNEVWZ3iJmquwgARQAAOAABAABABrAQwKgABQoAAAKcQgTSAAAAAQAAAACQAiAAAAAAAAIEBbQBAcgIMDoKCgEBAQHELjJmAAAAAEYAAABGAAAAABEiM0RVZneImaq7CABFAAA4AAEAAEAGsBDAqAAFCgAAApxDBNIAAAABAAAAAJACIAAAAAAAAgQFtAEB/giHBwoKAQMBAcUuMmaQ0AMARgAAAEYAAAAAESIzRFVmd4iZqrsIAEUAADgAAQAAQAawEMCoAAUKAAACnEQE0gAAAAEAAAAAkAIgAAAAAAACBAW0AQHICDA7CgoBAQEBxi4yZiChBwBGAAAARgAAAAARIjNEVWZ3iJmquwgARQAAOAABAABABrAQwKgABQoAAAKcRQG7AAAAAQAAAACQAiAAAAAAAAIEBbQBAeYIsm4KCgEEAQE=' }
+        }
     }
 }

@@ -6,6 +6,10 @@
 //   dotnet run -c Release --project bench/Diag.Bench -- stack [RUNS]
 //   dotnet run -c Release --project bench/Diag.Bench -- kernel [CALLS] [RUNS]          (Trace-Syscall's kernel backend vs bpftrace, strace, ptrace)
 //   dotnet run -c Release --project bench/Diag.Bench -- btf [RUNS]                     (kernel BTF and kallsyms, cold, vs pahole and bpftool)
+//   dotnet run -c Release --project bench/Diag.Bench -- bpfattach [ATTACHES] [CALLS]   (the eBPF layer: load, attach, detach and per-call cost of each link type)
+//   dotnet run -c Release --project bench/Diag.Bench -- signals [RUNS] [LOAD]          (signals delivered and shown, against strace -f -p)
+//   dotnet run -c Release --project bench/Diag.Bench -- memorymap [MAPPINGS] [RUNS]    (Get-ProcessMemoryMap against pmap -X)
+//   dotnet run -c Release --project bench/Diag.Bench -- limits [RUNS]                  (Get-ProcessLimit against prlimit)
 //   dotnet run -c Release --project bench/Diag.Bench -- fileorigin [RUNS] [PACKAGES]   (Get-FileOrigin vs dpkg -S, Test-PackageIntegrity vs debsums -c)
 //   dotnet run -c Release --project bench/Diag.Bench -- filecap [FILES] [RUNS]         (Get-FileCapability -Recurse vs getcap -r)
 namespace Diag.Bench;
@@ -28,8 +32,12 @@ public static class Program
             case "fileorigin": return FileOriginBenchmark.Run(args[1..]);
             case "fileorigin-once": return FileOriginBenchmark.RunOnce(args[1..]);
             case "filecap": return FileCapabilityBenchmark.Run(args[1..]);
+            case "bpfattach": return BpfAttachBenchmark.Run(args[1..]);
+            case "signals": return SignalBenchmark.Run(args[1..]);
+            case "memorymap": return MemoryMapBenchmark.Run(args[1..]);
+            case "limits": return ProcessLimitBenchmark.Run(args[1..]);
             default:
-                Console.Error.WriteLine("usage: Diag.Bench threadcpu [THREADS] [--proc] | syscall [CALLS] [RUNS] | coredump [RUNS] | toa [PACKETS] [--no-pwsh] | pipepeer [PROCESSES] [FDS] | stack [RUNS] | kernel [CALLS] [RUNS] | btf [RUNS] | fileorigin [RUNS] [PACKAGES] | filecap [FILES] [RUNS]");
+                Console.Error.WriteLine("usage: Diag.Bench NAME [ARGUMENTS]: the names and their arguments are listed at the top of bench/Diag.Bench/Program.cs");
                 return 2;
         }
     }

@@ -25,26 +25,66 @@ public class OutputTypeTests
     [Theory, MemberData(nameof(OutputTypes))]
     public void SurvivesRemotingSerialization(string typeName)
     {
-        // Remoting keeps primitives, strings, DateTime, TimeSpan, enums and arrays of them; anything deeper
-        // arrives as a string. Arrays of small records are allowed one level down.
-        foreach (var property in Resolve(typeName).GetProperties())
-            Assert.True(IsSimple(property.PropertyType, allowRecordArray: true), $"{typeName}.{property.Name} ({property.PropertyType}) does not serialize");
+        // Remoting keeps primitives, strings, DateTime, TimeSpan, enums and lists of them; Diag objects nested in a
+        // property (or in a list property) come back as objects only as deep as the type's SerializationDepth
+        // (module/*.types.ps1xml): without one, one level, and a nested object arrives as its text.
+        var type = Resolve(typeName);
+        var depth = NestingDepth(type, 0);
+        foreach (var property in type.GetProperties())
+            Assert.True(IsSerializable(property.PropertyType), $"{typeName}.{property.Name} ({property.PropertyType}) does not serialize");
+        if (depth > 0)
+            Assert.True(SerializationDepth(typeName) > depth,
+                $"{typeName} holds Diag objects {depth} level(s) down: give it a SerializationDepth above {depth} in module/*.types.ps1xml");
     }
 
-    private static bool IsSimple(Type t, bool allowRecordArray)
+    /// <summary>How many levels of Diag objects a type holds below itself (0: only simple values).</summary>
+    private static int NestingDepth(Type type, int level)
+    {
+        if (level > 4) return level;
+        var deepest = 0;
+        foreach (var property in type.GetProperties())
+        {
+            var t = Element(property.PropertyType);
+            if (IsDiagObject(t)) deepest = Math.Max(deepest, 1 + NestingDepth(t, level + 1));
+        }
+        return deepest;
+    }
+
+    private static bool IsSerializable(Type t)
+    {
+        t = Element(t);
+        return IsSimple(t) || IsDiagObject(t) && t.GetProperties().All(p => IsSerializable(p.PropertyType));
+    }
+
+    private static bool IsSimple(Type t)
     {
         t = Nullable.GetUnderlyingType(t) ?? t;
-        if (t.IsPrimitive || t.IsEnum || t == typeof(string) || t == typeof(DateTime) || t == typeof(TimeSpan) || t == typeof(decimal) || t == typeof(Guid))
-            return true;
-        // PowerShell's own type data rebuilds an IPAddress on the receiving side (a Deserialized.System.Net.IPAddress
-        // becomes an IPAddress again); the cmdlet tests check it after Start-Job.
-        if (t == typeof(System.Net.IPAddress)) return true;
-        // Arrays, and ItemList<T> (list properties that read as text in Export-Csv), of simple values or of small sealed
-        // objects one level down (the type's SerializationDepth keeps those objects; the cmdlet tests check it after Start-Job).
-        var listed = t.IsArray ? t.GetElementType()
-            : t.IsGenericType && t.GetGenericTypeDefinition() == typeof(Diag.Linux.Output.ItemList<>) ? t.GetGenericArguments()[0] : null;
-        if (listed is not null && allowRecordArray)
-            return IsSimple(listed, false) || (listed.IsSealed && listed.GetProperties().All(p => IsSimple(p.PropertyType, false)));
-        return false;
+        // PowerShell's own type data rebuilds an IPAddress on the receiving side. (A NetworkAddress is a Diag object: it
+        // is rebuilt by Diag's type data, Diag.Output.types.ps1xml, once the depth lets it travel as an object.)
+        return t.IsPrimitive || t.IsEnum || t == typeof(string) || t == typeof(DateTime) || t == typeof(TimeSpan) || t == typeof(decimal)
+               || t == typeof(Guid) || t == typeof(System.Net.IPAddress);
+    }
+
+    private static bool IsDiagObject(Type t) => t.IsClass && t.IsSealed && t.Namespace?.StartsWith("Diag.", StringComparison.Ordinal) == true && !IsSimple(t);
+
+    /// <summary>The element type of an array or list property (ItemList, IReadOnlyList), or the type itself.</summary>
+    private static Type Element(Type t)
+    {
+        if (t.IsArray) return t.GetElementType()!;
+        if (t.IsGenericType && t.GetGenericArguments() is [var element]
+            && (t.GetGenericTypeDefinition() == typeof(Diag.Linux.Output.ItemList<>) || t.GetGenericTypeDefinition() == typeof(IReadOnlyList<>)))
+            return element;
+        return Nullable.GetUnderlyingType(t) ?? t;
+    }
+
+    private static int SerializationDepth(string typeName)
+    {
+        foreach (var file in Directory.GetFiles(Path.Combine(ModuleFiles.RepoRoot, "module"), "*.types.ps1xml"))
+        {
+            var type = System.Xml.Linq.XDocument.Load(file).Descendants("Type").FirstOrDefault(t => t.Element("Name")?.Value == typeName);
+            var depth = type?.Descendants("NoteProperty").FirstOrDefault(n => n.Element("Name")?.Value == "SerializationDepth")?.Element("Value")?.Value;
+            if (depth is not null) return int.Parse(depth, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return 1;
     }
 }

@@ -4,7 +4,7 @@ namespace Diag.TestSupport;
 
 /// <summary>
 /// A running diag-test-target (tests/TestTarget). Started with a mode, it prints one
-/// "THREAD name tid" line per thread and then "READY pid"; <see cref="Start"/> returns once READY
+/// "THREAD name tid" line per thread and then "READY pid"; <see cref="Start(string[])"/> returns once READY
 /// arrives. Disposing closes its stdin (the target exits on EOF) and kills it if it lingers.
 /// </summary>
 public sealed class TargetProcess : IDisposable
@@ -95,6 +95,14 @@ public sealed class TargetProcess : IDisposable
         } while (!line.StartsWith("STATUS ", StringComparison.Ordinal));
         return line.Split(' ').Skip(1).Select(kv => kv.Split('='))
             .ToDictionary(kv => kv[0], kv => long.Parse(kv[1]));
+    }
+
+    /// <summary>Writes one line to the target's standard input and returns at once (for commands that end it: "exit 3",
+    /// "raise 15", "crash").</summary>
+    public void Send(string line)
+    {
+        _process.StandardInput.WriteLine(line);
+        _process.StandardInput.Flush();
     }
 
     /// <summary>Sends a command of the <c>calls</c> mode ("calls N M", "fork C N", "sleep MS") and waits for its "DONE".</summary>

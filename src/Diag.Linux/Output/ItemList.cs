@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Runtime.CompilerServices;
 
 namespace Diag.Linux.Output;
 
@@ -8,6 +9,7 @@ namespace Diag.Linux.Output;
 /// interpolation, a table cell — instead of "System.Object[]". ConvertTo-Json and remoting still see a list of
 /// objects (remoting keeps them as objects when the owning type's SerializationDepth reaches them, set in module/*.types.ps1xml).
 /// </summary>
+[CollectionBuilder(typeof(ItemList), nameof(ItemList.Create))]
 public sealed class ItemList<T> : IReadOnlyList<T>
 {
     private readonly T[] _items;
@@ -25,6 +27,9 @@ public sealed class ItemList<T> : IReadOnlyList<T>
 
     IEnumerator IEnumerable.GetEnumerator() => _items.GetEnumerator();
 
+    /// <summary>The engine builds lists as arrays; the output property holds them as an ItemList.</summary>
+    public static implicit operator ItemList<T>(T[] items) => new(items);
+
     /// <summary>The items as text, joined by ", " (what Export-Csv writes).</summary>
     public override string ToString() => string.Join(", ", _items);
 }
@@ -33,4 +38,7 @@ public sealed class ItemList<T> : IReadOnlyList<T>
 public static class ItemList
 {
     public static ItemList<T> Of<T>(IEnumerable<T> items) => new(items);
+
+    /// <summary>For collection expressions (<c>[]</c>, <c>[a, b]</c>).</summary>
+    public static ItemList<T> Create<T>(ReadOnlySpan<T> items) => new(items.ToArray());
 }
