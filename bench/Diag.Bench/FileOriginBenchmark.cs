@@ -84,7 +84,7 @@ internal static class FileOriginBenchmark
             if (item.Check is { } c)
             {
                 files++;
-                if (c.Status != Diag.Linux.Packages.Integrity.PackageFileStatus.Ok) changed++;
+                if (c.StatusValue != Diag.Linux.Packages.Integrity.PackageFileStatus.Ok) changed++;
             }
         }
         var diag = clock.Elapsed.TotalMilliseconds;

@@ -27,7 +27,7 @@ public sealed class ProcessCapability
         Text = CapabilityText.Format(sets.Effective, sets.Permitted, sets.Inheritable);
         BoundingText = Short(sets.Bounding);
         NoNewPrivs = sets.NoNewPrivs;
-        Seccomp = sets.Seccomp;
+        SeccompValue = sets.Seccomp;
         SeccompFilters = sets.SeccompFilters;
         UserNamespace = ns.UserNamespace;
         InInitialUserNamespace = ns.InInitialUserNamespace;
@@ -79,7 +79,10 @@ public sealed class ProcessCapability
     /// <summary>no_new_privs: exec grants nothing new (setuid bits and file capabilities are ignored).</summary>
     public bool NoNewPrivs { get; }
 
-    public SeccompMode Seccomp { get; }
+    /// <summary>Disabled, Strict or Filter (a <see cref="SeccompMode"/> name).</summary>
+    public string Seccomp => SeccompValue.ToString();
+
+    internal SeccompMode SeccompValue { get; }
 
     /// <summary>Seccomp filters installed (Linux 5.9).</summary>
     public int SeccompFilters { get; }

@@ -67,10 +67,10 @@ public sealed class TestPackageIntegrityCommand : DiagCmdlet
                 }
                 if (item.Summary is { } summary)
                 {
-                    if (summary.Status == PackageIntegrityStatus.NoDigests) withoutDigests.Add(summary.Package);
+                    if (summary.Status == nameof(PackageIntegrityStatus.NoDigests)) withoutDigests.Add(summary.Package);
                     if (Summary) WriteObject(summary);
                 }
-                if (item.Check is { } check && !Summary && (IncludeUnchanged || check.Status != PackageFileStatus.Ok)) WriteObject(check);
+                if (item.Check is { } check && !Summary && (IncludeUnchanged || check.Status != nameof(PackageFileStatus.Ok))) WriteObject(check);
                 if (item.Total > 0 && DateTime.UtcNow - lastProgress > TimeSpan.FromMilliseconds(250))
                 {
                     lastProgress = DateTime.UtcNow;

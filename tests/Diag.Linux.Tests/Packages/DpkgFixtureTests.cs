@@ -27,10 +27,10 @@ public sealed class DpkgFixtureTests : IDisposable
         foreach (var path in new[] { "/usr/bin/demo", "/bin/demo" })
         {
             var origin = Origin(path);
-            Assert.Equal(FileOriginStatus.Ok, origin.Status);
+            Assert.Equal(FileOriginStatus.Ok, origin.StatusValue);
             Assert.Equal("demo", origin.Package);
             Assert.Equal("1.0-1", origin.Version);
-            Assert.Equal(PackageManager.Dpkg, origin.PackageManager);
+            Assert.Equal(PackageManager.Dpkg, origin.PackageManagerValue);
             Assert.Equal("/bin/demo", origin.ListedAs);
             Assert.Equal(PackageTreeFixture.Md5("demo program\n"), origin.ExpectedDigest);
             Assert.Equal(origin.ExpectedDigest, origin.ActualDigest);
@@ -47,17 +47,17 @@ public sealed class DpkgFixtureTests : IDisposable
         _tree.AddPackage("demo", "2.0", [("/usr/bin/changed", "original\n"), ("/usr/bin/gone", "was here\n")]);
 
         var changed = Origin("/usr/bin/changed");
-        Assert.Equal(FileOriginStatus.Modified, changed.Status);
-        Assert.Equal(FileFindingKind.Modified, Assert.Single(changed.Findings).Kind);
+        Assert.Equal(FileOriginStatus.Modified, changed.StatusValue);
+        Assert.Equal(FileFindingKind.Modified, Assert.Single(changed.Findings).KindValue);
         Assert.Equal("/usr/bin/changed differs from what package demo 2.0 installed (its MD5 digest does not match).", changed.Message);
 
         var gone = Origin("/usr/bin/gone");
-        Assert.Equal(FileOriginStatus.Missing, gone.Status);
-        Assert.Equal(FileNodeKind.Missing, gone.Kind);
+        Assert.Equal(FileOriginStatus.Missing, gone.StatusValue);
+        Assert.Equal(FileNodeKind.Missing, gone.KindValue);
         Assert.Equal("/usr/bin/gone is listed by package demo but missing from disk.", gone.Message);
 
         var planted = Origin("/usr/bin/planted");
-        Assert.Equal(FileOriginStatus.NotOwned, planted.Status);
+        Assert.Equal(FileOriginStatus.NotOwned, planted.StatusValue);
         Assert.Null(planted.Package);
         Assert.Equal("/usr/bin/planted is owned by no package.", planted.Message);
 
@@ -71,8 +71,8 @@ public sealed class DpkgFixtureTests : IDisposable
         _tree.AddPackage("demo", "1", [], conffiles: [("/etc/demo.conf", "default=1\n")]);
         var origin = Origin("/etc/demo.conf");
         Assert.True(origin.IsConffile);
-        Assert.Equal(FileOriginStatus.Modified, origin.Status);
-        Assert.Equal(FileFindingKind.ConffileModified, Assert.Single(origin.Findings).Kind);
+        Assert.Equal(FileOriginStatus.Modified, origin.StatusValue);
+        Assert.Equal(FileFindingKind.ConffileModified, Assert.Single(origin.Findings).KindValue);
         Assert.Contains("local edits are expected", origin.Message);
     }
 
@@ -87,14 +87,14 @@ public sealed class DpkgFixtureTests : IDisposable
 
         var wrapper = Origin("/usr/bin/tool");
         Assert.Equal("tool-wrapper", wrapper.Package);
-        Assert.Equal(FileOriginStatus.Ok, wrapper.Status);
+        Assert.Equal(FileOriginStatus.Ok, wrapper.StatusValue);
         Assert.Equal("tool-wrapper", wrapper.DivertedBy);
-        Assert.Contains(wrapper.Findings, f => f.Kind == FileFindingKind.Diverted && f.RelatedPath == "/usr/bin/tool.real");
+        Assert.Contains(wrapper.Findings, f => f.KindValue == FileFindingKind.Diverted && f.RelatedPath == "/usr/bin/tool.real");
 
         var real = Origin("/usr/bin/tool.real");
         Assert.Equal("tool", real.Package);
         Assert.Equal("/usr/bin/tool", real.ListedAs);
-        Assert.Equal(FileOriginStatus.Ok, real.Status); // verified against tool's digest of /usr/bin/tool
+        Assert.Equal(FileOriginStatus.Ok, real.StatusValue); // verified against tool's digest of /usr/bin/tool
         Assert.Contains("diverted here by package tool-wrapper", real.Message);
     }
 
@@ -105,9 +105,9 @@ public sealed class DpkgFixtureTests : IDisposable
         _tree.AddPackage("demo", "1", [("/usr/bin/demo-su", "su\n")]);
         _tree.AddStatOverride("root root 4755 /usr/bin/demo-su");
         var origin = Origin("/usr/bin/demo-su");
-        Assert.Equal(FileOriginStatus.Modified, origin.Status);
+        Assert.Equal(FileOriginStatus.Modified, origin.StatusValue);
         var finding = Assert.Single(origin.Findings);
-        Assert.Equal(FileFindingKind.ModeChanged, finding.Kind);
+        Assert.Equal(FileFindingKind.ModeChanged, finding.KindValue);
         Assert.Equal("/usr/bin/demo-su has mode -rwxr-xr-x; dpkg-statoverride keeps it at -rwsr-xr-x", finding.Message);
     }
 
@@ -121,8 +121,8 @@ public sealed class DpkgFixtureTests : IDisposable
         File.WriteAllText(_tree.Host("/var/lib/dpkg/alternatives/editor"), "auto\n/usr/bin/editor\n\n/usr/bin/demo-vi\n40\n\n");
 
         var origin = Origin("/usr/bin/editor");
-        Assert.Equal(FileOriginStatus.Ok, origin.Status);
-        Assert.Equal(FileNodeKind.SymbolicLink, origin.Kind);
+        Assert.Equal(FileOriginStatus.Ok, origin.StatusValue);
+        Assert.Equal(FileNodeKind.SymbolicLink, origin.KindValue);
         Assert.Equal("editor", origin.Alternative);
         Assert.Equal("/usr/bin/demo-vi", origin.ResolvedPath);
         Assert.Equal("/usr/bin/editor is a link of the alternative editor (update-alternatives, auto mode), now /usr/bin/demo-vi from package demo-vi.", origin.Message);
@@ -138,11 +138,11 @@ public sealed class DpkgFixtureTests : IDisposable
 
         var lib = Origin("/usr/lib/x86_64-linux-gnu/libdemo.so.1");
         Assert.Equal("libdemo1:amd64", lib.Package);
-        Assert.Equal(FileOriginStatus.Ok, lib.Status);
+        Assert.Equal(FileOriginStatus.Ok, lib.StatusValue);
 
         var unverified = Origin("/usr/bin/nosums");
-        Assert.Equal(FileOriginStatus.Unverified, unverified.Status);
-        Assert.Equal(FileFindingKind.NoDigest, Assert.Single(unverified.Findings).Kind);
+        Assert.Equal(FileOriginStatus.Unverified, unverified.StatusValue);
+        Assert.Equal(FileFindingKind.NoDigest, Assert.Single(unverified.Findings).KindValue);
     }
 
     [Fact]
@@ -159,13 +159,13 @@ public sealed class DpkgFixtureTests : IDisposable
         var checker = new PackageIntegrityChecker(PackageIndex.For(_tree.Root));
         var items = checker.Check(["old", "new", "absent"], includeConffiles: false, CancellationToken.None).ToList();
         var checks = items.Where(i => i.Check is not null).Select(i => i.Check!).ToList();
-        Assert.Equal(PackageFileStatus.Modified, checks.Single(c => c.Path == "/usr/bin/a").Status);
-        Assert.Equal(PackageFileStatus.Ok, checks.Single(c => c.Path == "/usr/bin/b").Status);
-        Assert.Equal(PackageFileStatus.Missing, checks.Single(c => c.Path == "/usr/bin/gone").Status);
-        Assert.Equal(PackageFileStatus.Ok, checks.Single(c => c.Path == "/usr/bin/moved").Status);
+        Assert.Equal(PackageFileStatus.Modified, checks.Single(c => c.Path == "/usr/bin/a").StatusValue);
+        Assert.Equal(PackageFileStatus.Ok, checks.Single(c => c.Path == "/usr/bin/b").StatusValue);
+        Assert.Equal(PackageFileStatus.Missing, checks.Single(c => c.Path == "/usr/bin/gone").StatusValue);
+        Assert.Equal(PackageFileStatus.Ok, checks.Single(c => c.Path == "/usr/bin/moved").StatusValue);
         Assert.Equal("new", checks.Single(c => c.Path == "/usr/bin/moved").Package);
         var old = items.Select(i => i.Summary).Single(s => s?.Package == "old")!;
-        Assert.Equal((PackageIntegrityStatus.Changed, 3, 1, 1), (old.Status, old.FilesChecked, old.Modified, old.Missing));
+        Assert.Equal((PackageIntegrityStatus.Changed, 3, 1, 1), (old.StatusValue, old.FilesChecked, old.Modified, old.Missing));
         Assert.Equal("absent", Assert.Single(items, i => i.UnknownPackage is not null).UnknownPackage);
     }
 }

@@ -41,7 +41,7 @@ public sealed class RealSystemOriginTests
             Assert.True(expected.ContainsKey(path), $"dpkg -S does not list {path}");
             // dpkg -S names a Multi-Arch: same package with its architecture, as Package does.
             Assert.Equal(expected[path].Order(), origin.Packages.Order());
-            Assert.True(origin.Status is FileOriginStatus.Ok or FileOriginStatus.Modified, $"{path}: {origin.Status} {origin.Message}");
+            Assert.True(origin.StatusValue is FileOriginStatus.Ok or FileOriginStatus.Modified, $"{path}: {origin.StatusValue} {origin.Message}");
         }
     }
 
@@ -78,18 +78,18 @@ public sealed class RealSystemOriginTests
             var all = lookup.ForCommand("sleep");
             var first = all[0];
             Assert.Equal(planted, first.Path);
-            Assert.Equal(FileOriginStatus.NotOwned, first.Status);
+            Assert.Equal(FileOriginStatus.NotOwned, first.StatusValue);
             Assert.True(first.RunsFirst);
             Assert.Equal(1, first.PathOrder);
             var shadows = Assert.Single(first.Findings);
-            Assert.Equal(FileFindingKind.Shadows, shadows.Kind);
+            Assert.Equal(FileFindingKind.Shadows, shadows.KindValue);
             Assert.Equal($"{planted} is owned by no package and shadows /usr/bin/sleep from package {packaged.Package}", shadows.Message);
 
             var real = all.Single(o => o.Path == "/usr/bin/sleep");
-            Assert.Equal(FileOriginStatus.Ok, real.Status);
+            Assert.Equal(FileOriginStatus.Ok, real.StatusValue);
             Assert.Equal(packaged.Package, real.Package);
             Assert.False(real.RunsFirst);
-            var shadowed = real.Findings.Single(f => f.Kind == FileFindingKind.ShadowedBy);
+            var shadowed = real.Findings.Single(f => f.KindValue == FileFindingKind.ShadowedBy);
             Assert.Equal($"/usr/bin/sleep from package {packaged.Package} is shadowed by {planted} (owned by no package), earlier on PATH: a shell runs that one", shadowed.Message);
 
             using var process = Process.Start(planted, "300")!;
@@ -100,7 +100,7 @@ public sealed class RealSystemOriginTests
                 Assert.Equal(planted, running!.Path);
                 Assert.Equal(process.Id, running.ProcessId);
                 Assert.Equal("sleep", running.ProcessName);
-                Assert.Equal(FileOriginStatus.NotOwned, running.Status);
+                Assert.Equal(FileOriginStatus.NotOwned, running.StatusValue);
                 Assert.Contains("shadows /usr/bin/sleep from package", running.Message);
             }
             finally
@@ -128,21 +128,21 @@ public sealed class RealSystemOriginTests
         {
             File.AppendAllText(path, "\n# changed by a Diag test\n");
             var origin = new FileOriginLookup(SystemPath, "/").ForPath(path)!;
-            Assert.Equal(FileOriginStatus.Modified, origin.Status);
+            Assert.Equal(FileOriginStatus.Modified, origin.StatusValue);
             Assert.Equal("coreutils", origin.Package);
             Assert.Equal(expected.Digest, origin.ExpectedDigest);
             Assert.NotEqual(expected.Digest, origin.ActualDigest);
-            Assert.Equal(FileFindingKind.Modified, Assert.Single(origin.Findings).Kind);
+            Assert.Equal(FileFindingKind.Modified, Assert.Single(origin.Findings).KindValue);
 
             var checks = PackageIntegrityChecker.ForThisMachine().Check(["coreutils"], false, CancellationToken.None).Where(i => i.Check is not null).Select(i => i.Check!).ToList();
-            Assert.Equal(path, Assert.Single(checks, c => c.Status != PackageFileStatus.Ok).Path);
+            Assert.Equal(path, Assert.Single(checks, c => c.StatusValue != PackageFileStatus.Ok).Path);
         }
         finally
         {
             File.WriteAllBytes(path, original);
             File.SetLastWriteTimeUtc(path, written);
         }
-        Assert.Equal(FileOriginStatus.Ok, new FileOriginLookup(SystemPath, "/").ForPath(path)!.Status);
+        Assert.Equal(FileOriginStatus.Ok, new FileOriginLookup(SystemPath, "/").ForPath(path)!.StatusValue);
     }
 
     [Fact]
@@ -157,10 +157,10 @@ public sealed class RealSystemOriginTests
             File.Delete(copy);
             var (origin, problem) = new FileOriginLookup(SystemPath, "/").ForProcess(process.Id);
             Assert.Null(problem);
-            Assert.Equal(FileOriginStatus.Deleted, origin!.Status);
+            Assert.Equal(FileOriginStatus.Deleted, origin!.StatusValue);
             Assert.Equal(copy, origin.Path);
             var finding = Assert.Single(origin.Findings);
-            Assert.Equal(FileFindingKind.DeletedWhileRunning, finding.Kind);
+            Assert.Equal(FileFindingKind.DeletedWhileRunning, finding.KindValue);
             Assert.Equal($"process {process.Id} (sleeper) runs {copy}, which was deleted after it started; nothing is at that path now", finding.Message);
         }
         finally
@@ -185,10 +185,10 @@ public sealed class RealSystemOriginTests
         {
             var (origin, problem) = new FileOriginLookup(SystemPath, "/").ForProcess(process.Id);
             Assert.Null(problem);
-            Assert.Equal(FileOriginStatus.InMemory, origin!.Status);
-            Assert.Equal(FileNodeKind.Memory, origin.Kind);
+            Assert.Equal(FileOriginStatus.InMemory, origin!.StatusValue);
+            Assert.Equal(FileNodeKind.Memory, origin.KindValue);
             Assert.Equal($"/memfd:diag-memfd-{Environment.ProcessId}", origin.Path);
-            Assert.Equal(FileFindingKind.RunsFromMemory, Assert.Single(origin.Findings).Kind);
+            Assert.Equal(FileFindingKind.RunsFromMemory, Assert.Single(origin.Findings).KindValue);
             Assert.Null(origin.Package);
         }
         finally

@@ -46,14 +46,14 @@ public sealed class RpmDatabaseTests : IDisposable
     public void VerifiesDigestsSizesModesAndLinksAsRpmV()
     {
         var binary = Origin("/usr/bin/diag-demo");
-        Assert.Equal((FileOriginStatus.Ok, "diag-demo", "1.2-3", "x86_64"), (binary.Status, binary.Package, binary.Version, binary.Architecture));
-        Assert.Equal(DigestAlgorithm.Sha256, binary.DigestAlgorithm);
+        Assert.Equal((FileOriginStatus.Ok, "diag-demo", "1.2-3", "x86_64"), (binary.StatusValue, binary.Package, binary.Version, binary.Architecture));
+        Assert.Equal(DigestAlgorithm.Sha256, binary.DigestAlgorithmValue);
         Assert.Equal(binary.ExpectedDigest, binary.ActualDigest);
-        Assert.Equal(FileOriginStatus.Ok, Origin("/usr/bin/diag-demo-link").Status);
+        Assert.Equal(FileOriginStatus.Ok, Origin("/usr/bin/diag-demo-link").StatusValue);
         var conf = Origin("/etc/diag-demo/demo.conf");
         Assert.True(conf.IsConffile);
-        Assert.Equal(FileOriginStatus.Ok, conf.Status);
-        Assert.Equal(FileOriginStatus.Ok, Origin("/usr/sbin/diag-demo-extra").Status);
+        Assert.Equal(FileOriginStatus.Ok, conf.StatusValue);
+        Assert.Equal(FileOriginStatus.Ok, Origin("/usr/sbin/diag-demo-extra").StatusValue);
 
         _tree.WriteFile("/usr/bin/diag-demo", "diag-demo binary, changed\n", (UnixFileMode)0b111_101_101);
         File.SetUnixFileMode(_tree.Host("/usr/sbin/diag-demo-extra"), (UnixFileMode)0b111_101_101); // setuid bit dropped
@@ -61,16 +61,16 @@ public sealed class RpmDatabaseTests : IDisposable
         File.CreateSymbolicLink(_tree.Host("/usr/bin/diag-demo-link"), "/bin/sh");
 
         var changed = Origin("/usr/bin/diag-demo");
-        Assert.Equal(FileOriginStatus.Modified, changed.Status);
-        Assert.Equal([FileFindingKind.Modified, FileFindingKind.SizeChanged], changed.Findings.Select(f => f.Kind));
+        Assert.Equal(FileOriginStatus.Modified, changed.StatusValue);
+        Assert.Equal([FileFindingKind.Modified, FileFindingKind.SizeChanged], changed.Findings.Select(f => f.KindValue));
         Assert.Equal("/usr/sbin/diag-demo-extra has mode -rwxr-xr-x; package diag-demo-extra installed it as -rwsr-xr-x",
             Assert.Single(Origin("/usr/sbin/diag-demo-extra").Findings).Message);
-        Assert.Equal(FileFindingKind.LinkChanged, Assert.Single(Origin("/usr/bin/diag-demo-link").Findings).Kind);
+        Assert.Equal(FileFindingKind.LinkChanged, Assert.Single(Origin("/usr/bin/diag-demo-link").Findings).KindValue);
 
         var checks = new PackageIntegrityChecker(PackageIndex.For(_tree.Root)).Check(null, false, CancellationToken.None)
             .Where(i => i.Check is not null).Select(i => i.Check!).ToList();
         Assert.Equal(202, checks.Count); // diag-demo's binary, 200 pages, diag-demo-extra (the conffile only with -IncludeConffile)
-        Assert.Equal("/usr/bin/diag-demo", Assert.Single(checks, c => c.Status != PackageFileStatus.Ok).Path);
+        Assert.Equal("/usr/bin/diag-demo", Assert.Single(checks, c => c.StatusValue != PackageFileStatus.Ok).Path);
     }
 
     [Fact]

@@ -8,11 +8,11 @@ public sealed class PackageFileCheck
     {
         Package = package.DisplayName;
         Version = package.Version;
-        PackageManager = package.Manager;
+        PackageManagerValue = package.Manager;
         Path = path;
-        Status = status;
+        StatusValue = status;
         IsConffile = isConffile;
-        DigestAlgorithm = algorithm;
+        DigestAlgorithmValue = algorithm;
         ExpectedDigest = expectedDigest;
         ActualDigest = actualDigest;
         Message = message;
@@ -22,17 +22,24 @@ public sealed class PackageFileCheck
 
     public string Version { get; }
 
-    public PackageManager PackageManager { get; }
+    public string PackageManager => PackageManagerValue.ToString();
+
+    internal Packages.PackageManager PackageManagerValue { get; }
 
     /// <summary>Where the file is on disk (a diverted file is checked where the diversion put it).</summary>
     public string Path { get; }
 
-    public PackageFileStatus Status { get; }
+    /// <summary>Ok, Modified, Missing, Replaced or Unreadable (a <see cref="PackageFileStatus"/> name).</summary>
+    public string Status => StatusValue.ToString();
+
+    internal PackageFileStatus StatusValue { get; }
 
     /// <summary>A configuration file (checked only with -IncludeConffile, as debsums -a).</summary>
     public bool IsConffile { get; }
 
-    public DigestAlgorithm DigestAlgorithm { get; }
+    public string DigestAlgorithm => DigestAlgorithmValue.ToString();
+
+    internal Packages.DigestAlgorithm DigestAlgorithmValue { get; }
 
     public string ExpectedDigest { get; }
 

@@ -8,16 +8,16 @@ public sealed class PackageIntegrity
         Package = package.DisplayName;
         Version = package.Version;
         Architecture = package.Architecture;
-        PackageManager = package.Manager;
+        PackageManagerValue = package.Manager;
         FilesChecked = checkedFiles;
         Modified = modified;
         Missing = missing;
         Unreadable = unreadable;
-        Status = !package.HasDigests ? PackageIntegrityStatus.NoDigests
+        StatusValue = !package.HasDigests ? PackageIntegrityStatus.NoDigests
             : modified + missing > 0 ? PackageIntegrityStatus.Changed
             : unreadable > 0 ? PackageIntegrityStatus.Incomplete
             : PackageIntegrityStatus.Ok;
-        Message = Status switch
+        Message = StatusValue switch
         {
             PackageIntegrityStatus.NoDigests => $"package {Package} recorded no digests (no md5sums): its files cannot be verified",
             PackageIntegrityStatus.Changed => $"{modified} of {checkedFiles} files of {Package} {Version} differ from the package" + (missing > 0 ? $", {missing} missing" : ""),
@@ -32,9 +32,14 @@ public sealed class PackageIntegrity
 
     public string Architecture { get; }
 
-    public PackageManager PackageManager { get; }
+    public string PackageManager => PackageManagerValue.ToString();
 
-    public PackageIntegrityStatus Status { get; }
+    internal Packages.PackageManager PackageManagerValue { get; }
+
+    /// <summary>Ok, Changed, Incomplete or NoDigests (a <see cref="PackageIntegrityStatus"/> name).</summary>
+    public string Status => StatusValue.ToString();
+
+    internal PackageIntegrityStatus StatusValue { get; }
 
     /// <summary>Files with a recorded digest that were compared.</summary>
     public int FilesChecked { get; }

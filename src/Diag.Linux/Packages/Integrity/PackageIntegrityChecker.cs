@@ -103,7 +103,7 @@ public sealed class PackageIntegrityChecker
                         bool last;
                         lock (tally)
                         {
-                            tally.Add(check.Status);
+                            tally.Add(check.StatusValue);
                             last = --tally.Remaining == 0;
                         }
                         results.Add(new IntegrityItem(Check: check, Done: Interlocked.Increment(ref done), Total: work.Count), stop.Token);

@@ -5,13 +5,16 @@ public sealed class FileFinding
 {
     public FileFinding(FileFindingKind kind, string message, string? relatedPath = null, string? relatedPackage = null)
     {
-        Kind = kind;
+        KindValue = kind;
         Message = message;
         RelatedPath = relatedPath;
         RelatedPackage = relatedPackage;
     }
 
-    public FileFindingKind Kind { get; }
+    /// <summary>What the finding says, as a <see cref="FileFindingKind"/> name (NotOwned, Shadows, Modified…).</summary>
+    public string Kind => KindValue.ToString();
+
+    internal FileFindingKind KindValue { get; }
 
     /// <summary>The finding in words: "/usr/bin/atd is owned by no package and shadows /usr/sbin/atd from package at".</summary>
     public string Message { get; }

@@ -12,23 +12,23 @@ public sealed class FileOrigin
     internal FileOrigin(FileOriginBuilder b)
     {
         Path = b.Path;
-        Status = b.Status;
+        StatusValue = b.Status;
         Package = b.Package;
         Version = b.Version;
         Architecture = b.Architecture;
-        PackageManager = b.PackageManager;
+        PackageManagerValue = b.PackageManager;
         Packages = ItemList.Of(b.Packages);
         ListedAs = b.ListedAs;
         IsConffile = b.IsConffile;
         Findings = ItemList.Of(b.Findings);
         Message = string.Join(" ", b.Findings.Select(f => f.Message.EndsWith('.') ? f.Message : f.Message + "."));
-        Kind = b.Kind;
+        KindValue = b.Kind;
         LinkTarget = b.LinkTarget;
         ResolvedPath = b.ResolvedPath;
         SizeBytes = b.SizeBytes;
         Mode = b.Mode;
         LastWriteTime = b.LastWriteTime;
-        DigestAlgorithm = b.DigestAlgorithm;
+        DigestAlgorithmValue = b.DigestAlgorithm;
         ExpectedDigest = b.ExpectedDigest;
         ActualDigest = b.ActualDigest;
         Alternative = b.Alternative;
@@ -43,8 +43,12 @@ public sealed class FileOrigin
     /// <summary>The path looked up (absolute; for a process, the program it runs, as /proc/PID/exe names it).</summary>
     public string Path { get; }
 
-    /// <summary>The verdict in one word; <see cref="Findings"/> say why.</summary>
-    public FileOriginStatus Status { get; }
+    /// <summary>The verdict in one word (a <see cref="FileOriginStatus"/> name: Ok, Modified, Unverified, NotOwned, Missing,
+    /// Deleted, InMemory); <see cref="Findings"/> say why. A string, so that it reads the same in a table, after
+    /// remoting, in CSV and in JSON.</summary>
+    public string Status => StatusValue.ToString();
+
+    internal FileOriginStatus StatusValue { get; }
 
     /// <summary>The owning package as its tools print it (libc6:amd64 for a Multi-Arch: same package); null when none.</summary>
     public string? Package { get; }
@@ -54,7 +58,9 @@ public sealed class FileOrigin
     public string? Architecture { get; }
 
     /// <summary>The database the owner was found in (Dpkg, Rpm).</summary>
-    public PackageManager? PackageManager { get; }
+    public string? PackageManager => PackageManagerValue?.ToString();
+
+    internal Packages.PackageManager? PackageManagerValue { get; }
 
     /// <summary>Every package that lists the path (directories are shared; Multi-Arch: same files too).</summary>
     public ItemList<string> Packages { get; }
@@ -71,8 +77,10 @@ public sealed class FileOrigin
     /// <summary>The findings' sentences together.</summary>
     public string Message { get; }
 
-    /// <summary>File, Directory, SymbolicLink, Other, Missing or Memory.</summary>
-    public FileNodeKind Kind { get; }
+    /// <summary>File, Directory, SymbolicLink, Other, Missing or Memory (a <see cref="FileNodeKind"/> name).</summary>
+    public string Kind => KindValue.ToString();
+
+    internal FileNodeKind KindValue { get; }
 
     /// <summary>Where a symlink points (readlink).</summary>
     public string? LinkTarget { get; }
@@ -88,7 +96,9 @@ public sealed class FileOrigin
     public DateTime? LastWriteTime { get; }
 
     /// <summary>The algorithm of the package's digest (Md5 for dpkg, usually Sha256 for RPM).</summary>
-    public DigestAlgorithm? DigestAlgorithm { get; }
+    public string? DigestAlgorithm => DigestAlgorithmValue?.ToString();
+
+    internal Packages.DigestAlgorithm? DigestAlgorithmValue { get; }
 
     /// <summary>The digest the package recorded; null when it recorded none.</summary>
     public string? ExpectedDigest { get; }
@@ -117,7 +127,7 @@ public sealed class FileOrigin
     public string? ProcessName { get; }
 
     public override string ToString() =>
-        Path + ": " + (Package is null ? Status.ToString() : Package + " " + Version + (Status == FileOriginStatus.Ok ? "" : " (" + Status + ")"));
+        Path + ": " + (Package is null ? Status.ToString() : Package + " " + Version + (StatusValue == FileOriginStatus.Ok ? "" : " (" + Status + ")"));
 }
 
 /// <summary>What kind of file a path is.</summary>

@@ -74,7 +74,7 @@ internal sealed class FileOriginResolver
         else b.Status = FileOriginStatus.NotOwned;
 
         PlaceOnPath(b, path, target);
-        if (b.Status == FileOriginStatus.NotOwned && !b.Findings.Any(f => f.Kind == FileFindingKind.Shadows))
+        if (b.Status == FileOriginStatus.NotOwned && !b.Findings.Any(f => f.KindValue == FileFindingKind.Shadows))
         {
             var link = self.IsLink && b.ResolvedPath is { } resolved ? $" (a symlink to {resolved}{OwnerText(resolved)})" : "";
             b.Findings.Insert(0, new FileFinding(FileFindingKind.NotOwned, $"{path} is owned by no package{link}"));

@@ -115,10 +115,10 @@ internal static class ProcessProgram
         // The resolver built it for a path; the process fields are set on a copy through the builder's fields.
         var b = new FileOriginBuilder(origin.Path)
         {
-            Status = origin.Status, Package = origin.Package, Version = origin.Version, Architecture = origin.Architecture,
-            PackageManager = origin.PackageManager, ListedAs = origin.ListedAs, IsConffile = origin.IsConffile, Kind = origin.Kind,
+            Status = origin.StatusValue, Package = origin.Package, Version = origin.Version, Architecture = origin.Architecture,
+            PackageManager = origin.PackageManagerValue, ListedAs = origin.ListedAs, IsConffile = origin.IsConffile, Kind = origin.KindValue,
             LinkTarget = origin.LinkTarget, ResolvedPath = origin.ResolvedPath, SizeBytes = origin.SizeBytes, Mode = origin.Mode,
-            LastWriteTime = origin.LastWriteTime, DigestAlgorithm = origin.DigestAlgorithm, ExpectedDigest = origin.ExpectedDigest,
+            LastWriteTime = origin.LastWriteTime, DigestAlgorithm = origin.DigestAlgorithmValue, ExpectedDigest = origin.ExpectedDigest,
             ActualDigest = origin.ActualDigest, Alternative = origin.Alternative, DivertedBy = origin.DivertedBy, Command = origin.Command,
             PathOrder = origin.PathOrder, RunsFirst = origin.RunsFirst, ProcessId = pid, ProcessName = comm,
         };
