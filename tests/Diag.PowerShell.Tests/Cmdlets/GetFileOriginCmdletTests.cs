@@ -137,6 +137,19 @@ public sealed class GetFileOriginCmdletTests : IClassFixture<PowerShellSession>,
     }
 
     [Fact]
+    public void ALongPathWrapsInTheIntegrityTableInsteadOfLosingItsFileName()
+    {
+        // libc6 ships files deep under /usr/lib/x86_64-linux-gnu (gconv's modules): longer than the 48 columns PATH has at 80.
+        const string script = "Test-PackageIntegrity -Package libc6 -IncludeUnchanged | Where-Object { $_.Path.Length -gt 60 } | Select-Object -First 1";
+        var path = (string)_pwsh.Invoke(script).AssertClean().Output.Single().Properties["Path"].Value;
+        var text = _pwsh.Format(script, 80);
+        Assert.DoesNotContain("…", text);
+        var column = text.Split('\n').First(l => l.StartsWith("STATUS", StringComparison.Ordinal)).IndexOf("PATH", StringComparison.Ordinal);
+        var rows = text.Split('\n').SkipWhile(l => !l.StartsWith("------", StringComparison.Ordinal)).Skip(1).Where(l => l.Length > column);
+        Assert.Equal(path, string.Concat(rows.Select(l => l[column..].Trim())));
+    }
+
+    [Fact]
     public void CtrlCStopsAWholeSystemCheckWithoutErrors()
     {
         // Every package, every file: far longer than the second it is given; stopping must end the hashing threads.
