@@ -19,10 +19,12 @@ public sealed class GetFileOriginCommand : ProcessCmdlet
     private const string PathSet = "Path", LiteralPathSet = "LiteralPath", CommandSet = "Command";
     private FileOriginLookup? _lookup;
 
-    /// <summary>Files to look up; wildcards allowed. Binds Get-Command's output (its Path) from the pipeline.</summary>
+    /// <summary>Files to look up; wildcards allowed. Binds Get-Command's output from the pipeline: a program by its Path,
+    /// an alias by the program it stands for; a cmdlet or function is refused by name.</summary>
     [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [CommandPath]
     public string[] Path { get; set; } = [];
 
     /// <summary>Files to look up, taken literally; binds Get-Item and Get-ChildItem output (PSPath, FullName).</summary>

@@ -113,6 +113,25 @@ public sealed class GetFileOriginCmdletTests : IClassFixture<PowerShellSession>,
     }
 
     [Fact]
+    public void GetCommandOutputOfEveryKindBinds()
+    {
+        // A program by its path, an alias by the program it stands for; a cmdlet, an alias of one and a function are
+        // refused by name, each on its own, instead of being looked up as files named like them in the current directory.
+        var r = _pwsh.Invoke("Set-Alias diag-ls-alias /usr/bin/ls; function diag-function {}; " +
+                             "Get-Command ls, Get-ChildItem, diag-ls-alias, gci, diag-function -CommandType Application, Cmdlet, Alias, Function | Get-FileOrigin");
+        // -CommandType lists every ls on PATH (/usr/bin/ls, /bin/ls), then the alias's program.
+        var paths = r.Output.Select(o => (string)o.Properties["Path"].Value).ToList();
+        Assert.All(paths, p => Assert.Matches("^(/usr)?/bin/ls$", p));
+        Assert.True(paths.Count >= 2);
+        Assert.Equal("/usr/bin/ls", paths[^1]);
+        Assert.Equal(3, r.Errors.Count);
+        Assert.All(r.Errors, e => Assert.Equal("ParameterArgumentTransformationError,Diag.Commands.GetFileOriginCommand", e.FullyQualifiedErrorId));
+        Assert.Contains(r.Errors, e => e.Exception.Message.Contains("Get-ChildItem is a PowerShell cmdlet of module Microsoft.PowerShell.Management, not a program file"));
+        Assert.Contains(r.Errors, e => e.Exception.Message.Contains("gci (Get-ChildItem) is a PowerShell cmdlet"));
+        Assert.Contains(r.Errors, e => e.Exception.Message.Contains("diag-function is a PowerShell function"));
+    }
+
+    [Fact]
     public void TheDefaultViewReadsLikeDpkgSWithTheFindingsBelow()
     {
         var text = WithPlantedPath("Get-Command sleep -All | Get-FileOrigin | Out-String -Width 80").AssertClean().Output.Single().ToString();
