@@ -30,8 +30,24 @@
         @{ Name = 'java'; Arguments = @('arenas-hold', '8', '2048') }
         # A worker that leaked descriptors up to 95% of a 1024 open-files limit.
         @{ Name = 'php-worker'; Arguments = @('nofile-fill', '95', '1024') }
+        @{ Name = 'ping'; Arguments = @('sleep') }
     )
     Examples = @{
+        # The planted atd re-enacted: a copy of coreutils' sleep first on PATH stands for /usr/bin/atd shadowing the
+        # package's /usr/sbin/atd (PATH is the process's: restored after the example; no braces, which are tokens here).
+        'Get-FileOrigin/1' = @{ Replace = @{ 'Get-Command atd -All | Get-FileOrigin' = '$saved = $env:PATH; New-Item -ItemType Directory {TestDrive}/plant -Force | Out-Null; Copy-Item /usr/bin/sleep {TestDrive}/plant/sleep; $env:PATH = "{TestDrive}/plant:" + $env:PATH; Get-Command sleep -All | Get-FileOrigin; $env:PATH = $saved' } }
+        'Get-FileOrigin/3' = @{ Replace = @{ '-Command atd' = '-Command sleep' } }
+        'Get-FileOrigin/4' = @{ AllowEmpty = $true }
+        'Test-PackageIntegrity/1' = @{ Replace = @{ '/usr/sbin/atd' = '/usr/bin/sleep' } }
+        # Every package would take minutes on a loaded test machine: two packages stand for them.
+        'Test-PackageIntegrity/2' = @{ Replace = @{ 'Test-PackageIntegrity |' = 'Test-PackageIntegrity coreutils, bash |' }; AllowEmpty = $true }
+        'Test-PackageIntegrity/3' = @{ Replace = @{ 'Test-PackageIntegrity -IncludeConffile' = 'Test-PackageIntegrity base-files, bash -IncludeConffile' }; AllowEmpty = $true }
+        # setcap on a file of the test's own instead of the system's ping.
+        'Get-FileCapability/1' = @{ Replace = @{ '/usr/bin/ping' = '{TestDrive}/ping' }; Files = @{ 'ping' = @('#!/bin/sh') } }
+        'Get-FileCapability/2' = @{ AllowEmpty = $true }
+        'Get-FileCapability/3' = @{ AllowEmpty = $true }
+        'Get-ProcessCapability/2' = @{ Replace = @{ '-Name sshd' = '-Name mysqld' } }
+        'Get-ProcessCapability/3' = @{ AllowEmpty = $true }
         'Get-ThreadCpu/2' = @{ Replace = @{ '5060' = '{vpnserver.Pid}' } }
         'Get-ThreadCpu/3' = @{ StopAfter = 3; AllowEmpty = $true }
         'Get-ThreadCpu/4' = @{ Replace = @{ '5060' = '{vpnserver.Pid}'; '-gt 80' = '-gt 1' } }

@@ -10,6 +10,8 @@
 //   dotnet run -c Release --project bench/Diag.Bench -- signals [RUNS] [LOAD]          (signals delivered and shown, against strace -f -p)
 //   dotnet run -c Release --project bench/Diag.Bench -- memorymap [MAPPINGS] [RUNS]    (Get-ProcessMemoryMap against pmap -X)
 //   dotnet run -c Release --project bench/Diag.Bench -- limits [RUNS]                  (Get-ProcessLimit against prlimit)
+//   dotnet run -c Release --project bench/Diag.Bench -- fileorigin [RUNS] [PACKAGES]   (Get-FileOrigin vs dpkg -S, Test-PackageIntegrity vs debsums -c)
+//   dotnet run -c Release --project bench/Diag.Bench -- filecap [FILES] [RUNS]         (Get-FileCapability -Recurse vs getcap -r)
 namespace Diag.Bench;
 
 public static class Program
@@ -27,6 +29,9 @@ public static class Program
             case "kernel": return KernelSyscallBenchmark.Run(args[1..]);
             case "btf": return BtfBenchmark.Run(args[1..]);
             case "btf-once": return BtfBenchmark.RunOnce();
+            case "fileorigin": return FileOriginBenchmark.Run(args[1..]);
+            case "fileorigin-once": return FileOriginBenchmark.RunOnce(args[1..]);
+            case "filecap": return FileCapabilityBenchmark.Run(args[1..]);
             case "bpfattach": return BpfAttachBenchmark.Run(args[1..]);
             case "signals": return SignalBenchmark.Run(args[1..]);
             case "memorymap": return MemoryMapBenchmark.Run(args[1..]);

@@ -114,6 +114,23 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int StatxPath(Microsoft.Win32.SafeHandles.SafeFileHandle file, string path, int flags, uint mask, Statx* result);
 
+    // Extended attributes: a file's capabilities are its security.capability attribute (vfs_cap_data). The l- forms
+    // never follow a final symlink (a link has no capabilities of its own; getcap -r does not follow links either).
+    public const int ENODATA = 61;
+
+    [LibraryImport(Lib, EntryPoint = "lgetxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint LGetXattr(string path, string name, byte* value, nuint size);
+
+    /// <summary>lgetxattr(2) with a NUL-terminated path and name already in bytes (a tree walk, no marshalling per file).</summary>
+    [LibraryImport(Lib, EntryPoint = "lgetxattr", SetLastError = true)]
+    public static partial nint LGetXattr(byte* path, byte* name, byte* value, nuint size);
+
+    [LibraryImport(Lib, EntryPoint = "lsetxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int LSetXattr(string path, string name, byte* value, nuint size, int flags);
+
+    [LibraryImport(Lib, EntryPoint = "lremovexattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int LRemoveXattr(string path, string name);
+
     public const ulong ST_RDONLY = 1;
 
     /// <summary><c>struct statvfs</c> on 64-bit Linux.</summary>

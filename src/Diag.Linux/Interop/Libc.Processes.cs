@@ -42,6 +42,12 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, EntryPoint = "setrlimit", SetLastError = true)]
     public static partial int SetResourceLimit(int resource, ResourceLimit* limit);
 
+    public const int PR_GET_SECUREBITS = 27;
+
+    /// <summary>prctl(2) with one argument; for PR_GET_SECUREBITS it returns the calling thread's securebits.</summary>
+    [LibraryImport(Lib, EntryPoint = "prctl", SetLastError = true)]
+    public static partial int Prctl(int option, nuint argument2, nuint argument3, nuint argument4, nuint argument5);
+
     /// <summary>prlimit(2): reads (<paramref name="oldLimit"/>) and sets (<paramref name="newLimit"/>) a limit of another process.</summary>
     [LibraryImport(Lib, EntryPoint = "prlimit", SetLastError = true)]
     public static partial int PrLimit(int pid, int resource, ResourceLimit* newLimit, ResourceLimit* oldLimit);
