@@ -23,7 +23,7 @@ internal static class ThreadCpuBenchmark
         int sampled = 0;
         foreach (bool taskstats in paths)
             for (int i = 0; i < 3; i++) sampled = SampleOnce(pid, taskstats); // warm-up: JIT tiering is not what a sample costs
-        using (var probe = new ThreadCpuSampler(ThreadSelection.ForProcessIds(new[] { pid }), "/", useTaskstats: true))
+        using (var probe = new ThreadCpuSampler(ThreadSelection.ForProcessIds(new[] { pid }), "/", ThreadSources.Taskstats))
             Console.WriteLine($"target: diag-test-target threads {threads} 0, PID {pid}, {sampled} threads sampled; {Environment.ProcessorCount} CPUs; " +
                               $"median of {Runs} runs; taskstats {(probe.UsesTaskstats ? "available" : "NOT available (not root?)")}");
 
@@ -63,14 +63,14 @@ internal static class ThreadCpuBenchmark
 
     private static int SampleOnce(int pid, bool taskstats)
     {
-        using var sampler = new ThreadCpuSampler(ThreadSelection.ForProcessIds(new[] { pid }), "/", taskstats);
+        using var sampler = new ThreadCpuSampler(ThreadSelection.ForProcessIds(new[] { pid }), "/", taskstats ? ThreadSources.Taskstats : ThreadSources.Proc);
         return sampler.Sample(TimeSpan.FromSeconds(1), 1).Single().Samples.Count;
     }
 
     /// <summary>With -Count above one the sampler keeps each thread's files open: the cost of samples 2..6.</summary>
     private static TimeSpan SteadyStateSample(int pid, bool taskstats)
     {
-        using var sampler = new ThreadCpuSampler(ThreadSelection.ForProcessIds(new[] { pid }), "/", taskstats);
+        using var sampler = new ThreadCpuSampler(ThreadSelection.ForProcessIds(new[] { pid }), "/", taskstats ? ThreadSources.Taskstats : ThreadSources.Proc);
         var costs = new List<TimeSpan>();
         var before = CpuUsage.Self();
         foreach (var batch in sampler.Sample(TimeSpan.FromSeconds(1), 6))
