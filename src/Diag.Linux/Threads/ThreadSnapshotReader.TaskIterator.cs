@@ -21,7 +21,7 @@ internal sealed partial class ThreadSnapshotReader
     private readonly Dictionary<int, bool> _nameMatches = new();
     private readonly HashSet<int> _filtered = new();
 
-    private void ReadWithIterator(ThreadSelection selection, ThreadSnapshot into, List<int>? missing, bool[]? patternMatched)
+    private void ReadWithIterator(ThreadSelection selection, bool full, ThreadSnapshot into, List<int>? missing, bool[]? patternMatched)
     {
         var requested = selection.Processes.ProcessIds;
         if (requested is not null && _iterator!.Filters)
@@ -29,7 +29,7 @@ internal sealed partial class ThreadSnapshotReader
             foreach (int pid in requested)
                 if (pid > 0 && _filtered.Add(pid)) _iterator.AddProcess(pid);
         }
-        Pass(selection, into, patternMatched);
+        Pass(selection, full, into, patternMatched);
         if (requested is null || missing is null) return;
 
         // A requested ID with no thread group of its own: gone, or a thread's ID (/proc/TID/task lists its
@@ -46,15 +46,15 @@ internal sealed partial class ThreadSnapshotReader
         if (again)
         {
             into.Clear();
-            Pass(selection, into, patternMatched);
+            Pass(selection, full, into, patternMatched);
         }
     }
 
-    private void Pass(ThreadSelection selection, ThreadSnapshot into, bool[]? patternMatched)
+    private void Pass(ThreadSelection selection, bool full, ThreadSnapshot into, bool[]? patternMatched)
     {
         _seenProcesses.Clear();
         _nameMatches.Clear();
-        var records = _iterator!.Read();
+        var records = _iterator!.Read(full);
         // Name selection needs each process's name before its threads, and the walk gives no order: names first.
         if (selection.Processes.Names is { } patterns)
         {
@@ -68,10 +68,10 @@ internal sealed partial class ThreadSnapshotReader
             }
         }
         foreach (ref var record in records)
-            AddRecord(ref record, selection, into);
+            AddRecord(ref record, selection, full, into);
     }
 
-    private void AddRecord(ref TaskRecord record, ThreadSelection selection, ThreadSnapshot into)
+    private void AddRecord(ref TaskRecord record, ThreadSelection selection, bool full, ThreadSnapshot into)
     {
         if (selection.Processes.Names is not null && !_nameMatches.GetValueOrDefault(record.Tgid)) return;
         if (selection.Processes.ProcessIds is not null && !_iterator!.Filters && !selection.Processes.ProcessIds.Contains(record.Tgid)) return;
@@ -79,8 +79,9 @@ internal sealed partial class ThreadSnapshotReader
         if (selection.ThreadIds is { } tids && !tids.Contains(record.Tid)) return;
 
         bool kernelThread = (record.Flags & TaskIteratorProgram.KernelThreadFlag) != 0;
-        string name = ThreadName(ref record, kernelThread);
-        if (record.Tid == record.Tgid && !into.ProcessNames.ContainsKey(record.Tgid) && name.Length < CommMaxLength)
+        // A light pass is a baseline: its counters are all that is used of it.
+        string? name = full ? ThreadName(ref record, kernelThread) : null;
+        if (name is not null && record.Tid == record.Tgid && !into.ProcessNames.ContainsKey(record.Tgid) && name.Length < CommMaxLength)
             into.ProcessNames[record.Tgid] = name; // a longer comm may be cut: the sampler resolves it from /proc
 
         byte state = TaskStateLetter.From(record.State, record.ExitState);
@@ -101,7 +102,7 @@ internal sealed partial class ThreadSnapshotReader
             // nsec_to_clock_t(start_boottime), as stat prints it.
             StartTicks = (long)(record.StartBootNanoseconds / (ulong)(1_000_000_000 / ticksPerSecond)),
             StartTimestamp = -1,
-            Full = true,
+            Full = full,
             State = state,
             Processor = record.Cpu,
             Priority = record.Prio - 100,       // task_prio(): prio - MAX_RT_PRIO
@@ -109,8 +110,8 @@ internal sealed partial class ThreadSnapshotReader
             NamespaceProcessId = record.NamespaceTgid,
             NamespaceThreadId = record.NamespaceTid,
             Name = name,
-            Syscall = Syscall(in record, kernelThread),
-            WaitChannel = WaitChannel(ref record),
+            Syscall = full ? Syscall(in record, kernelThread) : null,
+            WaitChannel = full ? WaitChannel(ref record) : null,
             IsKernelThread = kernelThread,
         });
     }

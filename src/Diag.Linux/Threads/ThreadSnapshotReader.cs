@@ -82,7 +82,7 @@ internal sealed unsafe partial class ThreadSnapshotReader : IDisposable
         into.StartBootTicks = BootTicksNow();
         if (_iterator is not null)
         {
-            ReadWithIterator(selection, into, missing, patternMatched);
+            ReadWithIterator(selection, full, into, missing, patternMatched);
             return;
         }
         _files.BeginPass();

@@ -30,9 +30,10 @@ public sealed class ThreadProgramTests
     public void ListingIsTheReviewedOne(string variant)
     {
         using var format = BpfMap.CreateReadOnlyData("diag_wchan_fmt", TaskIteratorProgram.WaitChannelFormat);
+        using var passKind = BpfMap.Create("diag_task_pass", BpfMapType.Array, 4, 4, 1);
         using var filter = variant.EndsWith("-filtered", StringComparison.Ordinal) ? BpfMap.Create("diag_task_sel", BpfMapType.Hash, 4, 4, 16) : null;
-        var code = TaskIteratorProgram.Build(Numbered, filter, format);
-        var names = new[] { format, filter }.Where(m => m is not null).ToDictionary(m => m!.Fd.Value, m => m!.Name);
+        var code = TaskIteratorProgram.Build(Numbered, filter, format, passKind);
+        var names = new[] { format, passKind, filter }.Where(m => m is not null).ToDictionary(m => m!.Fd.Value, m => m!.Name);
         var listing = $"# {variant}: one TaskRecord ({TaskRecord.Size} bytes) per thread\n\n" + BpfListing.Render(code, names);
         var file = Path.Combine(SourceDirectory(), "Programs", variant + ".txt");
         if (Environment.GetEnvironmentVariable("DIAG_UPDATE_LISTINGS") == "1")
@@ -47,10 +48,11 @@ public sealed class ThreadProgramTests
         var layout = TaskLayout.Running();
         var iterator = KernelBtf.Vmlinux!.Function("bpf_iter_task")!.Id;
         using var format = BpfMap.CreateReadOnlyData("diag_wchan_fmt", TaskIteratorProgram.WaitChannelFormat);
+        using var passKind = BpfMap.Create("diag_task_pass", BpfMapType.Array, 4, 4, 1);
         using var filter = BpfMap.Create("diag_task_sel", BpfMapType.Hash, 4, 4, 16);
         foreach (var selected in new[] { null, filter })
         {
-            var code = TaskIteratorProgram.Build(layout, selected, format);
+            var code = TaskIteratorProgram.Build(layout, selected, format, passKind);
             using var program = BpfProgram.LoadTracing("diag_threads", code, BpfAttachType.TraceIterator, iterator); // throws with the verifier's log
             Assert.True(code.Length < 200, $"{code.Length} instructions");
         }

@@ -60,7 +60,8 @@ internal sealed unsafe class SyscallRateCounter : IDisposable
         BpfProgram? program = null;
         try
         {
-            counts = BpfMap.Create("diag_sc_counts", BpfMapType.Hash, SyscallCountProgram.KeySize, SyscallCountProgram.ValueSize, Entries);
+            // Not preallocated: creating 16384 entries up front would cost more than the few hundred a sample inserts.
+            counts = BpfMap.Create("diag_sc_counts", BpfMapType.Hash, SyscallCountProgram.KeySize, SyscallCountProgram.ValueSize, Entries, Libc.BPF_F_NO_PREALLOC);
             if (filterProcesses) filter = BpfMap.Create("diag_sc_sel", BpfMapType.Hash, 4, 4, FilterEntries);
             lost = BpfMap.Create("diag_sc_lost", BpfMapType.PerCpuArray, 4, 8, 1);
             program = BpfProgram.LoadRawTracepoint("diag_sc_count", SyscallCountProgram.Build(counts, filter, lost));

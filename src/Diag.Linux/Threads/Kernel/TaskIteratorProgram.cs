@@ -32,8 +32,10 @@ internal static class TaskIteratorProgram
 
     /// <summary>The program. <paramref name="processFilter"/>: a u32 → u32 hash of the thread group IDs to report,
     /// or null for every thread. <paramref name="waitChannelFormat"/>: a read-only data map holding
-    /// <see cref="WaitChannelFormat"/>.</summary>
-    public static BpfInstruction[] Build(TaskLayout layout, BpfMap? processFilter, BpfMap waitChannelFormat)
+    /// <see cref="WaitChannelFormat"/>. <paramref name="passKind"/>: a one-entry u32 array whose value 0 asks for a
+    /// light pass (the counters a baseline needs: IDs, times, faults, switches, start time and name), anything else
+    /// for a full one (also the namespace IDs, the system call and the wait channel).</summary>
+    public static BpfInstruction[] Build(TaskLayout layout, BpfMap? processFilter, BpfMap waitChannelFormat, BpfMap passKind)
     {
         var a = new BpfAssembler();
         var @out = a.NewLabel();
@@ -85,14 +87,18 @@ internal static class TaskIteratorProgram
         a.Call(BpfHelper.KtimeGetNs);
         a.Store(S.DoubleWord, R10, (short)(Record + R.OffTimestamp), R0);
 
+        var write = a.NewLabel();
+        a.Store(S.DoubleWord, R10, (short)(Record + R.OffSyscall), (int)R.SyscallNotRead);
+        a.LoadMapValue(R1, passKind, 0);
+        a.Load(S.Word, R1, R1, 0);
+        a.JumpIf(C.Equal, R1, 0, write);                         // a light pass: the baseline's counters are all
+
         // NSpid and NStgid: the number at the pid's own level, read only for a nested PID namespace.
         NamespaceId(a, layout, fromLeader: false, R.OffNamespaceTid);
         NamespaceId(a, layout, fromLeader: true, R.OffNamespaceTgid);
 
         var waitChannel = a.NewLabel();
-        var write = a.NewLabel();
         var readRegisters = a.NewLabel();
-        a.Store(S.DoubleWord, R10, (short)(Record + R.OffSyscall), (int)R.SyscallNotRead);
         a.JumpIf(C.Equal, R8, 0, waitChannel);                   // running: /proc says "running"
         a.JumpIf(C.AnyBitSet, R9, unchecked((int)KernelThreadFlag), waitChannel);
         a.Load(S.Word, R1, R7, layout.ExitState);

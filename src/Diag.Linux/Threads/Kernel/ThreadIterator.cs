@@ -16,14 +16,17 @@ internal sealed unsafe class ThreadIterator : IDisposable
     private const int FilterEntries = 4096;
 
     private readonly BpfMap _format;
+    private readonly BpfMap _passKind;
     private readonly BpfMap? _filter;
     private readonly BpfProgram _program;
     private readonly IteratorLink _link;
     private byte[] _buffer = new byte[TaskRecord.Size * 512];
+    private bool _full;
 
-    private ThreadIterator(BpfMap format, BpfMap? filter, BpfProgram program, IteratorLink link)
+    private ThreadIterator(BpfMap format, BpfMap passKind, BpfMap? filter, BpfProgram program, IteratorLink link)
     {
         _format = format;
+        _passKind = passKind;
         _filter = filter;
         _program = program;
         _link = link;
@@ -45,24 +48,26 @@ internal sealed unsafe class ThreadIterator : IDisposable
             whyNot = "this process runs in a PID namespace of its own (a container), and the kernel's task iterator sees host thread IDs";
             return null;
         }
-        BpfMap? format = null, filter = null;
+        BpfMap? format = null, passKind = null, filter = null;
         BpfProgram? program = null;
         try
         {
             var layout = TaskLayout.Running();
             format = BpfMap.CreateReadOnlyData("diag_wchan_fmt", TaskIteratorProgram.WaitChannelFormat);
+            passKind = BpfMap.Create("diag_task_pass", BpfMapType.Array, 4, 4, 1);
             if (filterProcesses) filter = BpfMap.Create("diag_task_sel", BpfMapType.Hash, 4, 4, FilterEntries);
             var btfId = KernelBtf.Vmlinux!.Function("bpf_iter_task")?.Id
                 ?? throw new KernelLayoutException($"this kernel (Linux {KernelBtf.Release}) has no task iterator (bpf_iter_task, Linux 5.8)", null, null);
-            program = BpfProgram.LoadTracing("diag_threads", TaskIteratorProgram.Build(layout, filter, format), BpfAttachType.TraceIterator, btfId);
+            program = BpfProgram.LoadTracing("diag_threads", TaskIteratorProgram.Build(layout, filter, format, passKind), BpfAttachType.TraceIterator, btfId);
             var link = IteratorLink.Attach(program, "task");
-            return new ThreadIterator(format, filter, program, link);
+            return new ThreadIterator(format, passKind, filter, program, link);
         }
         catch (Exception e) when (e is SyscallException or KernelLayoutException)
         {
             whyNot = Describe(e);
             program?.Dispose();
             filter?.Dispose();
+            passKind?.Dispose();
             format?.Dispose();
             return null;
         }
@@ -97,9 +102,15 @@ internal sealed unsafe class ThreadIterator : IDisposable
     /// <summary>True when only the processes given to <see cref="AddProcess"/> are reported.</summary>
     public bool Filters => _filter is not null;
 
-    /// <summary>One pass: every record, in the order the kernel walked the threads; valid until the next pass.</summary>
-    public Span<TaskRecord> Read()
+    /// <summary>One pass: every record, in the order the kernel walked the threads; valid until the next pass. A
+    /// light pass (<paramref name="full"/> false) leaves out the namespace IDs, the system call and the wait channel.</summary>
+    public Span<TaskRecord> Read(bool full)
     {
+        if (full != _full)
+        {
+            _passKind.Update(0u, full ? 1u : 0u);
+            _full = full;
+        }
         using var pass = _link.OpenPass();
         int filled = 0;
         while (true)
@@ -118,6 +129,7 @@ internal sealed unsafe class ThreadIterator : IDisposable
         _link.Dispose();
         _program.Dispose();
         _filter?.Dispose();
+        _passKind.Dispose();
         _format.Dispose();
     }
 }
