@@ -38,6 +38,7 @@
         'Get-ThreadStack/3' = @{ Replace = @{ '2509' = '{nginx.Pid}' }; AllowEmpty = $true }
         'Get-ThreadStack/4' = @{ Replace = @{ '5060' = '{vpnserver.Pid}'; '5072' = '{vpnserver.Thread.NatThread}' } }
         'Trace-Syscall/6' = @{ Replace = @{ '-Duration 10' = '-Duration 1' } }
+        'Trace-Syscall/7' = @{ Replace = @{ '-Duration 10' = '-Duration 1' } }
         'Trace-Syscall/3' = @{ Replace = @{ '2509' = '{nginx.Pid}'; '-Duration 10' = '-Duration 1' }; AllowEmpty = $true }
         # A live capture replaced by what `tcpdump -nn -x -r lvs.pcap` printed for the same filter (tcpdump 4.99.3).
         'ConvertFrom-Toa/1' = @{
