@@ -17,14 +17,21 @@
     the common start to its end.
 
 .EXAMPLE
-    dotnet pwsh -NoProfile -File bench/ColdStart.ps1 -ModulePath out/Diag/Diag.psd1, /tmp/il/Diag/Diag.psd1 -Runs 7
+    mkdir -p /tmp/il && cp -r out/Diag /tmp/il/ && cp src/Diag/bin/Release/net8.0/Diag.dll src/Diag/bin/Release/net8.0/Diag.Linux.dll /tmp/il/Diag/
+    dotnet pwsh -NoProfile -Command "& bench/ColdStart.ps1 -ModulePath out/Diag/Diag.psd1, /tmp/il/Diag/Diag.psd1 -Runs 7"
+
+    The module as built (ReadyToRun, out/Diag) against the same folder with the build's plain IL assemblies.
 #>
 param(
     [string[]] $ModulePath = @((Join-Path $PSScriptRoot '../out/Diag/Diag.psd1')),
-    [int] $Runs = 7
+    [int] $Runs = 7,
+    # Only these cmdlets' first calls (all by default); the top race always runs.
+    [string[]] $Cmdlet = @()
 )
 
 $ErrorActionPreference = 'Stop'
+# Absolute: each child pwsh imports by this path.
+$ModulePath = @($ModulePath | ForEach-Object { (Resolve-Path -LiteralPath $_).Path })
 $pwsh = Join-Path $PSHOME 'pwsh'
 $targetExe = Join-Path $PSScriptRoot '../out/test-target/diag-test-target'
 $i = [cultureinfo]::InvariantCulture
@@ -43,11 +50,11 @@ $calls = [ordered]@{
     'Get-ThreadStack'     = "Get-ThreadStack -Id $targetPid -ThreadId $targetPid"
     'Get-PipePeer'        = "Get-PipePeer -Id $targetPid"
     'Test-CoreDumpConfig' = "Test-CoreDumpConfig -Id $targetPid"
-    'ConvertFrom-Toa'     = "ConvertFrom-Toa -Hex 'c808303900000a0a0101'"
+    'ConvertFrom-Toa'     = "ConvertFrom-Toa -Hex 'c80830390a0a0101'"
 }
 
 function Invoke-Fresh([string] $Script) {
-    $json = & $pwsh -NoProfile -NonInteractive -Command $Script
+    $json = & $pwsh -NoProfile -NonInteractive -Command ("`$ErrorActionPreference = 'Stop'`n" + $Script)
     if ($LASTEXITCODE -ne 0) { throw "pwsh failed: $json" }
     $json | Select-Object -Last 1 | ConvertFrom-Json
 }
@@ -86,7 +93,7 @@ function Median([double[]] $Values) { ($Values | Sort-Object)[[int][math]::Floor
 try {
     $bare = foreach ($n in 1..$Runs) { (Measure-Command { & $pwsh -NoProfile -NonInteractive -Command exit }).TotalMilliseconds }
     "{0,-22} {1,8:F0} ms wall (median of {2}; {3} CPUs, load {4})" -f 'bare pwsh start', (Median $bare), $Runs, [Environment]::ProcessorCount, (Get-Content /proc/loadavg).Split(' ')[0]
-    foreach ($name in $calls.Keys) {
+    foreach ($name in @($calls.Keys | Where-Object { -not $Cmdlet -or $_ -in $Cmdlet })) {
         $results = @{}
         foreach ($m in $ModulePath) { $results[$m] = [Collections.Generic.List[object]]::new() }
         foreach ($n in 1..$Runs) { foreach ($m in $ModulePath) { $results[$m].Add((Measure-Call $m $calls[$name])) } }
