@@ -101,3 +101,31 @@ Describe 'Get-PipePeer' {
     }
 
 }
+
+# Where BPF is allowed the other processes' descriptors come from one pass of a task_file iterator; without it
+# from /proc, one readlink per descriptor. Both must find the same holders, and -Verbose says which was used.
+Describe 'Get-PipePeer through the kernel and without it' -Skip:([Environment]::UserName -ne 'root') {
+    BeforeAll {
+        $script:pwsh = Join-Path $PSHOME 'pwsh'
+        $inode = (Get-PipePeer -Id $writer -FileDescriptor 1).Inode
+        $script:probe = "Import-Module '$(Get-DiagModulePath)'; " +
+            "`$all = Get-PipePeer -Inode $inode -Verbose 4>&1; " +
+            "[pscustomobject]@{ Verbose = @(`$all | Where-Object { `$_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message); " +
+            "Rows = @(`$all | Where-Object { `$_ -is [Diag.Linux.Pipes.PipeEndpoint] } | ForEach-Object { `$_.ToString() + ' ' + `$_.BufferedBytes }) } | ConvertTo-Json -Compress"
+    }
+
+    It 'reads through the task_file iterator as root and says so' {
+        $r = & $pwsh -NoProfile -NonInteractive -Command $probe | ConvertFrom-Json
+        $r.Verbose -join ' ' | Should -Match 'one pass of a BPF task_file iterator'
+        $r.Rows.Count | Should -Be 2
+    }
+
+    It 'falls back to /proc and says why where BPF is not allowed, with the same holders and fill' {
+        $caps = '-bpf,-perfmon,-sys_admin'
+        $kernel = & $pwsh -NoProfile -NonInteractive -Command $probe | ConvertFrom-Json
+        $proc = & setpriv --inh-caps=$caps --bounding-set=$caps -- $pwsh -NoProfile -NonInteractive -Command $probe | ConvertFrom-Json
+        $proc.Verbose -join ' ' | Should -Match 'read from /proc .* the BPF task_file iterator is not used \(loading a BPF program is not permitted'
+        $proc.Rows | Should -Be $kernel.Rows
+        $proc.Rows -join ' ' | Should -Match ' 100( |$)'
+    }
+}

@@ -128,7 +128,8 @@ Describe 'Get-ThreadCpu tells root why a process refuses it' -Skip:([Environment
     }
 
     It 'names the process and says that CAP_SYS_PTRACE was dropped' {
-        $message = & setpriv --inh-caps=-sys_ptrace --bounding-set=-sys_ptrace -- $pwsh -NoProfile -NonInteractive -Command $probe
+        # Without BPF too: with it the task iterator reads every thread's call from the kernel, ptrace or not.
+        $message = & setpriv --inh-caps=-sys_ptrace,-bpf,-perfmon,-sys_admin --bounding-set=-sys_ptrace,-bpf,-perfmon,-sys_admin -- $pwsh -NoProfile -NonInteractive -Command $probe
         $message | Should -Match "process $($nobody.Pid) \(diag-test-targe\)"
         $message | Should -Match 'runs as root without CAP_SYS_PTRACE .* --cap-add SYS_PTRACE'
         $message | Should -Not -Match 'run as root'
@@ -140,8 +141,75 @@ Describe 'Get-ThreadCpu tells root why a process refuses it' -Skip:([Environment
         $message | Should -Match 'root only inside a user namespace .* run on the host'
     }
 
+    It 'warns nothing for root without CAP_SYS_PTRACE where BPF is allowed: the task iterator reads the calls' {
+        $message = & setpriv --inh-caps=-sys_ptrace --bounding-set=-sys_ptrace -- $pwsh -NoProfile -NonInteractive -Command $probe
+        $message | Should -BeNullOrEmpty
+    }
+
     It 'warns nothing for root on the host, which may read them' {
         Get-ThreadCpu -Id $nobody.Pid -Interval 0.2 -WarningVariable w -WarningAction SilentlyContinue | Should -Not -BeNullOrEmpty
         $w | Should -BeNullOrEmpty
+    }
+}
+
+# Where the kernel is allowed (root, or CAP_BPF and CAP_PERFMON) Get-ThreadCpu reads threads with a BPF task
+# iterator and counts their system calls; without it, it falls back to taskstats or /proc and says so. The
+# stand-in is the seed's server: its NatThread spins in recvfrom on a non-blocking socket.
+Describe 'Get-ThreadCpu through the kernel and without it' -Skip:([Environment]::UserName -ne 'root') {
+    BeforeAll {
+        $script:vpn = Start-DiagTestTarget -Arguments recvfrom-spin -Name vpnserver -Via Daemon
+        $script:pwsh = Join-Path $PSHOME 'pwsh'
+        # One JSON line: the verbose messages, the sources and what the NAT thread's row says.
+        $script:probe = "Import-Module '$(Get-DiagModulePath)'; " +
+            "`$all = Get-ThreadCpu -Id $($vpn.Pid) -Interval 0.5 -Verbose 4>&1; " +
+            "`$rows = `$all | Where-Object { `$_ -is [Diag.Linux.Threads.ThreadCpuSample] }; " +
+            "`$nat = `$rows | Where-Object ThreadName -eq 'NatThread'; " +
+            "[pscustomobject]@{ Verbose = @(`$all | Where-Object { `$_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message); " +
+            "Sources = @(`$rows.CpuTimeSource | Sort-Object -Unique); CurrentSyscall = `$nat.CurrentSyscall; TopSyscall = `$nat.TopSyscall; " +
+            "Row = (`$nat | Out-String -Width 80).Trim() } | ConvertTo-Json -Compress"
+    }
+
+    AfterAll {
+        Stop-DiagTestTarget $script:vpn
+    }
+
+    It 'Example 1 shows the spinning thread first with SYSCALL recvfrom and its rate, as its text says' {
+        $example = (Get-Help Get-ThreadCpu -Examples).examples.example[0]
+        $command = ($example.code -split "`r?`n")[0]
+        $command | Should -Be 'Get-Process vpnserver | Get-ThreadCpu | Select-Object -First 3'
+        ($example.remarks.Text -join ' ') | Should -Match 'SYSCALL recvfrom'
+        $lines = (Invoke-Expression $command | Out-String -Width 80) -split "`r?`n" | Where-Object { $_.Trim() }
+        $lines[0] | Should -Match '^\s*PID\s+TID\s+S\s+%CPU\s+SYSCALL\s+THREAD\s+PROCESS\s*$'
+        # Other stand-ins named vpnserver may run on a shared machine: each one's NAT thread reads the same.
+        $lines[2] | Should -Match '\bR\s+\d+\.\d\s+recvfrom [0-9.]+[kM]?/s\s+NatThread\s+vpnserver'
+    }
+
+    It 'reads through the task iterator as root and says so' {
+        $r = & $pwsh -NoProfile -NonInteractive -Command $probe | ConvertFrom-Json
+        $r.Sources | Should -Be 'TaskIterator'
+        $r.Verbose -join ' ' | Should -Match 'BPF task iterator'
+        $r.Verbose -join ' ' | Should -Match 'System calls are counted per thread in the kernel'
+        $r.TopSyscall | Should -Be 'recvfrom'
+    }
+
+    It 'falls back to taskstats and says why where BPF is not allowed (root without CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN)' {
+        $caps = '-bpf,-perfmon,-sys_admin'
+        $r = & setpriv --inh-caps=$caps --bounding-set=$caps -- $pwsh -NoProfile -NonInteractive -Command $probe | ConvertFrom-Json
+        $r.Sources | Should -Be 'Taskstats'
+        $r.Verbose -join ' ' | Should -Match 'The BPF task iterator is not used: loading a BPF program is not permitted'
+        $r.Verbose -join ' ' | Should -Match 'System calls are not counted \(loading a BPF program is not permitted'
+        # The /proc answer: the kernel cannot tell what a thread on a CPU is doing.
+        $r.CurrentSyscall | Should -Be 'running'
+        $r.TopSyscall | Should -BeNullOrEmpty
+        $r.Row | Should -Match '\brunning\s+NatThread'
+    }
+
+    It 'keeps TopSyscall and its rate through Start-Job' {
+        $job = Start-Job { param($m, $p) Import-Module $m; Get-ThreadCpu -Id $p -Interval 0.5 } -ArgumentList (Get-DiagModulePath), $vpn.Pid
+        $rows = $job | Receive-Job -Wait -AutoRemoveJob
+        $nat = $rows | Where-Object ThreadName -eq 'NatThread'
+        $nat.TopSyscall | Should -Be 'recvfrom'
+        $nat.TopSyscallPerSecond | Should -BeGreaterThan 0
+        ($nat | Out-String -Width 80) | Should -Match 'recvfrom [0-9.]+[kM]?/s'
     }
 }

@@ -251,3 +251,44 @@ Describe 'Trace-Syscall tells root why a process refuses it' -Skip:([Environment
         Get-DiagProcessState $nobody.Pid | Should -Not -BeIn 't', 'T'
     }
 }
+
+# -CountOnly: calls and errors per syscall, as syscount gives them, counted in the kernel by one program per call
+# (no clock): the table has no time column, the counts are exact, and -Event with it is refused.
+Describe 'Trace-Syscall -CountOnly' -Skip:([Environment]::UserName -ne 'root') {
+    It 'counts exact calls and errors in the kernel without timing them' {
+        $output = Trace-Syscall -FilePath $script:target -ArgumentList getppid, 300, 3 -CountOnly -Backend Kernel -Verbose 4>&1
+        ($output | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join ' ' | Should -Match 'counting only, no clock'
+        $rows = $output | Where-Object { $_ -is [Diag.Linux.Tracing.SyscallSummary] }
+        ($rows | Where-Object Syscall -eq 'getppid').Calls | Should -Be 300
+        ($rows | Where-Object { $_.Syscall -in 'open', 'openat' -and $_.Errors -eq 3 }).ErrorBreakdown | Should -Be 'ENOENT=3'
+        $rows | ForEach-Object { $_.TotalTime | Should -Be ([timespan]::Zero) }
+        $rows | ForEach-Object { $_.Backend | Should -Be 'Kernel' }
+        $rows[0].PSObject.TypeNames[0] | Should -Be 'Diag.Linux.Tracing.SyscallSummary#CountOnly'
+        $total = $output | Where-Object { $_ -is [Diag.Linux.Tracing.SyscallTraceTotal] }
+        $total.PSObject.TypeNames[0] | Should -Be 'Diag.Linux.Tracing.SyscallTraceTotal#CountOnly'
+        $total.Calls | Should -Be ($rows | Measure-Object Calls -Sum).Sum
+    }
+
+    It 'shows calls, errors, syscall and errno, and no time column, at 80 columns and after Start-Job' {
+        $text = Trace-Syscall -FilePath $script:target -ArgumentList getppid, 50, 2 -CountOnly | Out-String -Width 80
+        $lines = $text -split "`r?`n" | Where-Object { $_.Trim() }
+        $lines[0] | Should -Match '^\s*calls\s+errors\s+syscall\s+errno\s*$'
+        $text | Should -Not -Match 'seconds|usecs|% time'
+        $lines | Where-Object { $_ -match '^\s*50\s+getppid\s*$' } | Should -Not -BeNullOrEmpty
+        $lines[-1] | Should -Match '\btotal\b.* s, exit code 0, kernel'
+        $job = Start-Job { param($m, $t) Import-Module $m; Trace-Syscall -FilePath $t -ArgumentList getppid, 20, 0 -CountOnly } -ArgumentList (Get-DiagModulePath), $script:target
+        $back = $job | Receive-Job -Wait -AutoRemoveJob
+        ($back | Out-String -Width 80) | Should -Not -Match 'seconds|usecs'
+        ($back | Where-Object Syscall -eq 'getppid').Calls | Should -Be 20
+    }
+
+    It 'splits the counts per thread with -ByThread' {
+        $text = Trace-Syscall -FilePath $script:target -ArgumentList getppid, 40, 0 -CountOnly -ByThread | Out-String -Width 80
+        ($text -split "`r?`n" | Where-Object { $_.Trim() })[0] | Should -Match '^\s*PID\s+TID\s+calls\s+errors\s+syscall\s+errno\s*$'
+    }
+
+    It 'refuses -Event with it, saying why' {
+        { Trace-Syscall -FilePath $script:target -ArgumentList getppid, 1, 0 -CountOnly -Event -ErrorAction Stop } |
+            Should -Throw -ErrorId 'CountOnlyWithEvent,Diag.Commands.TraceSyscallCommand'
+    }
+}

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Diag.Linux.Bpf;
 using Diag.Linux.Interop;
-using Diag.Linux.Tracing.Kernel;
+using Diag.Linux.Bpf.Btf;
 
 namespace Diag.Bench;
 
@@ -27,25 +27,25 @@ internal static unsafe class BpfAttachBenchmark
     {
         var attaches = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 50;
         var calls = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000;
-        var btf = KernelBtf.TryLoad() ?? throw new InvalidOperationException("the kernel has no BTF");
+        var btf = KernelBtf.Vmlinux ?? throw new InvalidOperationException("the kernel has no BTF");
         var code = Return0();
         var kinds = new List<Kind>
         {
             new("raw_tracepoint sys_enter", () => BpfProgram.LoadRawTracepoint("diag_bench", code), p => RawTracepointLink.Attach(p, "sys_enter")),
-            new("tp_btf sys_enter", () => BpfProgram.LoadTracing("diag_bench", code, BpfAttachType.TraceRawTracepoint, btf.TypedefId("btf_trace_sys_enter")!.Value),
+            new("tp_btf sys_enter", () => BpfProgram.LoadTracing("diag_bench", code, BpfAttachType.TraceRawTracepoint, btf.TypedefId("btf_trace_sys_enter")),
                 p => RawTracepointLink.AttachBtf(p, "sys_enter")),
             new("tracepoint syscalls:sys_enter_getrusage", () => BpfProgram.LoadTracepoint("diag_bench", code),
                 p => PerfEventLink.AttachTracepoint(p, "syscalls", "sys_enter_getrusage")),
-            new("fentry " + Function, () => BpfProgram.LoadTracing("diag_bench", code, BpfAttachType.TraceFentry, btf.FunctionId(Function)!.Value),
+            new("fentry " + Function, () => BpfProgram.LoadTracing("diag_bench", code, BpfAttachType.TraceFentry, btf.Function(Function)!.Id),
                 p => TracingLink.Attach(p, Function)),
-            new("fexit " + Function, () => BpfProgram.LoadTracing("diag_bench", code, BpfAttachType.TraceFexit, btf.FunctionId(Function)!.Value),
+            new("fexit " + Function, () => BpfProgram.LoadTracing("diag_bench", code, BpfAttachType.TraceFexit, btf.Function(Function)!.Id),
                 p => TracingLink.Attach(p, Function)),
             new("kprobe " + Function, () => BpfProgram.LoadKprobe("diag_bench", code), p => PerfEventLink.AttachKprobe(p, Function)),
             new("kretprobe " + Function, () => BpfProgram.LoadKprobe("diag_bench", code), p => PerfEventLink.AttachKprobe(p, Function, retprobe: true)),
             new("kprobe-multi " + Function, () => BpfProgram.LoadKprobe("diag_bench", code, multi: true), p => KprobeMultiLink.Attach(p, [Function])),
             new("uprobe libc getrusage", () => BpfProgram.LoadKprobe("diag_bench", code), p => AttachUprobe(p, retprobe: false)),
             new("uretprobe libc getrusage", () => BpfProgram.LoadKprobe("diag_bench", code), p => AttachUprobe(p, retprobe: true)),
-            new("iter/task (attach + one pass)", () => BpfProgram.LoadTracing("diag_bench", code, BpfAttachType.TraceIterator, btf.FunctionId("bpf_iter_task")!.Value),
+            new("iter/task (attach + one pass)", () => BpfProgram.LoadTracing("diag_bench", code, BpfAttachType.TraceIterator, btf.Function("bpf_iter_task")!.Id),
                 p => PassOnce(IteratorLink.Attach(p, "task"))),
         };
 

@@ -12,7 +12,8 @@ namespace Diag.Bench;
 /// ptrace backend, in one run: the added cost per traced syscall on a getppid loop and on
 /// <c>dd if=/dev/zero of=/dev/null bs=1</c>, launched and attached, and the system-wide tax an active trace
 /// puts on an untraced process.
-///   dotnet run -c Release --project bench/Diag.Bench -- kernel [CALLS] [RUNS]
+///   dotnet run -c Release --project bench/Diag.Bench -- kernel [CALLS] [RUNS] [--no-ptrace]
+/// (--no-ptrace leaves out strace and the ptrace backend: the in-kernel counters against each other, in minutes.)
 /// Added cost per call = ((traced - traced zero-call run) - (untraced - untraced zero-call run)) / calls for
 /// launched commands (each tool's start-up measured apart on a zero-call run), (traced - untraced) / calls
 /// for attached ones (the time from the go signal to the target's exit). strace and ptrace run a twentieth
@@ -49,12 +50,14 @@ internal static class KernelSyscallBenchmark
 
     public static int Run(string[] args)
     {
+        var noPtrace = args.Contains("--no-ptrace");
+        args = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
         var calls = args.Length > 0 ? long.Parse(args[0], CultureInfo.InvariantCulture) : 2_000_000;
         var runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
         var target = Path.Combine(BenchTarget.RepoRoot(), "out", "test-target", "diag-test-target");
         if (!File.Exists(target))
             throw new FileNotFoundException("Build the test target first: dotnet build Diag.slnx", target);
-        var tools = Available();
+        var tools = Available(noPtrace);
 
         var workloads = new[]
         {
@@ -88,7 +91,7 @@ internal static class KernelSyscallBenchmark
         return 0;
     }
 
-    private static List<Tool> Available()
+    private static List<Tool> Available(bool noPtrace)
     {
         var tools = new List<Tool> { Tool.Untraced, Tool.KernelCount, Tool.KernelTime };
         if (!OnPath("bpftrace"))
@@ -97,6 +100,8 @@ internal static class KernelSyscallBenchmark
             Console.WriteLine("tracefs is not mounted, which bpftrace's tracepoints need (mount -t tracefs nodev /sys/kernel/tracing): its rows are skipped");
         else
             tools.AddRange([Tool.BpftraceCount, Tool.BpftraceTime]);
+        if (noPtrace)
+            return tools;
         if (OnPath("strace"))
             tools.Add(Tool.Strace);
         tools.Add(Tool.Ptrace);

@@ -30,31 +30,39 @@ internal static class PipePeerBenchmark
         var byInode = PipeSelection.ForInodes([inode]);
         var all = PipeSelection.All();
 
-        for (int i = 0; i < 3; i++) { Find(onePipe); Find(byInode); Find(all); } // JIT tiering is not what a scan costs
-        var peer = Assert(Find(onePipe).Endpoints.Single().Peers.Single(), p => p.ProcessId == second && p.FileDescriptor == 0, "the first process's fd 1 feeds the second's fd 0");
-        int endpoints = Find(all).Endpoints.Count;
+        foreach (bool kernel in new[] { true, false })
+            for (int i = 0; i < 3; i++) { Find(onePipe, kernel); Find(byInode, kernel); Find(all, kernel); } // JIT tiering is not what a scan costs
+        var peer = Assert(Find(onePipe, true).Endpoints.Single().Peers.Single(), p => p.ProcessId == second && p.FileDescriptor == 0, "the first process's fd 1 feeds the second's fd 0");
+        int endpoints = Find(all, true).Endpoints.Count;
+        Assert(Find(all, false).Endpoints.Count, n => Math.Abs(n - endpoints) < endpoints / 100 + 10, "both paths find the same endpoints");
         var (lsofLines, lsofMatches) = Lsof(inode);
-        Console.WriteLine($"machine: {Directory.GetDirectories("/proc").Count(d => char.IsDigit(Path.GetFileName(d)[0]))} processes " +
-                          $"({processes} of {fds} descriptors from pipe-farm), {Environment.ProcessorCount} CPUs; median of {Runs} runs");
+        using (var probe = new PipePeerFinder())
+            Console.WriteLine($"machine: {Directory.GetDirectories("/proc").Count(d => char.IsDigit(Path.GetFileName(d)[0]))} processes " +
+                              $"({processes} of {fds} descriptors from pipe-farm), {Environment.ProcessorCount} CPUs; median of {Runs} runs; " +
+                              $"task_file iterator {(probe.UsesDescriptorIterator ? "available" : "NOT available (not root?)")}");
         Console.WriteLine($"one pipe: inode {inode}, peer {peer}; lsof lines with that inode: {lsofMatches}; -All: {endpoints} endpoints, lsof: {lsofLines} lines");
 
-        var diagOne = Median(() => MeasureInProcess(() => Find(onePipe)));
-        var diagInode = Median(() => MeasureInProcess(() => Find(byInode)));
-        var diagAll = Median(() => MeasureInProcess(() => Find(all)));
         var lsof = Median(() => MeasureLsof(inode));
-        Print("Diag: peers of one descriptor (-Id PID -FileDescriptor 1)", diagOne);
-        Print("Diag: every holder of one inode (-Inode)", diagInode);
-        Print("Diag: every pipe, FIFO and Unix socket (-All)", diagAll);
         Print("lsof -n -P (then filtered by the inode)", lsof);
-        Console.WriteLine($"one pipe:  lsof/Diag wall {lsof.Wall / diagOne.Wall:F1}x (target >= 10), CPU {lsof.Cpu / diagOne.Cpu:F1}x; " +
-                          $"by inode: wall {lsof.Wall / diagInode.Wall:F1}x, CPU {lsof.Cpu / diagInode.Cpu:F1}x");
-        Console.WriteLine($"-All:      lsof/Diag wall {lsof.Wall / diagAll.Wall:F1}x (target >= 5), CPU {lsof.Cpu / diagAll.Cpu:F1}x");
+        foreach (bool kernel in new[] { true, false })
+        {
+            string path = kernel ? "task_file iterator" : "/proc readlink";
+            var diagOne = Median(() => MeasureInProcess(() => Find(onePipe, kernel)));
+            var diagInode = Median(() => MeasureInProcess(() => Find(byInode, kernel)));
+            var diagAll = Median(() => MeasureInProcess(() => Find(all, kernel)));
+            Print($"Diag [{path}]: peers of one descriptor (-Id PID -FileDescriptor 1)", diagOne);
+            Print($"Diag [{path}]: every holder of one inode (-Inode)", diagInode);
+            Print($"Diag [{path}]: every pipe, FIFO and Unix socket (-All)", diagAll);
+            Console.WriteLine($"  [{path}] one pipe:  lsof/Diag wall {lsof.Wall / diagOne.Wall:F1}x (target >= 10), CPU {lsof.Cpu / diagOne.Cpu:F1}x; " +
+                              $"by inode: wall {lsof.Wall / diagInode.Wall:F1}x, CPU {lsof.Cpu / diagInode.Cpu:F1}x");
+            Console.WriteLine($"  [{path}] -All:      lsof/Diag wall {lsof.Wall / diagAll.Wall:F1}x (target >= 5), CPU {lsof.Cpu / diagAll.Cpu:F1}x");
+        }
         return 0;
     }
 
-    private static PipeScanResult Find(PipeSelection selection)
+    private static PipeScanResult Find(PipeSelection selection, bool kernel)
     {
-        using var finder = new PipePeerFinder();
+        using var finder = new PipePeerFinder("/", kernel);
         return finder.Find(selection);
     }
 
@@ -109,5 +117,5 @@ internal static class PipePeerBenchmark
     }
 
     private static void Print(string what, Cost cost) =>
-        Console.WriteLine($"{what,-62} wall {cost.Wall.TotalMilliseconds,9:F1} ms   CPU {cost.Cpu.TotalMilliseconds,9:F1} ms");
+        Console.WriteLine($"{what,-84} wall {cost.Wall.TotalMilliseconds,9:F1} ms   CPU {cost.Cpu.TotalMilliseconds,9:F1} ms");
 }

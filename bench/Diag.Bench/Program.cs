@@ -1,5 +1,6 @@
 // Diag's benchmarks: each compares a cmdlet's engine with the classic tool it replaces, in one run.
 //   dotnet run -c Release --project bench/Diag.Bench -- threadcpu [THREADS] [--proc]   (--proc: only the /proc path)
+//   dotnet run -c Release --project bench/Diag.Bench -- threadcalls [CALLS]             (what Get-ThreadCpu's syscall counting adds to each call)
 //   dotnet run -c Release --project bench/Diag.Bench -- coredump [RUNS]
 //   dotnet run -c Release --project bench/Diag.Bench -- toa [PACKETS] [--no-pwsh]
 //   dotnet run -c Release --project bench/Diag.Bench -- pipepeer [PROCESSES] [FDS]      (against lsof -n -P)
@@ -21,6 +22,7 @@ public static class Program
         switch (args.FirstOrDefault())
         {
             case "threadcpu": return ThreadCpuBenchmark.Run(args[1..]);
+            case "threadcalls": return SyscallCountBenchmark.Run(args[1..]);
             case "syscall": return SyscallBenchmark.Run(args[1..]);
             case "coredump": return CoreDumpBenchmark.Run(args[1..]);
             case "toa": return ToaBenchmark.Run(args[1..]);
@@ -38,6 +40,7 @@ public static class Program
             case "limits": return ProcessLimitBenchmark.Run(args[1..]);
             default:
                 Console.Error.WriteLine("usage: Diag.Bench NAME [ARGUMENTS]: the names and their arguments are listed at the top of bench/Diag.Bench/Program.cs");
+                Console.Error.WriteLine("usage: Diag.Bench threadcpu [THREADS] [--proc] | threadcalls [CALLS] | syscall [CALLS] [RUNS] | coredump [RUNS] | toa [PACKETS] [--no-pwsh] | pipepeer [PROCESSES] [FDS] | stack [RUNS] | kernel [CALLS] [RUNS] | btf [RUNS] | bpfattach [ATTACHES] [CALLS]");
                 return 2;
         }
     }

@@ -36,6 +36,16 @@ internal enum BpfHelper
 
     /// <summary>Iterators: (seq, data, size).</summary>
     SeqWrite = 127,
+
+    /// <summary>(task, buffer, size, flags): the kernel stack of a task that is not running (Linux 5.9); the
+    /// scheduler's own frames are skipped, so the first entry is the task's wait channel.</summary>
+    GetTaskStack = 141,
+
+    /// <summary>(buffer, size, format, data[], data size): snprintf into a buffer, with %ps for kernel symbols (Linux 5.13).</summary>
+    Snprintf = 165,
+
+    /// <summary>(task): the user registers a task saved on entering the kernel, as a BTF pointer (Linux 5.15).</summary>
+    TaskPtRegs = 175,
     RingbufOutput = 130,
     RingbufReserve = 131,
     RingbufSubmit = 132,

@@ -56,6 +56,65 @@ internal sealed unsafe class BpfMap : IDisposable
         return new BpfMap(name, fd, type, keySize, valueSize, maxEntries);
     }
 
+    /// <summary>A single-entry array holding <paramref name="data"/>, frozen and read-only to programs (Linux 5.2): the
+    /// verifier then trusts its bytes as constants, as seq_printf and snprintf want of their format strings. A
+    /// program reaches it with <see cref="BpfAssembler.LoadMapValue(BpfRegister, BpfMap, int)"/>.</summary>
+    public static BpfMap CreateReadOnlyData(string name, ReadOnlySpan<byte> data)
+    {
+        var map = Create(name, BpfMapType.Array, 4, data.Length, 1, Libc.BPF_F_RDONLY_PROG);
+        try
+        {
+            var key = 0u;
+            fixed (byte* value = data)
+                map.Update(&key, value);
+            map.Freeze();
+            return map;
+        }
+        catch
+        {
+            map.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Moves up to <paramref name="count"/> entries out of a hash map into <paramref name="keys"/> and
+    /// <paramref name="values"/> (BPF_MAP_LOOKUP_AND_DELETE_BATCH, Linux 5.6): each entry is copied and deleted in
+    /// one step, so an update a program makes meanwhile lands either in what is returned or in the map. Returns how
+    /// many entries were moved; fewer than asked means the map is empty now (or was emptied as far as the batch went).</summary>
+    public int TakeBatch(Span<byte> keys, Span<byte> values, int count)
+    {
+        ObjectDisposedException.ThrowIf(Fd.IsClosed, this);
+        if (keys.Length < count * KeySize || values.Length < count * LookupSize)
+            throw new ArgumentException($"room for {count} entries of map {Name} is {count * KeySize} key and {count * LookupSize} value bytes");
+        ulong token = 0;
+        var moved = 0;
+        var first = true;
+        fixed (byte* k = keys, v = values)
+        {
+            while (moved < count)
+            {
+                ulong next = 0;
+                Libc.BpfMapBatchAttr attr = default;
+                attr.InBatch = first ? 0 : (ulong)&token;
+                attr.OutBatch = (ulong)&next;
+                attr.Keys = (ulong)(k + moved * KeySize);
+                attr.Values = (ulong)(v + moved * LookupSize);
+                attr.Count = (uint)(count - moved);
+                attr.MapFd = (uint)Fd.Value;
+                var result = Libc.Bpf(Libc.BPF_MAP_LOOKUP_AND_DELETE_BATCH, &attr);
+                var errno = result == 0 ? 0 : Libc.LastErrno;
+                if (result != 0 && errno != Errno.ENOENT)
+                    throw SyscallException.FromLastError("bpf(BPF_MAP_LOOKUP_AND_DELETE_BATCH)", "map " + Name);
+                moved += (int)attr.Count;
+                if (errno == Errno.ENOENT)
+                    break; // the last bucket was reached
+                first = false;
+                token = next;
+            }
+        }
+        return moved;
+    }
+
     /// <summary>Copies the value of <paramref name="key"/> into <paramref name="value"/> (<see cref="LookupSize"/>
     /// bytes); false when the key is absent.</summary>
     public bool Lookup(void* key, void* value)

@@ -14,7 +14,7 @@ internal static unsafe partial class Libc
         BPF_MAP_GET_NEXT_KEY = 4, BPF_PROG_LOAD = 5, BPF_PROG_GET_NEXT_ID = 11, BPF_MAP_GET_NEXT_ID = 12,
         BPF_PROG_GET_FD_BY_ID = 13, BPF_MAP_GET_FD_BY_ID = 14, BPF_OBJ_GET_INFO_BY_FD = 15, BPF_RAW_TRACEPOINT_OPEN = 17,
         BPF_BTF_GET_FD_BY_ID = 19, BPF_MAP_FREEZE = 22, BPF_BTF_GET_NEXT_ID = 23, BPF_LINK_CREATE = 28,
-        BPF_LINK_GET_FD_BY_ID = 30, BPF_LINK_GET_NEXT_ID = 31, BPF_ITER_CREATE = 33;
+        BPF_MAP_LOOKUP_AND_DELETE_BATCH = 25, BPF_LINK_GET_FD_BY_ID = 30, BPF_LINK_GET_NEXT_ID = 31, BPF_ITER_CREATE = 33;
 
     // Map update flags.
     public const ulong BPF_ANY = 0, BPF_NOEXIST = 1, BPF_EXIST = 2;
@@ -52,6 +52,16 @@ internal static unsafe partial class Libc
         public ulong Key;
         public ulong ValueOrNextKey;
         public ulong Flags;
+    }
+
+    /// <summary><c>union bpf_attr</c> for the BPF_MAP_*_BATCH commands (Linux 5.6): a position token in and out,
+    /// arrays of keys and values, how many (in: room, out: filled), the map.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct BpfMapBatchAttr
+    {
+        public ulong InBatch, OutBatch, Keys, Values;
+        public uint Count, MapFd;
+        public ulong ElementFlags, Flags;
     }
 
     /// <summary><c>union bpf_attr</c> for BPF_PROG_LOAD, up to attach_btf_obj_fd (older kernels accept the

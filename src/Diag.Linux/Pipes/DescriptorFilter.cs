@@ -28,4 +28,8 @@ internal sealed class DescriptorFilter
     public bool IsEmpty => !_all && _keys.Count == 0 && _anyInodes.Count == 0;
 
     public bool Wants(ChannelKey key) => _all || _keys.Contains(key) || _anyInodes.Contains(key.Inode);
+
+    /// <summary>Every inode number a wanted descriptor may have (a superset: a FIFO's inode number on another file
+    /// system passes too), or null when every descriptor is wanted.</summary>
+    public IReadOnlyCollection<ulong>? Inodes => _all ? null : _keys.Select(k => k.Inode).Concat(_anyInodes).ToHashSet();
 }

@@ -10,7 +10,8 @@ namespace Diag.Linux.Pipes;
 /// holders), and asks <see cref="PipeDiagnoser"/> what is wrong.
 /// </summary>
 internal sealed class EndpointReport(EndpointReport.Sources sources, Dictionary<ChannelKey, List<OpenDescriptor>> holders,
-    Dictionary<uint, UnixSocketInfo> sockets, Dictionary<uint, uint> listenerOf, int uninspectedProcesses)
+    Dictionary<uint, UnixSocketInfo> sockets, Dictionary<uint, uint> listenerOf, int uninspectedProcesses,
+    IReadOnlyDictionary<ChannelKey, (long Buffered, long Capacity)> kernelFills)
 {
     /// <summary>What the report reads with: the finder's /proc reader and handle, its thread reader and name cache.</summary>
     public sealed record Sources(ProcFileReader Reader, SafeFileDescriptor ProcFd, ThreadBlockReader Threads, Func<int, string> NameOf, bool LiveSystem);
@@ -39,6 +40,12 @@ internal sealed class EndpointReport(EndpointReport.Sources sources, Dictionary<
         using var probe = new PipeFillProbe();
         foreach (var key in pipes)
         {
+            // Read by the descriptor iterator in its pass: no copy of a descriptor needed.
+            if (kernelFills.TryGetValue(key, out var known))
+            {
+                _fills[key] = known;
+                continue;
+            }
             // Any holder will do; the first that is still there answers.
             bool read = false, denied = false;
             foreach (var d in holders[key])

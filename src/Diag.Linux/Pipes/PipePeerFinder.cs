@@ -23,18 +23,35 @@ public sealed class PipePeerFinder : IDisposable
     private readonly DescriptorScanner _scanner;
     private readonly ThreadBlockReader _threads;
     private readonly Dictionary<int, string> _names = new();
+    private readonly Kernel.DescriptorIterator? _iterator;
+    private readonly string? _iteratorUnusedReason;
     private bool _disposed;
 
     /// <summary>Opens <c>{rootPath}/proc</c> ("/" normally; a fixture tree in tests, where sock_diag and pipe
     /// fills, which ask the running kernel, are not used). Throws <see cref="SyscallException"/> when it cannot.</summary>
-    public PipePeerFinder(string rootPath = "/")
+    public PipePeerFinder(string rootPath = "/") : this(rootPath, useKernel: true)
+    {
+    }
+
+    /// <summary><paramref name="useKernel"/> false keeps the /proc path where the BPF iterator is allowed (tests, benchmark).</summary>
+    internal PipePeerFinder(string rootPath, bool useKernel)
     {
         string procPath = Path.Combine(rootPath, "proc");
         _procFd = _reader.OpenDirectory(procPath, out int errno) ?? throw new SyscallException("open", errno, procPath);
         _liveSystem = Path.GetFullPath(rootPath) == "/";
         _scanner = new DescriptorScanner(_reader, _procFd);
         _threads = new ThreadBlockReader(_reader, _procFd);
+        if (useKernel && _liveSystem) _iterator = Kernel.DescriptorIterator.TryOpen(out _iteratorUnusedReason);
+        else _iteratorUnusedReason = _liveSystem ? "the /proc path was asked for" : $"{procPath} is not the live /proc";
     }
+
+    /// <summary>How the other processes' descriptor tables are read, and why, in one sentence for a user (verbose output).</summary>
+    public string SourceDescription => _iterator is not null
+        ? "Every process's descriptors are read in one pass of a BPF task_file iterator (root, or CAP_BPF and CAP_PERFMON): inode, type and open mode of each pipe, FIFO and socket, no readlink per descriptor."
+        : $"Every process's descriptors are read from /proc (a readlink and an lstat per descriptor): the BPF task_file iterator is not used ({_iteratorUnusedReason}).";
+
+    /// <summary>True when the pass over the machine's descriptor tables is a BPF iterator's.</summary>
+    internal bool UsesDescriptorIterator => _iterator is not null;
 
     /// <summary>
     /// Scans for the endpoints <paramref name="selection"/> names. <paramref name="progress"/> (called on this
@@ -73,6 +90,9 @@ public sealed class PipePeerFinder : IDisposable
                 return new PipeScanResult { Cancelled = true };
         }
 
+        // In process and descriptor order, whichever way and in whatever order the tables were read: peers are
+        // listed (and messages name them) the same every time.
+        scan.Descriptors.Sort(static (a, b) => a.ProcessId != b.ProcessId ? a.ProcessId.CompareTo(b.ProcessId) : a.Fd.CompareTo(b.Fd));
         var holders = new Dictionary<ChannelKey, List<OpenDescriptor>>();
         foreach (var d in scan.Descriptors)
         {
@@ -81,7 +101,7 @@ public sealed class PipePeerFinder : IDisposable
         }
         var subjects = ChooseSubjects(scan, unix);
         var report = new EndpointReport(new EndpointReport.Sources(_reader, _procFd, _threads, NameOf, _liveSystem),
-            holders, unix.Sockets, unix.ListenerOf, scan.NotPermitted);
+            holders, unix.Sockets, unix.ListenerOf, scan.NotPermitted, scan.KernelFills);
         var endpoints = report.Build(subjects);
         return new PipeScanResult
         {
@@ -107,6 +127,8 @@ public sealed class PipePeerFinder : IDisposable
     {
         public PipeSelection Selection { get; } = selection;
         public List<OpenDescriptor> Descriptors { get; } = new();
+        /// <summary>Pipe fills the descriptor iterator read in the kernel (no descriptor copy needed for these).</summary>
+        public Dictionary<ChannelKey, (long Buffered, long Capacity)> KernelFills { get; } = new();
         public HashSet<int> SubjectPids { get; } = new();
         public List<OtherDescriptor> Others { get; } = new();
         public List<int> Missing { get; } = new();
@@ -202,6 +224,11 @@ public sealed class PipePeerFinder : IDisposable
     /// </summary>
     private bool ScanMachine(Scan scan, List<int> pids, DescriptorFilter filter, CancellationToken cancellationToken, Action<int, int>? progress)
     {
+        if (_iterator is not null)
+        {
+            ScanMachineInKernel(scan, filter);
+            return !cancellationToken.IsCancellationRequested;
+        }
         var others = pids.Where(pid => !scan.SubjectPids.Contains(pid)).ToArray();
         int workers = Math.Min(MachineScanWorkers, Math.Max(1, others.Length / 64));
         var found = new List<OpenDescriptor>[workers];
@@ -235,6 +262,43 @@ public sealed class PipePeerFinder : IDisposable
             scan.NotPermitted += notPermitted[w];
         }
         return !cancellationToken.IsCancellationRequested;
+    }
+
+    /// <summary>
+    /// The pass over every other process in the kernel: one iterator pass, in which the kernel keeps only the
+    /// inodes the filter may want; the filter then decides exactly. A FIFO's path comes from its /proc link (a
+    /// FIFO descriptor is rare); one closed meanwhile is skipped, as the /proc pass skips it.
+    /// </summary>
+    private void ScanMachineInKernel(Scan scan, DescriptorFilter filter)
+    {
+        var records = _iterator!.Read(filter.Inodes);
+        Span<byte> leaf = stackalloc byte[24];
+        foreach (ref readonly var r in records)
+        {
+            if (scan.SubjectPids.Contains(r.Tgid)) continue;
+            var access = EndpointAccess.None;
+            if ((r.FileMode & 1) != 0) access |= EndpointAccess.Read;   // FMODE_READ
+            if ((r.FileMode & 2) != 0) access |= EndpointAccess.Write;  // FMODE_WRITE
+            switch (r.Kind)
+            {
+                case Kernel.DescriptorRecord.KindPipe when filter.Wants(ChannelKey.Pipe(r.Inode)):
+                    scan.Descriptors.Add(new OpenDescriptor(r.Tgid, r.Fd, ChannelKey.Pipe(r.Inode), access, null));
+                    if (r.Buffered >= 0 && r.Capacity > 0) scan.KernelFills[ChannelKey.Pipe(r.Inode)] = (r.Buffered, r.Capacity);
+                    break;
+                case Kernel.DescriptorRecord.KindSocket when filter.Wants(ChannelKey.Socket(r.Inode)):
+                    scan.Descriptors.Add(new OpenDescriptor(r.Tgid, r.Fd, ChannelKey.Socket(r.Inode), EndpointAccess.ReadWrite, null));
+                    break;
+                case Kernel.DescriptorRecord.KindFifo when filter.WantsFifos && access != EndpointAccess.None:
+                    var key = new ChannelKey(ChannelType.Fifo, (ulong)r.DeviceMajor << 32 | r.DeviceMinor, r.Inode);
+                    if (!filter.Wants(key)) break;
+                    "fd/"u8.CopyTo(leaf);
+                    r.Fd.TryFormat(leaf[3..], out int digits, default, System.Globalization.CultureInfo.InvariantCulture);
+                    if (_reader.ReadLink(_procFd, r.Tgid, leaf[..(3 + digits)], out var target) != 0) break; // closed meanwhile
+                    scan.Descriptors.Add(new OpenDescriptor(r.Tgid, r.Fd, key, access, System.Text.Encoding.UTF8.GetString(target)));
+                    if (r.Buffered >= 0 && r.Capacity > 0) scan.KernelFills[key] = (r.Buffered, r.Capacity);
+                    break;
+            }
+        }
     }
 
     /// <summary>How many threads read the machine's descriptor tables at once: the scan is short and
@@ -293,6 +357,7 @@ public sealed class PipePeerFinder : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
+        _iterator?.Dispose();
         _procFd.Dispose();
         _reader.Dispose();
     }

@@ -20,9 +20,20 @@ internal sealed class KernelClock
 
     public TimeSpan TicksToTime(long ticks) => TimeSpan.FromTicks(ticks * (TimeSpan.TicksPerSecond / TicksPerSecond));
 
-    /// <summary>Local time of a process start given in ticks since boot (stat field 22).</summary>
-    public DateTime StartTime(long startTicks) =>
-        DateTime.UnixEpoch.AddSeconds(BootTimeUnixSeconds).Add(TicksToTime(startTicks)).ToLocalTime();
+    /// <summary>Local time of a process start given in ticks since boot (stat field 22). The threads of a process
+    /// mostly start within the same tick, and the conversion to local time is not free: the last one is kept.</summary>
+    public DateTime StartTime(long startTicks)
+    {
+        var last = _lastStart;
+        if (last is not null && last.Ticks == startTicks) return last.Time;
+        var time = DateTime.UnixEpoch.AddSeconds(BootTimeUnixSeconds).Add(TicksToTime(startTicks)).ToLocalTime();
+        _lastStart = new StartTimeEntry(startTicks, time);
+        return time;
+    }
+
+    private sealed record StartTimeEntry(long Ticks, DateTime Time);
+
+    private StartTimeEntry? _lastStart;
 
     /// <summary>Reads btime from <c>{procRoot}/stat</c>; 0 when it cannot be read.</summary>
     public static KernelClock Read(ProcFileReader reader, string procRoot)

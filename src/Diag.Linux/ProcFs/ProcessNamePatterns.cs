@@ -22,6 +22,14 @@ public sealed class ProcessNamePatterns
     {
         name = "";
         if (!ProcessNameResolver.TryResolve(reader, procFd, pid, out var comm, out var untruncated)) return false;
+        return Match(comm, untruncated, matched, out name);
+    }
+
+    /// <summary>As <see cref="Match(ProcFileReader, Interop.SafeFileDescriptor, int, bool[], out string)"/> for a
+    /// process whose comm (and, when it is cut at 15 characters, untruncated name) the caller already has.</summary>
+    internal bool Match(string comm, string? untruncated, bool[]? matched, out string name)
+    {
+        name = "";
         var any = false;
         for (var i = 0; i < _patterns.Length; i++)
         {

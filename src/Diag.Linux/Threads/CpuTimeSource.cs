@@ -11,6 +11,9 @@ internal enum CpuTimeSource
     /// <summary>The same nanosecond run time as <see cref="Schedstat"/>, read through the kernel's taskstats
     /// netlink interface (needs CAP_NET_ADMIN, so root): cheaper per thread than /proc files.</summary>
     Taskstats,
+    /// <summary>The same nanosecond run time (sum_exec_runtime), with every other field, read from the kernel's
+    /// task structures by a BPF task iterator in one pass (root, or CAP_BPF and CAP_PERFMON): no file per thread.</summary>
+    TaskIterator,
 }
 
 internal static class CpuTimeSourceNames
@@ -20,6 +23,19 @@ internal static class CpuTimeSourceNames
     {
         CpuTimeSource.Schedstat => nameof(CpuTimeSource.Schedstat),
         CpuTimeSource.Taskstats => nameof(CpuTimeSource.Taskstats),
+        CpuTimeSource.TaskIterator => nameof(CpuTimeSource.TaskIterator),
         _ => nameof(CpuTimeSource.ClockTicks),
     };
+}
+
+/// <summary>The ways a sampler may read threads, from the one every user has to the one that costs least:
+/// each includes those before it as fallbacks.</summary>
+internal enum ThreadSources
+{
+    /// <summary>/proc files only.</summary>
+    Proc,
+    /// <summary>taskstats netlink where granted (CAP_NET_ADMIN), else /proc.</summary>
+    Taskstats,
+    /// <summary>A BPF task iterator where granted (root, or CAP_BPF and CAP_PERFMON), else taskstats, else /proc.</summary>
+    TaskIterator,
 }

@@ -4,7 +4,7 @@ namespace Diag.Linux.Threads;
 public sealed class ThreadCpuBatch
 {
     internal ThreadCpuBatch(int sampleNumber, IReadOnlyList<ThreadCpuSample> samples, IReadOnlyList<int> missingProcessIds,
-        IReadOnlyList<int> unmatchedNamePatterns, IReadOnlyCollection<int> deniedProcessIds, TimeSpan readTime = default)
+        IReadOnlyList<int> unmatchedNamePatterns, IReadOnlyCollection<int> deniedProcessIds, TimeSpan readTime = default, long uncountedSyscalls = 0)
     {
         SampleNumber = sampleNumber;
         Samples = samples;
@@ -12,7 +12,12 @@ public sealed class ThreadCpuBatch
         UnmatchedNamePatterns = unmatchedNamePatterns;
         DeniedProcessIds = deniedProcessIds.Order().ToArray();
         ReadTime = readTime;
+        UncountedSyscalls = uncountedSyscalls;
     }
+
+    /// <summary>System calls of this interval the kernel could not count (more thread and syscall pairs than its
+    /// map holds): the TopSyscall of some threads may then be off.</summary>
+    public long UncountedSyscalls { get; }
 
     /// <summary>1 for the first interval, 2 for the next, ...</summary>
     public int SampleNumber { get; }

@@ -71,6 +71,19 @@ public sealed class ThreadCpuSample
     /// <summary>Number of <see cref="CurrentSyscall"/>; -1 for <c>user</c>; null for <c>running</c> or unreadable.</summary>
     public int? CurrentSyscallNumber { get; internal init; }
 
+    /// <summary>The system call the thread made most often during <see cref="Interval"/>, counted in the kernel
+    /// (where BPF is allowed: root, or CAP_BPF and CAP_PERFMON): what a thread on a CPU, whose
+    /// <see cref="CurrentSyscall"/> can only be <c>running</c>, is busy with (<c>recvfrom</c> for a thread spinning
+    /// on a non-blocking socket). Null when calls were not counted, when the thread made none, and for kernel threads.</summary>
+    public string? TopSyscall { get; internal init; }
+
+    /// <summary>Calls of <see cref="TopSyscall"/> per second over the interval; null with it.</summary>
+    public double? TopSyscallPerSecond { get; internal init; }
+
+    /// <summary>All the thread's system calls per second over the interval; null when calls were not counted
+    /// (Get-ThreadCpu -Verbose says why) and for kernel threads.</summary>
+    public double? SyscallsPerSecond { get; internal init; }
+
     /// <summary>Kernel function the thread sleeps in (<c>/proc/…/wchan</c>); null when running, unknown or unreadable.</summary>
     public string? WaitChannel { get; internal init; }
 
@@ -101,8 +114,24 @@ public sealed class ThreadCpuSample
     /// <summary>The measured length of the interval CpuPercent and the deltas cover.</summary>
     public TimeSpan Interval { get; internal init; }
 
-    /// <summary>The row as a person reads it: <c>12345 spin-0 (myserver) 99.8 % running</c>.</summary>
+    /// <summary>The row as a person reads it: <c>12345 NatThread (vpnserver) 99.8 % recvfrom 1.4M/s</c>, or
+    /// <c>12346 futex-0 (myserver) 0.0 % futex</c>.</summary>
     public override string ToString() =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{ThreadId} {ThreadName} ({ProcessName}) {CpuPercent:0.0} % {CurrentSyscall ?? State}");
+            $"{ThreadId} {ThreadName} ({ProcessName}) {CpuPercent:0.0} % {Activity}");
+
+    /// <summary>What the SYSCALL column shows: the call a blocked thread is in; for a thread on a CPU (or in user
+    /// code) whose calls were counted, the call it made most and its rate (<c>recvfrom 1.4M/s</c>).</summary>
+    internal string Activity =>
+        TopSyscall is { } top && TopSyscallPerSecond is { } rate && CurrentSyscall is "running" or "user"
+            ? top + " " + Rate(rate)
+            : CurrentSyscall ?? State;
+
+    private static string Rate(double perSecond)
+    {
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        return perSecond >= 1e6 ? (perSecond / 1e6).ToString("0.#", invariant) + "M/s"
+            : perSecond >= 1e3 ? (perSecond / 1e3).ToString("0.#", invariant) + "k/s"
+            : perSecond.ToString("0", invariant) + "/s";
+    }
 }

@@ -11,7 +11,7 @@ internal static class ThreadCpuSampleFactory
     /// <summary>Builds the sample. <paramref name="baseline"/> is null for a thread that started during the
     /// interval: its counters count from zero and its interval from the start of the previous pass.</summary>
     public static ThreadCpuSample Create(in ThreadReading current, in ThreadReading? baseline, long previousPassTimestamp,
-        string processName, KernelClock clock, DateTime sampleTime)
+        string processName, KernelClock clock, DateTime sampleTime, Kernel.SyscallCounts? counts = null)
     {
         long startTimestamp = baseline?.Timestamp ?? previousPassTimestamp;
         var interval = Stopwatch.GetElapsedTime(startTimestamp, current.Timestamp);
@@ -41,6 +41,8 @@ internal static class ThreadCpuSampleFactory
         }
 
         var (syscallName, syscallNumber) = DescribeSyscall(current);
+        // Counted calls: none for a kernel thread (it makes no user system calls), and nothing when not counted.
+        ThreadSyscallCountView calls = counts is null || current.IsKernelThread ? default : new(counts, current.ThreadId);
         return new ThreadCpuSample
         {
             ProcessId = current.ProcessId,
@@ -60,6 +62,9 @@ internal static class ThreadCpuSampleFactory
             Nice = current.Nice,
             CurrentSyscall = syscallName,
             CurrentSyscallNumber = syscallNumber,
+            TopSyscall = calls.Counted && calls.Count.Calls > 0 ? SyscallName(calls.Count.TopSyscall) : null,
+            TopSyscallPerSecond = calls.Counted && calls.Count.Calls > 0 ? calls.Count.TopCalls / calls.Seconds : null,
+            SyscallsPerSecond = calls.Counted ? calls.Count.Calls / calls.Seconds : null,
             WaitChannel = current.WaitChannel,
             VoluntaryContextSwitches = Delta(current.VoluntaryContextSwitches, before.VoluntaryContextSwitches),
             InvoluntaryContextSwitches = Delta(current.InvoluntaryContextSwitches, before.InvoluntaryContextSwitches),
@@ -105,6 +110,21 @@ internal static class ThreadCpuSampleFactory
             TaskSyscallKind.User => ("user", -1),
             _ => (SyscallName(syscall.Number), syscall.Number),
         };
+    }
+
+    /// <summary>One thread's counts and the seconds they cover; Counted false when calls were not counted.</summary>
+    private readonly struct ThreadSyscallCountView
+    {
+        public ThreadSyscallCountView(Kernel.SyscallCounts counts, int threadId)
+        {
+            Counted = true;
+            Count = counts.ByThread.GetValueOrDefault(threadId);
+            Seconds = Math.Max(counts.Interval.TotalSeconds, 1e-9);
+        }
+
+        public bool Counted { get; }
+        public Kernel.ThreadSyscallCount Count { get; }
+        public double Seconds { get; }
     }
 
     private static string SyscallName(int number)

@@ -13,29 +13,53 @@ public sealed class ThreadCpuSampler : IDisposable
 {
     private readonly ThreadSelection _selection;
     private readonly ThreadSnapshotReader _reader;
+    private readonly Kernel.SyscallRateCounter? _syscalls;
+    private readonly string? _syscallsUnusedReason;
 
     /// <summary>Creates a sampler over the /proc under <paramref name="rootPath"/> ("/" normally; tests
     /// point it at a fixture tree). Throws <see cref="SyscallException"/> when that /proc cannot be opened.</summary>
     public ThreadCpuSampler(ThreadSelection selection, string rootPath = "/")
-        : this(selection, rootPath, useTaskstats: true)
+        : this(selection, rootPath, ThreadSources.TaskIterator)
     {
     }
 
-    /// <summary><paramref name="useTaskstats"/> false forces the /proc path even as root (tests, benchmark).</summary>
-    internal ThreadCpuSampler(ThreadSelection selection, string rootPath, bool useTaskstats)
+    /// <summary><paramref name="sources"/> caps the ways threads are read (tests and the benchmark force the
+    /// taskstats or /proc path even where the task iterator is allowed).</summary>
+    internal ThreadCpuSampler(ThreadSelection selection, string rootPath, ThreadSources sources, bool countSyscalls = true)
     {
         _selection = selection ?? throw new ArgumentNullException(nameof(selection));
-        _reader = new ThreadSnapshotReader(rootPath, useTaskstats);
+        bool filter = selection.Processes.ProcessIds is not null;
+        _reader = new ThreadSnapshotReader(rootPath, sources, filter);
+        if (!countSyscalls || sources < ThreadSources.TaskIterator) _syscallsUnusedReason = "not asked for";
+        else if (Path.GetFullPath(rootPath) != "/") _syscallsUnusedReason = "the /proc read is not the live one";
+        else
+        {
+            _syscalls = Kernel.SyscallRateCounter.TryStart(filter, out _syscallsUnusedReason);
+            foreach (int pid in selection.Processes.ProcessIds ?? []) _syscalls?.AddProcess(pid);
+        }
     }
 
-    /// <summary>True when thread counters come from the kernel's taskstats interface (root), false when
-    /// from /proc files; samples say which in <see cref="ThreadCpuSample.CpuTimeSource"/>.</summary>
+    /// <summary>True when each thread's system calls are counted in the kernel over each interval.</summary>
+    internal bool CountsSyscalls => _syscalls is not null;
+
+    /// <summary>Whether and how system calls are counted, in one sentence for a user (verbose output).</summary>
+    public string SyscallCountDescription => _syscalls is not null
+        ? "System calls are counted per thread in the kernel over each interval (a program on raw_syscalls:sys_enter, while the sample runs; every system call on the machine passes the tracepoint meanwhile): a thread on a CPU shows the call it made most and how often (TopSyscall, TopSyscallPerSecond)."
+        : $"System calls are not counted ({_syscallsUnusedReason}): a thread on a CPU shows only 'running' (CurrentSyscall), the kernel cannot say more without counting.";
+
+    /// <summary>True when thread counters come from the kernel's taskstats interface (root without BPF).</summary>
     internal bool UsesTaskstats => _reader.UsesTaskstats;
 
+    /// <summary>True when each pass is one pass of a BPF task iterator.</summary>
+    internal bool UsesTaskIterator => _reader.UsesTaskIterator;
+
     /// <summary>Where the counters come from and why, in one sentence for a user (verbose output).</summary>
-    public string SourceDescription => _reader.UsesTaskstats
-        ? "Thread counters come from taskstats netlink (root or CAP_NET_ADMIN): run time to the nanosecond, one batched query per thread instead of three /proc files."
-        : $"Thread counters come from /proc (stat, schedstat, status): taskstats is not used ({_reader.TaskstatsUnusedReason}); as root it would halve the cost. Run time is to the nanosecond from schedstat, or in 10 ms clock ticks where the kernel has no schedstat (the CpuTimeSource property says which).";
+    public string SourceDescription =>
+        _reader.UsesTaskIterator
+            ? "Threads are read by a BPF task iterator (root, or CAP_BPF and CAP_PERFMON): every field of every thread in one pass through the kernel's task list, run time to the nanosecond, no file per thread."
+        : _reader.UsesTaskstats
+            ? $"Thread counters come from taskstats netlink (root or CAP_NET_ADMIN): run time to the nanosecond, one batched query per thread instead of three /proc files. The BPF task iterator is not used: {_reader.IteratorUnusedReason}."
+            : $"Thread counters come from /proc (stat, schedstat, status): the BPF task iterator is not used ({_reader.IteratorUnusedReason}), nor taskstats ({_reader.TaskstatsUnusedReason}); as root it would halve the cost. Run time is to the nanosecond from schedstat, or in 10 ms clock ticks where the kernel has no schedstat (the CpuTimeSource property says which).";
 
     /// <summary>
     /// Yields one batch per <paramref name="interval"/>, <paramref name="count"/> times (null: until
@@ -65,6 +89,14 @@ public sealed class ThreadCpuSampler : IDisposable
             yield break;
         }
 
+        if (_syscalls is not null)
+        {
+            // Processes found by name or as all processes are counted unfiltered; a thread ID given as a process
+            // ID resolved to its process here.
+            foreach (var reading in previous.Threads.Values) _syscalls.AddProcess(reading.ProcessId);
+            _syscalls.Take(); // the counts start with the interval
+        }
+
         long start = previous.StartTimestamp;
         for (int n = 1; count is null || n <= count; n++)
         {
@@ -75,17 +107,19 @@ public sealed class ThreadCpuSampler : IDisposable
 
             long readStart = System.Diagnostics.Stopwatch.GetTimestamp();
             _reader.Read(_selection, full: true, current, null, null, keepFilesOpen: count is null || n < count);
-            var samples = BuildSamples(previous, current);
+            var counts = _syscalls?.Take();
+            var samples = BuildSamples(previous, current, counts);
             yield return new ThreadCpuBatch(n, samples,
                 n == 1 ? missing.ToArray() : Array.Empty<int>(),
                 n == 1 ? unmatched : Array.Empty<int>(),
                 current.DeniedProcessIds,
-                System.Diagnostics.Stopwatch.GetElapsedTime(readStart));
+                System.Diagnostics.Stopwatch.GetElapsedTime(readStart),
+                counts?.Lost ?? 0);
             (previous, current) = (current, previous);
         }
     }
 
-    private ThreadCpuSample[] BuildSamples(ThreadSnapshot previous, ThreadSnapshot current)
+    private ThreadCpuSample[] BuildSamples(ThreadSnapshot previous, ThreadSnapshot current, Kernel.SyscallCounts? counts)
     {
         var clock = _reader.Clock;
         var sampleTime = DateTime.Now;
@@ -101,7 +135,7 @@ public sealed class ThreadCpuSampler : IDisposable
                 continue;
 
             string processName = ProcessNameOf(reading.ProcessId, current);
-            samples.Add(ThreadCpuSampleFactory.Create(reading, baseline, previous.StartTimestamp, processName, clock, sampleTime));
+            samples.Add(ThreadCpuSampleFactory.Create(reading, baseline, previous.StartTimestamp, processName, clock, sampleTime, counts));
         }
         samples.Sort(static (a, b) =>
         {
@@ -124,6 +158,10 @@ public sealed class ThreadCpuSampler : IDisposable
         return name;
     }
 
-    /// <summary>Closes the /proc directory handle.</summary>
-    public void Dispose() => _reader.Dispose();
+    /// <summary>Closes the /proc directory handle and detaches the kernel programs.</summary>
+    public void Dispose()
+    {
+        _syscalls?.Dispose();
+        _reader.Dispose();
+    }
 }

@@ -9,12 +9,13 @@ namespace Diag.Linux.Threads;
 
 /// <summary>
 /// One pass over the threads of a <see cref="ThreadSelection"/>. A light pass reads what deltas need; a
-/// full pass also reads what the sample shows about each thread's state. With taskstats (root) the
-/// counters come from batched netlink queries and a light pass opens no file per thread; otherwise from
-/// stat, schedstat and status. Every file is read at most once per thread per pass. A thread or process
-/// that vanishes between two reads is skipped: that is normal.
+/// full pass also reads what the sample shows about each thread's state. Where BPF is allowed (root, or
+/// CAP_BPF and CAP_PERFMON) a task iterator returns everything in one pass (ThreadSnapshotReader.TaskIterator.cs);
+/// otherwise with taskstats (CAP_NET_ADMIN) the counters come from batched netlink queries and a light pass
+/// opens no file per thread; otherwise from stat, schedstat and status. Every file is read at most once per
+/// thread per pass. A thread or process that vanishes between two reads is skipped: that is normal.
 /// </summary>
-internal sealed unsafe class ThreadSnapshotReader : IDisposable
+internal sealed unsafe partial class ThreadSnapshotReader : IDisposable
 {
     private readonly ProcFileReader _reader = new();
     private readonly TaskFileCache _files;
@@ -23,28 +24,46 @@ internal sealed unsafe class ThreadSnapshotReader : IDisposable
     private readonly List<int> _tids = new();
     private readonly Dictionary<ulong, string> _names = new();
     private readonly TaskstatsClient? _taskstats;
+    private readonly Kernel.ThreadIterator? _iterator;
     private TaskAccounting[] _accounting = new TaskAccounting[64];
     private long[] _queryTimes = new long[64];
     private bool _noSchedstat;
 
-    /// <summary>Opens <c>{rootPath}/proc</c>. taskstats is used when <paramref name="useTaskstats"/> and the
-    /// kernel grants it, and only for the real /proc: its IDs are those of the caller's PID namespace.</summary>
-    public ThreadSnapshotReader(string rootPath, bool useTaskstats = true)
+    /// <summary>Opens <c>{rootPath}/proc</c>. The best source up to <paramref name="sources"/> that the kernel
+    /// grants is used, and the kernel's own (the task iterator, taskstats) only for the real /proc.
+    /// <paramref name="filterProcesses"/>: the selection names processes by ID, which the task iterator then
+    /// filters in the kernel.</summary>
+    public ThreadSnapshotReader(string rootPath, ThreadSources sources = ThreadSources.TaskIterator, bool filterProcesses = false)
     {
         string procPath = Path.Combine(rootPath, "proc");
         _procFd = _reader.OpenDirectory(procPath, out int errno) ?? throw new SyscallException("open", errno, procPath);
         Clock = KernelClock.Read(_reader, procPath);
         _files = new TaskFileCache(_reader);
-        if (!useTaskstats) TaskstatsUnusedReason = "the /proc path was asked for";
-        else if (Path.GetFullPath(rootPath) != "/") TaskstatsUnusedReason = $"{procPath} is not the live /proc";
+        bool live = Path.GetFullPath(rootPath) == "/";
+        if (sources < ThreadSources.TaskIterator) IteratorUnusedReason = "the /proc and taskstats paths were asked for";
+        else if (!live) IteratorUnusedReason = $"{procPath} is not the live /proc";
         else
+        {
+            _iterator = Kernel.ThreadIterator.TryOpen(filterProcesses, out string? whyNot);
+            IteratorUnusedReason = whyNot;
+        }
+        if (sources < ThreadSources.Taskstats) TaskstatsUnusedReason = "the /proc path was asked for";
+        else if (!live) TaskstatsUnusedReason = $"{procPath} is not the live /proc";
+        else if (_iterator is null)
         {
             _taskstats = TaskstatsClient.TryOpen(out string? whyNot);
             TaskstatsUnusedReason = whyNot;
         }
     }
 
-    /// <summary>Why taskstats is not used (null when it is): e.g. EPERM without CAP_NET_ADMIN.</summary>
+    /// <summary>Why the task iterator is not used (null when it is).</summary>
+    public string? IteratorUnusedReason { get; }
+
+    /// <summary>True when every pass is one pass of the BPF task iterator.</summary>
+    public bool UsesTaskIterator => _iterator is not null;
+
+    /// <summary>Why taskstats is not used (null when it is, or when the task iterator makes it needless): e.g.
+    /// EPERM without CAP_NET_ADMIN.</summary>
     public string? TaskstatsUnusedReason { get; }
 
     /// <summary>True when thread counters come from taskstats rather than /proc files.</summary>
@@ -61,6 +80,11 @@ internal sealed unsafe class ThreadSnapshotReader : IDisposable
         into.Clear();
         into.StartTimestamp = Stopwatch.GetTimestamp();
         into.StartBootTicks = BootTicksNow();
+        if (_iterator is not null)
+        {
+            ReadWithIterator(selection, full, into, missing, patternMatched);
+            return;
+        }
         _files.BeginPass();
         try
         {
@@ -357,6 +381,7 @@ internal sealed unsafe class ThreadSnapshotReader : IDisposable
 
     public void Dispose()
     {
+        _iterator?.Dispose();
         _taskstats?.Dispose();
         _files.Dispose();
         _procFd.Dispose();

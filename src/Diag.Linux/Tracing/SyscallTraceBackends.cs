@@ -48,7 +48,8 @@ public static class SyscallTraceBackends
             case TraceBackend.Ptrace:
                 return new StartedTrace(PtraceSyscallTracer.Start(target, options), TraceBackend.Ptrace, "ptrace: asked for");
             case TraceBackend.Kernel:
-                return new StartedTrace(KernelSyscallTracer.Start(target, options), TraceBackend.Kernel, "kernel: asked for");
+                return new StartedTrace(KernelSyscallTracer.Start(target, options, measureTime: !options.CountOnly), TraceBackend.Kernel,
+                    "kernel: asked for" + (options.CountOnly ? "; counting only, no clock" : ""));
         }
 
         if (options.CollectEvents)
@@ -56,13 +57,14 @@ public static class SyscallTraceBackends
         ISyscallTraceSession kernel;
         try
         {
-            kernel = KernelSyscallTracer.Start(target, options);
+            kernel = KernelSyscallTracer.Start(target, options, measureTime: !options.CountOnly);
         }
         catch (TargetException e) when (e.Reason is TargetFailureReason.AccessDenied or TargetFailureReason.Unsupported)
         {
             return Ptrace(target, options, "the kernel backend is not available: " + FirstLine(e.Message));
         }
-        return new StartedTrace(kernel, TraceBackend.Kernel, $"kernel: {KernelTraceSupport.PrivilegeDescription()} and raw tracepoints available");
+        return new StartedTrace(kernel, TraceBackend.Kernel, $"kernel: {KernelTraceSupport.PrivilegeDescription()} and raw tracepoints available" +
+            (options.CountOnly ? "; counting only, no clock" : ""));
     }
 
     private static StartedTrace Ptrace(TraceTarget target, TraceOptions options, string why) =>

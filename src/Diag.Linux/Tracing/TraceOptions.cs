@@ -16,4 +16,9 @@ public sealed record TraceOptions
 
     /// <summary>Split the summary per thread (<see cref="SyscallSummary.ThreadId"/> set).</summary>
     public bool ByThread { get; init; }
+
+    /// <summary>Count calls and errors only, as syscount does: the kernel backend then runs one program per call
+    /// (at sys_exit) instead of two and keeps no clock, so its rows' times are zero. The ptrace backend times calls
+    /// anyway (the stops cost the same), so its rows keep their times.</summary>
+    public bool CountOnly { get; init; }
 }

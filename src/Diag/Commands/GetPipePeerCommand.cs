@@ -63,6 +63,7 @@ public sealed class GetPipePeerCommand : ProcessCmdlet
         var progress = new ProgressRecord(1, "Get-PipePeer", "Reading open files in /proc");
         using (finder)
         {
+            WriteVerbose(finder.SourceDescription);
             result = finder.Find(selection, StopToken, (done, total) =>
             {
                 progress.PercentComplete = total == 0 ? 0 : Math.Min(100, 100 * done / total);

@@ -64,15 +64,22 @@ public sealed class GetThreadCpuCommand : ProcessCmdlet
         using (sampler)
         {
             WriteVerbose(sampler.SourceDescription);
+            WriteVerbose(sampler.SyscallCountDescription);
             int? count = Continuous ? null : Count;
             bool showProgress = Continuous || Count > 1;
-            bool warned = false;
+            bool warned = false, warnedUncounted = false;
             var progress = new ProgressRecord(1, "Get-ThreadCpu", "Sample 1");
             if (showProgress) WriteSampleProgress(progress, 1, count);
 
             foreach (var batch in sampler.Sample(Interval, count, StopToken))
             {
                 WriteNotFound(batch.MissingProcessIds, batch.UnmatchedNamePatterns);
+                if (batch.UncountedSyscalls > 0 && !warnedUncounted)
+                {
+                    warnedUncounted = true;
+                    WriteWarning(string.Create(CultureInfo.InvariantCulture,
+                        $"{batch.UncountedSyscalls} system calls of sample {batch.SampleNumber} could not be counted (more threads and different calls than the kernel's counting map holds): TopSyscall may be off for some threads. Select fewer processes (-Name, -Id) to count them all."));
+                }
                 if (batch.SomeFieldsUnreadable && !warned)
                 {
                     warned = true;

@@ -18,6 +18,9 @@ public sealed class TraceSyscallCommand : ProcessCmdlet
     private const string LaunchSet = "Launch";
 
     private const string ByThreadTypeName = "Diag.Linux.Tracing.SyscallSummary#ByThread";
+    private const string CountOnlyTypeName = "Diag.Linux.Tracing.SyscallSummary#CountOnly";
+    private const string CountOnlyByThreadTypeName = "Diag.Linux.Tracing.SyscallSummary#CountOnlyByThread";
+    private const string CountOnlyTotalTypeName = "Diag.Linux.Tracing.SyscallTraceTotal#CountOnly";
 
     private readonly List<TraceTarget> _targets = new();
     private SyscallTraceRun? _run;
@@ -79,6 +82,11 @@ public sealed class TraceSyscallCommand : ProcessCmdlet
     [Parameter]
     public SwitchParameter ByThread { get; set; }
 
+    /// <summary>Count calls and errors per syscall without timing them (syscount): in the kernel one program per
+    /// call instead of two; the table has no time columns.</summary>
+    [Parameter]
+    public SwitchParameter CountOnly { get; set; }
+
     /// <summary>How to trace: Auto (the kernel's eBPF counting for summaries where allowed, ptrace otherwise
     /// and for -Event), Kernel, or Ptrace.</summary>
     [Parameter]
@@ -87,6 +95,7 @@ public sealed class TraceSyscallCommand : ProcessCmdlet
     protected override void BeginProcessing()
     {
         if (Duration is { } d && d <= TimeSpan.Zero) ThrowTerminatingError(ParameterErrors.NotPositive(nameof(Duration), d).ToErrorRecord());
+        if (CountOnly && Event) ThrowTerminatingError(ParameterErrors.CountOnlyWithEvent().ToErrorRecord());
     }
 
     protected override void ProcessRecord()
@@ -174,13 +183,17 @@ public sealed class TraceSyscallCommand : ProcessCmdlet
         if (Event) return;
         foreach (var row in item.Result!.Summary)
         {
-            if (!byThread) { WriteObject(row); continue; }
-            // Tagged so that the default view adds the PID and TID columns.
+            // Tagged so that the default view adds the PID and TID columns, or leaves out the time columns.
+            string? tag = CountOnly ? (byThread ? CountOnlyByThreadTypeName : CountOnlyTypeName) : byThread ? ByThreadTypeName : null;
+            if (tag is null) { WriteObject(row); continue; }
             var tagged = new PSObject(row);
-            tagged.TypeNames.Insert(0, ByThreadTypeName);
+            tagged.TypeNames.Insert(0, tag);
             WriteObject(tagged);
         }
-        WriteObject(total);
+        if (!CountOnly) { WriteObject(total); return; }
+        var taggedTotal = new PSObject(total);
+        taggedTotal.TypeNames.Insert(0, CountOnlyTotalTypeName);
+        WriteObject(taggedTotal);
     }
 
     private void Add(IEnumerable<TraceTarget> targets)
@@ -239,6 +252,7 @@ public sealed class TraceSyscallCommand : ProcessCmdlet
             CollectEvents = Event,
             // Several targets traced together are told apart by their thread IDs.
             ByThread = ByThread || _targets.Count > 1,
+            CountOnly = CountOnly,
         };
     }
 

@@ -18,4 +18,10 @@ internal static class ParameterErrors
         new ArgumentException("-Count and -Continuous cannot be used together: -Count N takes N samples, -Continuous samples until Ctrl+C."),
         "CountWithContinuous", ErrorCategory.InvalidArgument, null,
         "Drop one of them: -Count 5 for five samples, or -Continuous (ended by Ctrl+C or Select-Object -First).");
+
+    /// <summary>Trace-Syscall's -CountOnly and -Event together.</summary>
+    public static DiagError CountOnlyWithEvent() => new(
+        new ArgumentException("-CountOnly and -Event cannot be used together: -CountOnly counts calls per syscall, -Event writes one object per call."),
+        "CountOnlyWithEvent", ErrorCategory.InvalidArgument, null,
+        "Drop one of them: -CountOnly for a count per syscall (syscount), -Event for each call with its arguments (strace).");
 }

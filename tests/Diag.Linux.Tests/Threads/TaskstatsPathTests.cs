@@ -23,10 +23,10 @@ public sealed class TaskstatsPathTests : IDisposable
     public void Dispose() => _target.Dispose();
 
     [Fact]
-    public void AsRootTheTaskstatsPathIsUsed()
+    public void AsRootWithoutTheTaskIteratorTheTaskstatsPathIsUsed()
     {
         Assert.True(Libc.GetEffectiveUserId() == 0, "these tests run as root (CAP_NET_ADMIN), as CI does");
-        using var sampler = new ThreadCpuSampler(ThreadSelection.ForProcessIds(new[] { _target.Pid }));
+        using var sampler = new ThreadCpuSampler(ThreadSelection.ForProcessIds(new[] { _target.Pid }), "/", ThreadSources.Taskstats);
         Assert.True(sampler.UsesTaskstats);
         var batch = sampler.Sample(TimeSpan.FromSeconds(0.3), 1).Single();
         Assert.Equal(9, batch.Samples.Count);
@@ -36,7 +36,7 @@ public sealed class TaskstatsPathTests : IDisposable
     [Fact]
     public void ForcedProcPathIsUsedAndSaysSchedstat()
     {
-        using var sampler = new ThreadCpuSampler(ThreadSelection.ForProcessIds(new[] { _target.Pid }), "/", useTaskstats: false);
+        using var sampler = new ThreadCpuSampler(ThreadSelection.ForProcessIds(new[] { _target.Pid }), "/", ThreadSources.Proc);
         Assert.False(sampler.UsesTaskstats);
         var batch = sampler.Sample(TimeSpan.FromSeconds(0.5), 1).Single();
         CheckThreadsTarget(batch);
@@ -48,9 +48,9 @@ public sealed class TaskstatsPathTests : IDisposable
     {
         var selection = ThreadSelection.ForProcessIds(new[] { _target.Pid });
         ThreadCpuBatch viaTaskstats, viaProc;
-        using (var sampler = new ThreadCpuSampler(selection, "/", useTaskstats: true))
+        using (var sampler = new ThreadCpuSampler(selection, "/", ThreadSources.Taskstats))
             viaTaskstats = sampler.Sample(TimeSpan.FromSeconds(0.5), 1).Single();
-        using (var sampler = new ThreadCpuSampler(selection, "/", useTaskstats: false))
+        using (var sampler = new ThreadCpuSampler(selection, "/", ThreadSources.Proc))
             viaProc = sampler.Sample(TimeSpan.FromSeconds(0.5), 1).Single();
 
         CheckThreadsTarget(viaTaskstats);

@@ -90,8 +90,9 @@ public sealed class ThreadCpuRankingTests : IDisposable
         {
             Assert.Equal(_target.Pid, s.ProcessId);
             Assert.Equal("diag-test-target", s.ProcessName); // comm is cut to "diag-test-targe"; the untruncated name wins
-            // Root (this machine and CI) reads through taskstats; the /proc path is covered by TaskstatsPathTests.
-            Assert.Equal(Libc.GetEffectiveUserId() == 0 ? "Taskstats" : "Schedstat", s.CpuTimeSource);
+            // Root (this machine and CI) reads through the BPF task iterator; taskstats and /proc are covered by
+            // TaskstatsPathTests and TaskIteratorTests.
+            Assert.Equal(Libc.GetEffectiveUserId() == 0 ? "TaskIterator" : "Schedstat", s.CpuTimeSource);
             Assert.InRange(s.Processor, 0, cpus - 1);
             Assert.Equal(0, s.Nice);
             Assert.Equal(20, s.Priority);

@@ -15,9 +15,6 @@ namespace Diag.Linux.Tracing.Kernel;
 /// </summary>
 internal static class KernelTraceSupport
 {
-    /// <summary>The inode of the initial PID namespace (PROC_PID_INIT_INO), the same on every Linux.</summary>
-    private const string InitialPidNamespace = "pid:[4026531836]";
-
     /// <summary>Read once: the running kernel's layout does not change.</summary>
     private static readonly Lazy<(int? Tgid, int? ExitCode, int? SysExit)> TaskOffsets = new(() =>
         KernelBtf.Vmlinux is { } btf
@@ -100,17 +97,7 @@ internal static class KernelTraceSupport
                 "use the ptrace backend (-Backend Ptrace)");
     }
 
-    public static bool InInitialPidNamespace()
-    {
-        try
-        {
-            return new FileInfo("/proc/self/ns/pid").LinkTarget == InitialPidNamespace;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
+    public static bool InInitialPidNamespace() => PidNamespace.IsInitial();
 
     /// <summary>The effective capability set of the calling thread.</summary>
     public static ulong EffectiveCapabilities() => Capabilities.EffectiveOfThisThread();
