@@ -31,9 +31,37 @@ public class OutputTypeTests
             Assert.True(IsSimple(property.PropertyType, allowRecordArray: true), $"{typeName}.{property.Name} ({property.PropertyType}) does not serialize");
     }
 
+    [Theory, MemberData(nameof(OutputTypes))]
+    public void NestedDiagObjectsAreSerializedDeepEnough(string typeName)
+    {
+        // A NetworkAddress or an ItemList arrives as its text at remoting's default depth of 1: the owning type needs a
+        // SerializationDepth of 2 in a module/*.types.ps1xml (Start-Job then brings Address and Family, and the items).
+        var nested = Resolve(typeName).GetProperties().Where(p => IsDiagConvention(p.PropertyType)).Select(p => p.Name).ToList();
+        if (nested.Count == 0) return;
+        var depth = Directory.GetFiles(Path.Combine(ModuleFiles.RepoRoot, "module"), "*.types.ps1xml")
+            .SelectMany(f => System.Xml.Linq.XDocument.Load(f).Descendants("Type"))
+            .Where(t => t.Element("Name")?.Value == typeName)
+            .SelectMany(t => t.Descendants("NoteProperty"))
+            .Where(n => n.Element("Name")?.Value == "SerializationDepth")
+            .Select(n => int.Parse(n.Element("Value")!.Value))
+            .DefaultIfEmpty(1).Max();
+        Assert.True(depth >= 2, $"{typeName} has {string.Join(", ", nested)} but a SerializationDepth of {depth}: add 2 in a module/*.types.ps1xml");
+    }
+
+    /// <summary>Diag's own output conventions (Diag.Linux.Output): addresses and lists of simple items.</summary>
+    private static bool IsDiagConvention(Type t)
+    {
+        t = Nullable.GetUnderlyingType(t) ?? t;
+        if (t == typeof(Diag.Linux.Output.NetworkAddress)) return true;
+        return t.IsGenericType && t.GetGenericTypeDefinition() == typeof(Diag.Linux.Output.ItemList<>)
+            && (IsSimple(t.GetGenericArguments()[0], false) || t.GetGenericArguments()[0] == typeof(Diag.Linux.Output.NetworkAddress));
+    }
+
     private static bool IsSimple(Type t, bool allowRecordArray)
     {
         t = Nullable.GetUnderlyingType(t) ?? t;
+        // NetworkAddress and ItemList survive when the owning type is serialized deep enough (checked above).
+        if (allowRecordArray && IsDiagConvention(t)) return true;
         if (t.IsPrimitive || t.IsEnum || t == typeof(string) || t == typeof(DateTime) || t == typeof(TimeSpan) || t == typeof(decimal) || t == typeof(Guid))
             return true;
         // PowerShell's own type data rebuilds an IPAddress on the receiving side (a Deserialized.System.Net.IPAddress

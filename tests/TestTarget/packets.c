@@ -16,6 +16,9 @@
  *   listen ADDR PORT BACKLOG      a listener that never accepts; "READY pid"; until stdin ends. A line "backlog N" on
  *                                 stdin calls listen() again with backlog N (the accept queue's limit changes at once;
  *                                 handshakes already begun keep going) and answers "BACKLOG N".
+ *   tcp-syn-loop ADDR PORT MS     "READY pid", then one connect (one SYN, its socket closed before the next) every MS
+ *                                 milliseconds until stdin ends: a stream of drops for a watch to catch whenever it attaches.
+ *   udp-send-loop ADDR PORT MS    the same with one datagram every MS milliseconds.
  * ADDR is IPv4 or IPv6.
  */
 #define _GNU_SOURCE
@@ -211,6 +214,28 @@ static int mode_listen(struct endpoint at, int backlog)
     return 0;
 }
 
+/* One packet every MS milliseconds until standard input ends (polled, so the loop ends within MS of it). */
+static int mode_loop(struct endpoint to, long ms, int tcp)
+{
+    printf("READY %d\n", getpid());
+    fflush(stdout);
+    int udp = tcp ? -1 : socket(to.family, SOCK_DGRAM, 0);
+    for (;;) {
+        if (tcp) {
+            int s = connect_nonblocking(to);
+            usleep(1000); /* the SYN leaves before the socket closes */
+            close(s);
+        } else if (sendto(udp, "x", 1, 0, (struct sockaddr *)&to.address, to.length) < 0 && errno != ECONNREFUSED) {
+            packets_die("sendto");
+        }
+        struct pollfd in = { .fd = 0, .events = POLLIN };
+        if (poll(&in, 1, (int)ms) > 0) {
+            char buffer[64];
+            if (read(0, buffer, sizeof buffer) <= 0) return 0;
+        }
+    }
+}
+
 /* Runs a packet mode; -1 when argv[1] names none of them. */
 int packets_mode(int argc, char **argv)
 {
@@ -227,5 +252,7 @@ int packets_mode(int argc, char **argv)
     if (!strcmp(mode, "tcp-syn")) return mode_tcp_syn(to, n, hold);
     if (!strcmp(mode, "tcp-data")) return mode_tcp_data(to, n, hold);
     if (!strcmp(mode, "listen")) return mode_listen(to, (int)n);
+    if (!strcmp(mode, "tcp-syn-loop")) return mode_loop(to, n, 1);
+    if (!strcmp(mode, "udp-send-loop")) return mode_loop(to, n, 0);
     return -1;
 }

@@ -39,7 +39,10 @@ public sealed class NetworkAddress : IComparable<NetworkAddress>, IComparable, I
         if (other is null) return 1;
         if (_bytes.Length != other._bytes.Length) return _bytes.Length.CompareTo(other._bytes.Length); // IPv4 first
         var order = _bytes.AsSpan().SequenceCompareTo(other._bytes);
-        return order != 0 ? order : _address.ScopeId.CompareTo(other._address.ScopeId);
+        // ScopeId throws for an IPv4 address (SocketException: operation not supported): equal IPv4 addresses are equal.
+        if (order != 0 || _bytes.Length == 4)
+            return order;
+        return _address.ScopeId.CompareTo(other._address.ScopeId);
     }
 
     public int CompareTo(object? obj) => obj switch

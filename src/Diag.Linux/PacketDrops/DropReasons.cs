@@ -49,11 +49,18 @@ public sealed class DropReasons
     /// <summary>Every reason name this kernel has, sorted.</summary>
     public IReadOnlyList<string> Names { get; }
 
-    /// <summary>The reasons of the running kernel.</summary>
+    /// <summary>The reasons of the running kernel. Throws <see cref="DropWatchException"/> when the kernel has no BTF.</summary>
     public static DropReasons Running()
     {
-        var btf = BtfLayout.Running();
-        return new DropReasons(btf.Types.Enum("skb_drop_reason"), btf.Types.Enum("skb_drop_reason_subsys"), btf.Kernel);
+        try
+        {
+            var btf = BtfLayout.Running();
+            return new DropReasons(btf.Types.Enum("skb_drop_reason"), btf.Types.Enum("skb_drop_reason_subsys"), btf.Kernel);
+        }
+        catch (KernelLayoutException e)
+        {
+            throw new DropWatchException(DropWatchFailure.KernelUnsupported, $"Get-PacketDrop cannot read this kernel's packets: {e.Message}.", e);
+        }
     }
 
     /// <summary>From an enum read elsewhere (tests).</summary>

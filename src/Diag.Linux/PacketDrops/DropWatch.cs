@@ -34,6 +34,9 @@ public sealed class DropWatch : IDisposable
             throw new ArgumentOutOfRangeException(nameof(settings), i, "The interval must be positive.");
     }
 
+    /// <summary>The network namespace (inode) of process <paramref name="processId"/>; null when it is gone or may not be read.</summary>
+    public static uint? NetworkNamespaceOf(int processId) => NamespaceDirectory.OfProcess(processId);
+
     /// <summary>The kernel objects' ids while attached (tests check they are gone afterwards).</summary>
     internal (uint Program, uint Link, IReadOnlyList<uint> Maps)? Ids => _session?.Ids;
 
@@ -68,8 +71,9 @@ public sealed class DropWatch : IDisposable
             // The kernel's own counters start with the program, before anything is yielded: the same interval.
             var counters = session.Settings.Summary ? new KernelDropCounters(namespaces) : null;
             counters?.Start(_filter.NetworkNamespaces.Count > 0 ? _filter.NetworkNamespaces : namespaces.Known);
+            var ids = session.Ids;
             yield return Verbose(string.Create(CultureInfo.InvariantCulture,
-                $"Attached to skb:kfree_skb (tp_btf) in {attached.TotalMilliseconds:0.0} ms, {(session.Settings.Summary ? "counting in the kernel" : "streaming")}: {session.Settings}; reasons from {reasons.Kernel}."));
+                $"Attached to skb:kfree_skb (tp_btf) in {attached.TotalMilliseconds:0.0} ms as BPF program {ids.Program} (link {ids.Link}, maps {string.Join(", ", ids.Maps)}), {(session.Settings.Summary ? "counting in the kernel" : "streaming")}: {session.Settings}; reasons from {reasons.Kernel}."));
             if (session.Settings.Layout.ConntrackStatistics is null && session.Settings.NetfilterDrop is not null)
                 yield return Verbose("This kernel has no conntrack statistics the program can read: netfilter drops are told apart by the conntrack table's fill alone (Likely, never Confirmed).");
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
@@ -198,11 +202,10 @@ public sealed class DropWatch : IDisposable
     private (DropSession Session, DropReasons Reasons) Start()
     {
         SkbLayout layout;
-        DropReasons reasons;
+        var reasons = DropReasons.Running();
         try
         {
             layout = SkbLayout.Running();
-            reasons = DropReasons.Running();
         }
         catch (KernelLayoutException e)
         {

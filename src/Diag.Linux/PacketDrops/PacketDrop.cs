@@ -17,29 +17,29 @@ public sealed class PacketDrop
         Timestamp = timestamp;
         Reason = reason;
         ReasonCode = (int)reasonCode;
-        Cause = verdict.Cause;
-        CauseCertainty = verdict.Certainty;
+        CauseValue = verdict.Cause;
+        CauseCertaintyValue = verdict.Certainty;
         CauseEvidence = verdict.Evidence;
         ConntrackCount = verdict.Table?.Count;
         ConntrackMax = verdict.Table?.Max;
         Location = location;
         Function = function;
         LocationAddress = locationAddress;
-        Family = packet.Family;
+        FamilyValue = packet.Family;
         EtherType = packet.EtherType;
-        Protocol = packet.Protocol;
+        ProtocolValue = packet.Protocol;
         SourceAddress = packet.SourceAddress;
         SourcePort = packet.SourcePort;
         DestinationAddress = packet.DestinationAddress;
         DestinationPort = packet.DestinationPort;
-        TcpFlags = packet.TcpFlags;
+        TcpFlagsValue = packet.TcpFlags;
         Flow = packet.Flow;
         LengthBytes = packet.LengthBytes;
         Interface = @interface;
         InterfaceIndex = interfaceIndex;
         NetworkNamespace = networkNamespace;
         NetworkNamespaceName = networkNamespaceName;
-        Conntrack = conntrack;
+        ConntrackValue = conntrack;
         Cpu = cpu;
         KernelStack = kernelStack;
     }
@@ -53,11 +53,16 @@ public sealed class PacketDrop
     /// <summary>The reason's number on this kernel (it differs between kernel versions: compare names).</summary>
     public int ReasonCode { get; }
 
-    /// <summary>The cause where the kernel lets Diag tell it: ConntrackFull, FirewallRule, ClosedPort, AcceptQueueFull...</summary>
-    public PacketDropCause Cause { get; }
+    /// <summary>The cause where the kernel lets Diag tell it (a <see cref="PacketDropCause"/> name): ConntrackFull,
+    /// FirewallRule, ClosedPort, AcceptQueueFull...; Unclassified when the reason says all there is.</summary>
+    public string Cause => CauseValue.ToString();
+
+    internal PacketDropCause CauseValue { get; }
 
     /// <summary>Confirmed (the kernel says so), Likely (inferred from state read just after), Unknown (no cause finer than the reason).</summary>
-    public DropCauseCertainty CauseCertainty { get; }
+    public string CauseCertainty => CauseCertaintyValue.ToString();
+
+    internal DropCauseCertainty CauseCertaintyValue { get; }
 
     /// <summary>What the cause was told from, in words.</summary>
     public string? CauseEvidence { get; }
@@ -76,12 +81,18 @@ public sealed class PacketDrop
 
     public ulong LocationAddress { get; }
 
-    public PacketFamily Family { get; }
+    /// <summary>IPv4, IPv6, or Other (see <see cref="EtherType"/>).</summary>
+    public string Family => FamilyValue.ToString();
+
+    internal PacketFamily FamilyValue { get; }
 
     /// <summary>The link-layer protocol (0x0800 IPv4, 0x86DD IPv6, 0x0806 ARP...).</summary>
     public int EtherType { get; }
 
-    public IpProtocol Protocol { get; }
+    /// <summary>Tcp, Udp, Icmp, IcmpV6, Sctp... (an <see cref="IpProtocol"/> name, or the number); None when not IP.</summary>
+    public string Protocol => ProtocolValue.ToString();
+
+    internal IpProtocol ProtocolValue { get; }
 
     public NetworkAddress? SourceAddress { get; }
 
@@ -92,7 +103,10 @@ public sealed class PacketDrop
 
     public int DestinationPort { get; }
 
-    public TcpFlags TcpFlags { get; }
+    /// <summary>The TCP flags as tcpdump would list them: "Syn", "Psh, Ack"; None for other protocols.</summary>
+    public string TcpFlags => TcpFlagsValue.ToString();
+
+    internal TcpFlags TcpFlagsValue { get; }
 
     /// <summary>"10.0.0.1:41234 > 10.0.0.2:8100" (tcpdump's direction arrow).</summary>
     public string Flow { get; }
@@ -111,8 +125,10 @@ public sealed class PacketDrop
     /// <summary>Who the namespace is: host, an ip netns name, or a process in it ("nginx (1234)").</summary>
     public string? NetworkNamespaceName { get; }
 
-    /// <summary>For a netfilter drop: what conntrack had attached to the packet.</summary>
-    public ConntrackAttachment Conntrack { get; }
+    /// <summary>For a netfilter drop, what conntrack had attached to the packet: None, Tracked, Untracked; NotRead otherwise.</summary>
+    public string Conntrack => ConntrackValue.ToString();
+
+    internal ConntrackAttachment ConntrackValue { get; }
 
     public int Cpu { get; }
 
@@ -120,5 +136,5 @@ public sealed class PacketDrop
     public ItemList<string> KernelStack { get; }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Reason}{(Cause == PacketDropCause.Unclassified ? "" : " (" + Cause + ")")} {Flow} at {Location}");
+        $"{Reason}{(CauseValue == PacketDropCause.Unclassified ? "" : " (" + Cause + ")")} {Flow} at {Location}");
 }

@@ -15,8 +15,8 @@ public sealed class PacketDropSummary
     {
         Reason = reason;
         ReasonCode = (int)reasonCode;
-        Cause = verdict.Cause;
-        CauseCertainty = verdict.Certainty;
+        CauseValue = verdict.Cause;
+        CauseCertaintyValue = verdict.Certainty;
         CauseEvidence = verdict.Evidence;
         Location = location;
         Function = function;
@@ -27,7 +27,7 @@ public sealed class PacketDropSummary
         Interval = interval;
         RatePerSecond = interval > TimeSpan.Zero ? count / interval.TotalSeconds : 0;
         End = end;
-        Protocol = flow?.Protocol ?? IpProtocol.None;
+        ProtocolValue = flow?.Protocol ?? IpProtocol.None;
         SourceAddress = flow?.SourceAddress;
         SourcePort = flow?.SourcePort ?? 0;
         DestinationAddress = flow?.DestinationAddress;
@@ -41,9 +41,16 @@ public sealed class PacketDropSummary
 
     public int ReasonCode { get; }
 
-    public PacketDropCause Cause { get; }
+    /// <summary>A <see cref="PacketDropCause"/> name, as for single drops.</summary>
+    public string Cause => CauseValue.ToString();
 
-    public DropCauseCertainty CauseCertainty { get; }
+    internal PacketDropCause CauseValue { get; }
+
+    /// <summary>Confirmed when every drop of the row was, else Likely (the evidence says how many were confirmed), Unknown
+    /// for Unclassified.</summary>
+    public string CauseCertainty => CauseCertaintyValue.ToString();
+
+    internal DropCauseCertainty CauseCertaintyValue { get; }
 
     public string? CauseEvidence { get; }
 
@@ -69,8 +76,10 @@ public sealed class PacketDropSummary
     /// <summary>When the interval ended (local time).</summary>
     public DateTime End { get; }
 
-    /// <summary>With -ByFlow: the flow's protocol, addresses and ports, and the flow as text.</summary>
-    public IpProtocol Protocol { get; }
+    /// <summary>With -ByFlow: the flow's protocol (an <see cref="IpProtocol"/> name), addresses and ports, and the flow as text.</summary>
+    public string Protocol => ProtocolValue.ToString();
+
+    internal IpProtocol ProtocolValue { get; }
 
     public NetworkAddress? SourceAddress { get; }
 
@@ -88,5 +97,5 @@ public sealed class PacketDropSummary
     public ItemList<string> KernelStack { get; }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Count} x {Reason}{(Cause == PacketDropCause.Unclassified ? "" : " (" + Cause + ")")}{(Flow.Length > 0 ? " " + Flow : "")} at {Location}");
+        $"{Count} x {Reason}{(CauseValue == PacketDropCause.Unclassified ? "" : " (" + Cause + ")")}{(Flow.Length > 0 ? " " + Flow : "")} at {Location}");
 }

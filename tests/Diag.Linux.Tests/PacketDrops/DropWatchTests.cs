@@ -31,11 +31,11 @@ public sealed class DropWatchTests
         foreach (var drop in drops)
         {
             Assert.Equal("NO_SOCKET", drop.Reason);
-            Assert.Equal(PacketDropCause.ClosedPort, drop.Cause);
-            Assert.Equal(DropCauseCertainty.Confirmed, drop.CauseCertainty);
-            Assert.Equal(IpProtocol.Tcp, drop.Protocol);
-            Assert.Equal(PacketFamily.IPv4, drop.Family);
-            Assert.Equal(TcpFlags.Syn, drop.TcpFlags);
+            Assert.Equal(PacketDropCause.ClosedPort, drop.CauseValue);
+            Assert.Equal(DropCauseCertainty.Confirmed, drop.CauseCertaintyValue);
+            Assert.Equal(IpProtocol.Tcp, drop.ProtocolValue);
+            Assert.Equal(PacketFamily.IPv4, drop.FamilyValue);
+            Assert.Equal(TcpFlags.Syn, drop.TcpFlagsValue);
             Assert.True(drop.SourceAddress!.Equals(PacketDropNetwork.ClientAddress));
             Assert.True(drop.DestinationAddress!.Equals(PacketDropNetwork.ServerAddress));
             Assert.Equal(8200, drop.DestinationPort);
@@ -85,16 +85,16 @@ public sealed class DropWatchTests
         Assert.All(full, d => Assert.StartsWith("nf_hook_slow+0x", d.Location, StringComparison.Ordinal));
         Assert.All(rule, d =>
         {
-            Assert.Equal(PacketDropCause.FirewallRule, d.Cause);
-            Assert.Equal(ConntrackAttachment.Tracked, d.Conntrack);
+            Assert.Equal(PacketDropCause.FirewallRule, d.CauseValue);
+            Assert.Equal(ConntrackAttachment.Tracked, d.ConntrackValue);
         });
-        Assert.Contains(rule, d => d.CauseCertainty == DropCauseCertainty.Confirmed);
+        Assert.Contains(rule, d => d.CauseCertaintyValue == DropCauseCertainty.Confirmed);
         Assert.All(full, d =>
         {
-            Assert.Equal(PacketDropCause.ConntrackFull, d.Cause);
-            Assert.Equal(ConntrackAttachment.None, d.Conntrack);
-            Assert.Equal(IpProtocol.Tcp, d.Protocol);
-            Assert.Equal(TcpFlags.Syn, d.TcpFlags);
+            Assert.Equal(PacketDropCause.ConntrackFull, d.CauseValue);
+            Assert.Equal(ConntrackAttachment.None, d.ConntrackValue);
+            Assert.Equal(IpProtocol.Tcp, d.ProtocolValue);
+            Assert.Equal(TcpFlags.Syn, d.TcpFlagsValue);
             Assert.True(d.SourceAddress!.Equals(PacketDropNetwork.ClientAddress));
             Assert.True(d.DestinationAddress!.Equals(PacketDropNetwork.ServerAddress));
             Assert.NotEqual(0, d.SourcePort);
@@ -102,8 +102,8 @@ public sealed class DropWatchTests
             Assert.NotNull(d.CauseEvidence);
         });
         // The counter confirms at least one; the others were read against the table, full just after the drop.
-        Assert.Contains(full, d => d.CauseCertainty == DropCauseCertainty.Confirmed);
-        Assert.All(full.Where(d => d.CauseCertainty == DropCauseCertainty.Likely), d => Assert.True(d.ConntrackCount >= d.ConntrackMax, d.CauseEvidence));
+        Assert.Contains(full, d => d.CauseCertaintyValue == DropCauseCertainty.Confirmed);
+        Assert.All(full.Where(d => d.CauseCertaintyValue == DropCauseCertainty.Likely), d => Assert.True(d.ConntrackCount >= d.ConntrackMax, d.CauseEvidence));
         Assert.Empty(Leftovers(result));
     }
 
@@ -136,9 +136,9 @@ public sealed class DropWatchTests
         Assert.All(drops, d =>
         {
             Assert.Equal("TCP_LISTEN_OVERFLOW", d.Reason);
-            Assert.Equal(PacketDropCause.AcceptQueueFull, d.Cause);
-            Assert.Equal(DropCauseCertainty.Confirmed, d.CauseCertainty);
-            Assert.Equal(TcpFlags.Psh | TcpFlags.Ack, d.TcpFlags);
+            Assert.Equal(PacketDropCause.AcceptQueueFull, d.CauseValue);
+            Assert.Equal(DropCauseCertainty.Confirmed, d.CauseCertaintyValue);
+            Assert.Equal(TcpFlags.Psh | TcpFlags.Ack, d.TcpFlagsValue);
             Assert.Equal(8400, d.DestinationPort);
             Assert.Equal(network.ServerInode, (uint)d.NetworkNamespace);
         });
@@ -161,7 +161,7 @@ public sealed class DropWatchTests
 
         var rows = result.Rows.Where(r => r.Reason == "NO_SOCKET").ToList();
         Assert.Equal(datagrams, rows.Sum(r => r.Count));
-        Assert.All(rows, r => Assert.Equal(PacketDropCause.ClosedPort, r.Cause));
+        Assert.All(rows, r => Assert.Equal(PacketDropCause.ClosedPort, r.CauseValue));
         Assert.All(rows, r => Assert.Equal(network.ServerInode, (uint)r.NetworkNamespace));
         Assert.All(rows, r => Assert.StartsWith("__udp4_lib_rcv", r.Location, StringComparison.Ordinal));
         Assert.Equal(datagrams, rows.Sum(r => r.LengthBytes) / 29); // 20 IP + 8 UDP + 1 byte each
@@ -195,7 +195,7 @@ public sealed class DropWatchTests
         Assert.Equal(2, rows.Select(r => r.Flow).Distinct().Count());
         Assert.All(rows, r =>
         {
-            Assert.Equal(IpProtocol.Udp, r.Protocol);
+            Assert.Equal(IpProtocol.Udp, r.ProtocolValue);
             Assert.True(r.SourceAddress!.Equals(PacketDropNetwork.ClientAddress));
             Assert.Equal(PacketDropNetwork.ServerInterface, r.Interface);
             // The stack goes from the function that freed the packet out to the receive path.
@@ -230,8 +230,8 @@ public sealed class DropWatchTests
         Assert.Equal(4, drops.Count);
         Assert.All(drops, d =>
         {
-            Assert.Equal(PacketFamily.IPv6, d.Family);
-            Assert.Equal(IpProtocol.Udp, d.Protocol);
+            Assert.Equal(PacketFamily.IPv6, d.FamilyValue);
+            Assert.Equal(IpProtocol.Udp, d.ProtocolValue);
             Assert.Equal(9, d.DestinationPort);
             Assert.True(d.DestinationAddress!.Equals("fd00:233::2"));
             Assert.Equal($"[fd00:233::1]:{d.SourcePort} > [fd00:233::2]:9", d.Flow);
