@@ -74,6 +74,22 @@ Describe 'Get-PacketDrop' {
         $counter = $out | Where-Object { $_ -is [Diag.Linux.PacketDrops.PacketDropCounter] -and $_.Counter -eq 'Tcp:OutRsts' }
         $counter.Increase | Should -BeGreaterThan 0
         ($out | Out-String -Width 80) | Should -Match '\s+\d+\s+[\d.]+ ClosedPort\s+tcp_v4_rcv\+0x'
+        # The counters are rows of the same table, not a list printed after it.
+        ($out | Out-String -Width 80) | Should -Match '\s+\d+\s+[\d.]+ kernel counter\s+Tcp:OutRsts '
+    }
+
+    It 'keeps a summary''s counters in its table when it comes back from a job, in the Fleet view too' -Skip:(-not $script:root) {
+        $remote = Start-Job { param($module, $ns) Import-Module $module; Get-PacketDrop -NetworkNamespace $ns -Summary -Duration 2 } -ArgumentList (Get-DiagModulePath), $closed.ServerInode |
+            Receive-Job -Wait -AutoRemoveJob
+        @($remote | ForEach-Object { $_.PSTypeNames[0] }) | Should -Contain 'Deserialized.Diag.Linux.PacketDrops.PacketDropCounter'
+        $text = $remote | Out-String -Width 80
+        $text | Should -Match 'ClosedPort\s+tcp_v4_rcv\+0x'
+        $text | Should -Match 'kernel counter\s+Tcp:OutRsts '
+        $text | Should -Not -Match 'ComparesWith'
+        $fleet = $remote | Format-Table -View Fleet | Out-String -Width 80
+        $fleet | Should -Match 'HOST\s+COUNT\s+REASON/CAUSE\s+PLACE'
+        $fleet | Should -Match 'localhost\s+\d+ kernel counter\s+Tcp:OutRsts '
+        $fleet | Should -Not -Match 'ComparesWith'
     }
 
     It 'tells a full conntrack table from the reason, and says how sure' -Skip:(-not $script:root) {
