@@ -29,6 +29,7 @@ BeforeDiscovery {
 
 BeforeAll {
     Import-Module "$PSScriptRoot/TestSupport/DiagTestSupport.psm1" -Force
+    Import-Module "$PSScriptRoot/TestSupport/PacketDropScene.psm1" -Force
     # As if Diag were installed: examples that start a job (Start-Job { Trace-Syscall ... }) load it by name.
     $env:PSModulePath = (Split-Path (Split-Path (Get-DiagModulePath))) + [IO.Path]::PathSeparator + $env:PSModulePath
     $config = Import-PowerShellDataFile "$PSScriptRoot/HelpExamples.psd1"
@@ -89,6 +90,8 @@ Describe 'Help examples run as written' {
         $state = [initialsessionstate]::CreateDefault2()
         $state.ImportPSModule((Get-DiagModulePath))
         $ps = [powershell]::Create($state)
+        # Packets the kernel drops while the example watches (Get-PacketDrop's examples).
+        $scene = if ($Settings['Scene']) { Start-PacketDropScene -Name $Settings['Scene'] }
         try {
             # Relative paths (./out/Diag/Diag.psd1 in the README) are from the repository root.
             $where = if ($Key -like 'README/*') { (Resolve-Path "$PSScriptRoot/..").Path } else { $TestDrive }
@@ -116,7 +119,15 @@ $command
             foreach ($pattern in @($Settings.Shows)) {
                 if ($pattern) { $text | Should -Match $pattern -Because "$Key's text says so:`n$command" }
             }
+            # What the example's text says it shows.
+            # (Indexed: $Settings.Contains would be the hashtable's Contains method.)
+            foreach ($expected in @($Settings['Contains'] | Where-Object { $_ })) {
+                $text | Should -BeLike "*$expected*" -Because "$Key says it shows $expected"
+            }
         }
-        finally { $ps.Dispose() }
+        finally {
+            $ps.Dispose()
+            Stop-PacketDropScene $scene
+        }
     }
 }

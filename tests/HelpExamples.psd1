@@ -12,6 +12,9 @@
 #   ExpectErrorId  the FullyQualifiedErrorId the example is meant to show.
 #   Shows      regular expressions the example's output (at 120 columns) must match: what its text says it shows.
 #   Skip       why it cannot run here (only for what another suite runs).
+#   Scene      packets the kernel drops while the example runs (tests/TestSupport/PacketDropScene.psm1): ConntrackFull,
+#              ClosedPort or HostClosedPort.
+#   Contains   strings the example's output must contain: what its text says it shows.
 #   Files      files written into TestDrive before the example runs: name => lines of text, or
 #              'base64:...' for bytes (recorded captures and tcpdump output, where the example
 #              captures live traffic or reads a server's files).
@@ -66,6 +69,12 @@
         'Trace-Syscall/6' = @{ Replace = @{ '-Duration 10' = '-Duration 1' } }
         'Trace-Syscall/7' = @{ Replace = @{ '-Id 1 ' = '-Id {atd.Pid} '; '-Duration 5' = '-Duration 1' } }
         'Trace-Syscall/8' = @{ Replace = @{ '-Duration 10' = '-Duration 1' } }
+        # The million-connection test's server is the scene's 10.233.0.2, behind a full conntrack table.
+        'Get-PacketDrop/1' = @{ Scene = 'ConntrackFull'; Replace = @{ '192.168.2.120' = '10.233.0.2'; '-Duration 10' = '-Duration 3' }; Contains = @('ConntrackFull', '> 10.233.0.2:8100', 'nf_hook_slow+0x') }
+        'Get-PacketDrop/2' = @{ Scene = 'ConntrackFull'; Contains = @('NETFILTER_DROP', 'ConntrackFull', "conntrack's drop counter", 'ConntrackMax') }
+        'Get-PacketDrop/3' = @{ Scene = 'ConntrackFull'; Replace = @{ '-Duration 10' = '-Duration 3' }; Contains = @('ConntrackFull', 'nf_conntrack:drop') }
+        'Get-PacketDrop/4' = @{ Scene = 'ClosedPort'; Replace = @{ '-Duration 10' = '-Duration 3' }; Contains = @('ClosedPort', '> 10.233.0.2:8200') }
+        'Get-PacketDrop/5' = @{ Scene = 'HostClosedPort'; Contains = @('ClosedPort', '127.0.0.1', '__udp4_lib_rcv+0x') }
         'Trace-Syscall/3' = @{ Replace = @{ '2509' = '{nginx.Pid}'; '-Duration 10' = '-Duration 1' }; AllowEmpty = $true }
         # A live capture replaced by what `tcpdump -nn -x -r lvs.pcap` printed for the same filter (tcpdump 4.99.3).
         'ConvertFrom-Toa/1' = @{

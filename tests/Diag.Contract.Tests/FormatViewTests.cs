@@ -21,20 +21,34 @@ public class FormatViewTests
         var engine = typeof(Diag.Linux.Interop.Errno).Assembly;
         foreach (var view in Views)
         {
-            foreach (var typeName in view.Element("ViewSelectedBy")!.Elements("TypeName").Select(t => t.Value))
+            var viewTypes = view.Element("ViewSelectedBy")!.Elements("TypeName").Select(t => t.Value).ToList();
+            // A row entry with EntrySelectedBy formats only those types (a summary's table that also holds other rows);
+            // the entry without it, the view's other types.
+            var entries = view.Descendants("TableRowEntry").ToList();
+            var claimed = entries.SelectMany(EntryTypes).ToHashSet();
+            var parts = entries.Count == 0
+                ? [(Types: viewTypes, Scope: view)]
+                : entries.Select(e => (Types: EntryTypes(e).Any() ? EntryTypes(e).ToList() : viewTypes.Where(t => !claimed.Contains(t)).ToList(), Scope: e)).ToList();
+            foreach (var (types, scope) in parts)
             {
-                // "Type#Tag" names a view for objects the cmdlet tags (PSObject.TypeNames); the properties are the type's.
-                var type = engine.GetType(typeName.Split('#')[0].Replace("Deserialized.", "", StringComparison.Ordinal));
-                Assert.True(type is not null, $"view {view.Element("Name")?.Value} names unknown type {typeName}");
-                foreach (var property in view.Descendants("PropertyName").Select(p => p.Value))
+                foreach (var typeName in types)
                 {
-                    // Remoting adds PSComputerName to what comes back from Invoke-Command (Deserialized.*).
-                    if (property == "PSComputerName" && typeName.StartsWith("Deserialized.", StringComparison.Ordinal)) continue;
-                    Assert.True(type!.GetProperty(property) is not null, $"view of {typeName} names missing property {property}");
+                    // "Type#Tag" names a view for objects the cmdlet tags (PSObject.TypeNames); the properties are the type's.
+                    var type = engine.GetType(typeName.Split('#')[0].Replace("Deserialized.", "", StringComparison.Ordinal));
+                    Assert.True(type is not null, $"view {view.Element("Name")?.Value} names unknown type {typeName}");
+                    foreach (var property in scope.Descendants("PropertyName").Select(p => p.Value))
+                    {
+                        // Remoting adds PSComputerName to what comes back from Invoke-Command (Deserialized.*).
+                        if (property == "PSComputerName" && typeName.StartsWith("Deserialized.", StringComparison.Ordinal)) continue;
+                        Assert.True(type!.GetProperty(property) is not null, $"view of {typeName} names missing property {property}");
+                    }
                 }
             }
         }
     }
+
+    private static IEnumerable<string> EntryTypes(XElement entry) =>
+        entry.Element("EntrySelectedBy")?.Elements("TypeName").Select(t => t.Value) ?? [];
 
     [Theory, MemberData(nameof(OutputTypes))]
     public void RemotedObjectsGetTheSameView(string typeName) =>
@@ -47,8 +61,8 @@ public class FormatViewTests
         foreach (var table in Views.Select(v => v.Element("TableControl")).OfType<XElement>())
         {
             var headers = table.Element("TableHeaders")!.Elements("TableColumnHeader").Count();
-            var items = table.Descendants("TableColumnItems").First().Elements("TableColumnItem").Count();
-            Assert.Equal(headers, items);
+            foreach (var items in table.Descendants("TableColumnItems"))
+                Assert.Equal(headers, items.Elements("TableColumnItem").Count());
         }
     }
 }

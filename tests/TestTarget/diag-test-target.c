@@ -107,6 +107,7 @@
 #include <unistd.h>
 
 int pipes_mode(int argc, char **argv); /* pipes.c: the pipe and socket modes, -1 for any other */
+int packets_mode(int argc, char **argv); /* packets.c: packets the kernel drops, -1 for any other */
 int mode_stacks(void), mode_vfork_hold(long ms); /* stacks.c */
 
 static void die(const char *what) { perror(what); exit(2); }
@@ -421,7 +422,7 @@ static int mode_spawn(char **argv)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: %s threads N K | recvfrom-spin | getppid N M | arenas T | progress [N K] | churn | fork C N | sleep | zombie | stacks | vfork-hold MS | rename NAME | spawn MODE ARGS | daemon MODE ARGS | thread-exec N | credentials UID GID | pipe modes (see above) | calls | signals | exec-on-line PROGRAM ARGS\n", argv[0]);
+        fprintf(stderr, "usage: %s threads N K | recvfrom-spin | getppid N M | arenas T | progress [N K] | churn | fork C N | sleep | zombie | stacks | vfork-hold MS | rename NAME | spawn MODE ARGS | daemon MODE ARGS | thread-exec N | credentials UID GID | pipe modes (see above) | calls | signals | exec-on-line PROGRAM ARGS | packet modes (see packets.c)\n", argv[0]);
         return 2;
     }
     const char *mode = argv[1];
@@ -436,6 +437,7 @@ int main(int argc, char **argv)
     }
     { int rc = pipes_mode(argc, argv); if (rc >= 0) return rc; }
     { int rc = procmem_mode(argc, argv); if (rc >= 0) return rc; }
+    { int rc = packets_mode(argc, argv); if (rc >= 0) return rc; }
     if (!strcmp(mode, "thread-exec")) return mode_thread_exec(a);
     if (!strcmp(mode, "calls")) return mode_calls();
     if (!strcmp(mode, "signals")) return mode_signals();
