@@ -47,6 +47,7 @@
         'Wait-ProcessExit/2' = @{ StopAfter = 2 }
         'Wait-ProcessExit/3' = @{ Replace = @{ '-Timeout 10' = '-Timeout 1' }; ExpectErrorId = 'ProcessNotTerminated,Diag.Commands.WaitProcessExitCommand' }
         'Trace-Syscall/6' = @{ Replace = @{ '-Duration 10' = '-Duration 1' } }
+        'Trace-Syscall/8' = @{ Replace = @{ '-Duration 10' = '-Duration 1' } }
         'Trace-Syscall/7' = @{ Replace = @{ '-Id 1 ' = '-Id {atd.Pid} '; '-Duration 5' = '-Duration 1' } }
         'Trace-Syscall/3' = @{ Replace = @{ '2509' = '{nginx.Pid}'; '-Duration 10' = '-Duration 1' }; AllowEmpty = $true }
         # A live capture replaced by what `tcpdump -nn -x -r lvs.pcap` printed for the same filter (tcpdump 4.99.3).

@@ -19,6 +19,10 @@ public sealed class TraceSyscallCommand : ProcessCmdlet
 
     private const string ByThreadTypeName = "Diag.Linux.Tracing.SyscallSummary#ByThread";
 
+    // -Histogram changes only the view (module/Diag.Syscall.format.ps1xml, LatencyHistogram): the objects are the summary's.
+    private const string HistogramTypeName = "Diag.Linux.Tracing.SyscallSummary#Histogram";
+    private const string HistogramTotalTypeName = "Diag.Linux.Tracing.SyscallTraceTotal#Histogram";
+
     private readonly List<TraceTarget> _targets = new();
     private SyscallTraceRun? _run;
 
@@ -79,6 +83,11 @@ public sealed class TraceSyscallCommand : ProcessCmdlet
     [Parameter]
     public SwitchParameter ByThread { get; set; }
 
+    /// <summary>Show each syscall's latency as a histogram (log2 buckets with bars, as bpftrace's hist()) instead of the
+    /// strace -c table. The objects are the same summary rows; only their view changes.</summary>
+    [Parameter]
+    public SwitchParameter Histogram { get; set; }
+
     /// <summary>How to trace: Auto (the kernel's eBPF counting for summaries where allowed, ptrace otherwise
     /// and for -Event), Kernel, or Ptrace.</summary>
     [Parameter]
@@ -87,6 +96,7 @@ public sealed class TraceSyscallCommand : ProcessCmdlet
     protected override void BeginProcessing()
     {
         if (Duration is { } d && d <= TimeSpan.Zero) ThrowTerminatingError(ParameterErrors.NotPositive(nameof(Duration), d).ToErrorRecord());
+        if (Histogram && Event) ThrowTerminatingError(ParameterErrors.HistogramWithEvent().ToErrorRecord());
     }
 
     protected override void ProcessRecord()
@@ -174,13 +184,18 @@ public sealed class TraceSyscallCommand : ProcessCmdlet
         if (Event) return;
         foreach (var row in item.Result!.Summary)
         {
-            if (!byThread) { WriteObject(row); continue; }
-            // Tagged so that the default view adds the PID and TID columns.
-            var tagged = new PSObject(row);
-            tagged.TypeNames.Insert(0, ByThreadTypeName);
-            WriteObject(tagged);
+            // Tagged so that the default view adds the PID and TID columns, or draws the histogram (which names the thread).
+            var tag = Histogram ? HistogramTypeName : byThread ? ByThreadTypeName : null;
+            WriteObject(tag is null ? row : Tagged(row, tag));
         }
-        WriteObject(total);
+        WriteObject(Histogram ? Tagged(total, HistogramTotalTypeName) : total);
+    }
+
+    private static PSObject Tagged(object value, string typeName)
+    {
+        var tagged = new PSObject(value);
+        tagged.TypeNames.Insert(0, typeName);
+        return tagged;
     }
 
     private void Add(IEnumerable<TraceTarget> targets)

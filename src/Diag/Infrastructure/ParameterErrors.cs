@@ -18,4 +18,10 @@ internal static class ParameterErrors
         new ArgumentException("-Count and -Continuous cannot be used together: -Count N takes N samples, -Continuous samples until Ctrl+C."),
         "CountWithContinuous", ErrorCategory.InvalidArgument, null,
         "Drop one of them: -Count 5 for five samples, or -Continuous (ended by Ctrl+C or Select-Object -First).");
+
+    /// <summary>Trace-Syscall's -Histogram (a view of the summary) and -Event (no summary) together.</summary>
+    public static DiagError HistogramWithEvent() => new(
+        new ArgumentException("-Histogram draws the summary's latency per syscall, and -Event writes calls instead of a summary: they cannot be used together."),
+        "HistogramWithEvent", ErrorCategory.InvalidArgument, null,
+        "Drop -Event for the latency histograms, or drop -Histogram for one object per call.");
 }
