@@ -141,3 +141,41 @@ Describe 'Installing the package in a clean pwsh' {
         $result.HistogramHelp | Should -Match 'bpftrace'
     }
 }
+
+Describe 'README "Install" runs as written' {
+    BeforeAll {
+        $script:install = @(Get-DiagReadmeStatement | Where-Object Section -eq 'Install')
+        $script:feed = '/srv/packages'
+    }
+
+    It 'installs for the user from the feed, as the section says' {
+        # The lines up to the fleet roll-out, with the test's folder repository as the share.
+        $lines = @($script:install | Where-Object { $_.Code -notmatch '\$hosts' })
+        $lines.Count | Should -BeGreaterOrEqual 3
+        $code = ($lines.Code -join "`n")
+        $code | Should -Match ([regex]::Escape($script:feed))
+        $code = $code.Replace($script:feed, (Join-Path $script:out 'repository'))
+        $result = Invoke-CleanPwsh -Name 'readme-user' -Script $code
+        $result.Name | Should -Be 'Diag'
+        # A [version] comes through JSON as its parts.
+        '{0}.{1}.{2}' -f $result.Version.Major, $result.Version.Minor, $result.Version.Build | Should -Be $script:version
+        $result.ModuleBase | Should -Be (Join-Path $TestDrive "readme-user/.local/share/powershell/Modules/Diag/$script:version")
+    }
+
+    It 'rolls out to a host: the block each host runs installs from the feed and answers with the version' {
+        $rollout = @($script:install | Where-Object { $_.Code -match '\$hosts' })
+        $rollout.Count | Should -Be 2
+        $rollout[0].Code | Should -Match '^\$hosts = '
+        # What each host runs is the script block given to Invoke-Command -HostName $hosts; here one clean pwsh is the host.
+        $rollout[1].Code | Should -Match '^Invoke-Command -HostName \$hosts \{'
+        $block = $rollout[1].Code -replace '^Invoke-Command -HostName \$hosts ', '& '
+        $block = $block.Replace($script:feed, (Join-Path $script:out 'repository'))
+        # Twice, as a second roll-out (a new version, or a host done already) runs it again.
+        $first = Invoke-CleanPwsh -Name 'readme-host' -Script $block
+        $again = Invoke-CleanPwsh -Name 'readme-host' -Script $block
+        foreach ($answer in $first, $again) {
+            $answer.Name | Should -Be 'Diag'
+            '{0}.{1}.{2}' -f $answer.Version.Major, $answer.Version.Minor, $answer.Version.Build | Should -Be $script:version
+        }
+    }
+}
