@@ -76,17 +76,17 @@ public static class LatencyHistogramView
 
     /// <summary>A length of time in the unit that reads best: <c>850ns</c>, <c>1.19µs</c>, <c>350µs</c>, <c>12.3ms</c>,
     /// <c>4.41s</c> (three significant digits; TimeSpan counts 100 ns ticks).</summary>
-    public static string Duration(TimeSpan time)
+    public static string Duration(TimeSpan time) => Nanoseconds(time.Ticks * 100.0);
+
+    /// <summary>A length of time given in nanoseconds, as <see cref="Duration"/> writes it: for values finer than a
+    /// TimeSpan's 100 ns tick, such as an average of fast calls (TotalTime / Calls), which a TimeSpan would round.</summary>
+    public static string Nanoseconds(double ns) => ns switch
     {
-        var ns = time.Ticks * 100.0;
-        return ns switch
-        {
-            < 1_000 => Significant(ns) + "ns",
-            < 1_000_000 => Significant(ns / 1_000) + "µs",
-            < 1_000_000_000 => Significant(ns / 1_000_000) + "ms",
-            _ => Significant(ns / 1_000_000_000) + "s",
-        };
-    }
+        < 1_000 => Significant(ns) + "ns",
+        < 1_000_000 => Significant(ns / 1_000) + "µs",
+        < 1_000_000_000 => Significant(ns / 1_000_000) + "ms",
+        _ => Significant(ns / 1_000_000_000) + "s",
+    };
 
     /// <summary>A bucket's bounds as bpftrace writes them, <c>[512ns, 1µs)</c>; the last, open-ended bucket <c>[549s, ...)</c>.</summary>
     internal static string Label(long lower, long upper) =>

@@ -89,6 +89,16 @@ public sealed class LatencyHistogramViewTests : IClassFixture<PowerShellSession>
         Assert.Equal(expected, text);
     }
 
+    [Theory]
+    [InlineData("181.7", "182ns")]
+    [InlineData("99.4", "99.4ns")]
+    [InlineData("1234.5", "1.23µs")]
+    public void AveragesFinerThanATickKeepTheirDigits(string nanoseconds, string expected)
+    {
+        var text = Invoke($"[Diag.Commands.Formatting.LatencyHistogramView]::Nanoseconds([double]'{nanoseconds}')");
+        Assert.Equal(expected, text);
+    }
+
     [Fact]
     public void TraceSyscallHistogramDrawsEachSyscallAndTheTableStaysOneFormatTableAway()
     {
