@@ -4,7 +4,7 @@
     GUID                 = '825a8062-c53c-46c8-9fb3-6390b05b72a6'
     Author               = 'The Diag developers'
     CompanyName          = 'Diag'
-    Copyright            = '(c) 2026 The Diag developers. All rights reserved.'
+    Copyright            = '(c) 2026 The Diag developers. MIT License (the LICENSE file).'
     Description          = 'Linux troubleshooting as PowerShell objects: per-thread CPU (top -H), syscall tracing (strace -c, strace -f -e), thread stacks (pstack), pipe and Unix socket peers (lsof), memory maps with glibc arenas and growth (pmap), resource limits against their use (prlimit), exits of any process (waitpid), core-dump readiness (ulimit -c, core_pattern), load-balancer TOA client addresses (tcpdump), file origins and package integrity (dpkg -S, rpm -qf, debsums), capabilities (getcap, getpcaps) and why the kernel drops packets (dropwatch, pwru), from native /proc, ptrace, eBPF, netlink and capture readers, composable in the pwsh pipeline.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
@@ -19,7 +19,7 @@
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{
-            Tags         = @('Linux', 'Diagnostics', 'Troubleshooting', 'top', 'strace', 'ptrace', 'procfs', 'pstack', 'lsof', 'pipe', 'pmap', 'malloc', 'prlimit', 'ulimit', 'waitpid', 'pidfd', 'coredump', 'tcpdump', 'pcap', 'TOA', 'dpkg', 'rpm', 'debsums', 'capabilities', 'getcap', 'eBPF', 'conntrack', 'PSEdition_Core')
+            Tags         = @('Linux', 'Diagnostics', 'Troubleshooting', 'top', 'strace', 'ptrace', 'procfs', 'pstack', 'lsof', 'pipe', 'pmap', 'malloc', 'prlimit', 'ulimit', 'waitpid', 'pidfd', 'coredump', 'tcpdump', 'pcap', 'TOA', 'dpkg', 'rpm', 'debsums', 'capabilities', 'getcap', 'eBPF', 'conntrack', 'bpf', 'bpftrace', 'PSEdition_Core')
             ReleaseNotes = @'
 - Trace-Syscall no longer fails on every trace with "TimeSpan overflowed" (the progress clock started at TimeSpan.MinValue); a process started by the same session is refused as Unsupported with the -FilePath remedy while it runs.
 - Tests run the cmdlets in a real PowerShell: pwsh 7.6.9 is pinned as a dotnet local tool (`dotnet tool restore`, then `dotnet pwsh`), Pester 5.7.1 comes from NuGet with the restore, and `dotnet tool restore && dotnet pwsh -NoProfile -File build.ps1 -Task Test` runs the xunit suites (including cmdlets hosted in-process by Microsoft.PowerShell.SDK 7.6.9 and an out-of-process pwsh as Start-Job uses) and the Pester files, and ends with one count over both, each failed test named above it. Every help example and the README's PowerShell lines are run by a test. The module compiles against PowerShellStandard.Library 5.1.1.

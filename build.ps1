@@ -11,7 +11,12 @@
              tests/*.Tests.ps1 in a child pwsh. Counts come from the runners' own result files
              (out/TestResults: *.trx and pester.xml), and the last line sums them:
              "N passed, N failed". Exits non-zero when anything failed or a runner did not report.
-    Package  a zip of out/Diag named after the module version, in out/.
+    Package  Build, then the installable package: out/repository/Diag.<version>.nupkg, published by
+             Publish-PSResource (bundled with pwsh 7.4+) into out/repository, a folder repository any
+             PowerShell can register (Register-PSResourceRepository -Uri) and Install-PSResource from,
+             or that a NuGet feed takes as it is; and out/Diag-<version>.zip, the module folder for a
+             plain copy into a folder of $env:PSModulePath. The packaged manifest gets the
+             ReleaseNotes of its version's CHANGELOG.md section, and ProjectUri/LicenseUri when given.
     Help     Build, then regenerate the syntax blocks and parameter attributes of en-US/Diag.dll-Help.xml
              from the cmdlets' metadata (the hand-written words are kept). The Pester suite fails when
              the file and the cmdlets disagree.
@@ -39,7 +44,18 @@ param(
     [string[]] $PesterPath = @(),
 
     # Run only the Pester tests (after a build), e.g. while writing one.
-    [switch] $SkipXunit
+    [switch] $SkipXunit,
+
+    # Package: package out/Diag as it is, without building first (the tests package what they just built).
+    [switch] $NoBuild,
+
+    # Package: where the repository folder and the zip go (default: out/).
+    [string] $OutputPath,
+
+    # Package: the project's home page and its licence, written into the packaged manifest (PSData
+    # ProjectUri, LicenseUri) for the feed to show. The package carries the LICENSE file either way.
+    [uri] $ProjectUri,
+    [uri] $LicenseUri
 )
 
 $ErrorActionPreference = 'Stop'
@@ -177,12 +193,76 @@ function Invoke-Help {
     Invoke-Build # lays the new help out in out/Diag
 }
 
+# The CHANGELOG.md section of a version (its lines under "## [version]"), as the manifest's ReleaseNotes.
+function Get-ReleaseNote {
+    param([string] $Version)
+    $lines = Get-Content -LiteralPath (Join-Path $root 'CHANGELOG.md')
+    $start = [array]::FindIndex($lines, [Predicate[string]] { param($l) $l -match "^## \[$([regex]::Escape($Version))\]" })
+    if ($start -lt 0) { throw "CHANGELOG.md has no section '## [$Version]': add the release's notes before packaging it." }
+    $section = $lines[($start + 1)..($lines.Count - 1)]
+    $end = [array]::FindIndex($section, [Predicate[string]] { param($l) $l -match '^## ' })
+    if ($end -ge 0) { $section = $section[0..($end - 1)] }
+    $notes = ($section -join "`n").Trim()
+    if (-not $notes) { throw "CHANGELOG.md's section '## [$Version]' is empty." }
+    $notes
+}
+
+# The manifest as packaged: ReleaseNotes from the CHANGELOG, and the project's addresses when given.
+function Set-PackagedManifest {
+    param([string] $Path, [string] $ReleaseNotes)
+    $text = [IO.File]::ReadAllText($Path)
+    # A here-string ends at a line starting with '@: notes holding one would end it early.
+    if ($ReleaseNotes -match "(?m)^'@") { throw "The release notes hold a line starting with '@, which would end the manifest's here-string." }
+    $pattern = [regex] "(?s)(ReleaseNotes\s*=\s*@'\r?\n).*?(\r?\n'@)"
+    if (-not $pattern.IsMatch($text)) { throw "$Path has no ReleaseNotes = @'...'@ in PSData." }
+    $text = $pattern.Replace($text, { param($m) $m.Groups[1].Value + $ReleaseNotes + $m.Groups[2].Value }, 1)
+    $addresses = foreach ($pair in @(@('ProjectUri', $ProjectUri), @('LicenseUri', $LicenseUri))) {
+        if ($pair[1]) {
+            if (-not $pair[1].IsAbsoluteUri) { throw "-$($pair[0]) must be an absolute address (https://...), not '$($pair[1])'." }
+            "            $($pair[0]) = '$($pair[1].AbsoluteUri -replace "'", "''")'"
+        }
+    }
+    if ($addresses) { $text = ([regex] '(?m)^(\s*)ReleaseNotes\s*=').Replace($text, { param($m) ($addresses -join "`n") + "`n" + $m.Value }, 1) }
+    [IO.File]::WriteAllText($Path, $text)
+}
+
 function Invoke-Package {
-    if (-not (Test-Path (Join-Path $moduleDir 'Diag.psd1'))) { Invoke-Build }
-    $version = (Import-PowerShellDataFile (Join-Path $root 'Diag.psd1')).ModuleVersion
-    $zip = Join-Path $root "out/Diag-$version.zip"
-    Compress-Archive -Path $moduleDir -DestinationPath $zip -Force
-    Write-Host "Package: $zip"
+    if (-not $NoBuild) { Invoke-Build }
+    elseif (-not (Test-Path (Join-Path $moduleDir 'Diag.psd1'))) { throw "-NoBuild: $moduleDir holds no module; build first." }
+    $version = (Import-PowerShellDataFile (Join-Path $moduleDir 'Diag.psd1')).ModuleVersion
+    $out = if ($OutputPath) { [IO.Path]::GetFullPath($OutputPath, (Get-Location).Path) } else { Join-Path $root 'out' }
+    $staging = Join-Path $out 'package/Diag'
+    $repository = Join-Path $out 'repository'
+    if (Test-Path -LiteralPath $staging) { Remove-Item -LiteralPath $staging -Recurse -Force }
+    $null = New-Item -ItemType Directory -Force -Path $staging, $repository
+    Copy-Item -Path (Join-Path $moduleDir '*') -Destination $staging -Recurse
+    Set-PackagedManifest -Path (Join-Path $staging 'Diag.psd1') -ReleaseNotes (Get-ReleaseNote $version)
+    if (-not $ProjectUri -or -not $LicenseUri) {
+        Write-Warning 'The packaged manifest has no ProjectUri or LicenseUri: give -ProjectUri and -LicenseUri (the addresses a public feed shows); the package carries LICENSE either way.'
+    }
+    $nupkg = Join-Path $repository "Diag.$version.nupkg"
+    if (Test-Path -LiteralPath $nupkg) { Remove-Item -LiteralPath $nupkg -Force }
+
+    # Publish-PSResource publishes to a registered repository. It is registered in a child pwsh whose
+    # PSResourceGet settings live in a throw-away folder, so the user's own repository list is never touched.
+    # The folders must exist: .NET reports a missing one as no folder at all, and PSResourceGet then writes
+    # its settings into the current directory.
+    $settings = Join-Path $out "package/settings-$PID"
+    $null = New-Item -ItemType Directory -Force -Path "$settings/data", "$settings/config", "$settings/cache"
+    $script = '$ErrorActionPreference = ''Stop''; ' +
+        "Register-PSResourceRepository -Name DiagBuild -Uri '$($repository -replace "'", "''")' -Trusted; " +
+        "Publish-PSResource -Path '$($staging -replace "'", "''")' -Repository DiagBuild"
+    try {
+        $null = Invoke-Native env @("XDG_DATA_HOME=$settings/data", "XDG_CONFIG_HOME=$settings/config", "XDG_CACHE_HOME=$settings/cache",
+            (Join-Path $PSHOME 'pwsh'), '-NoProfile', '-NonInteractive', '-Command', $script)
+    }
+    finally { Remove-Item -LiteralPath $settings -Recurse -Force -ErrorAction SilentlyContinue }
+    if (-not (Test-Path -LiteralPath $nupkg)) { throw "Publish-PSResource wrote no $nupkg." }
+
+    $zip = Join-Path $out "Diag-$version.zip"
+    Compress-Archive -Path $staging -DestinationPath $zip -Force
+    Write-Host "Package: $nupkg (repository folder $repository)"
+    Write-Host "Module folder: $zip"
 }
 
 foreach ($t in $Task) {

@@ -189,6 +189,26 @@ Describe 'Trace-Syscall in jobs' {
         Remove-Job $job
     }
 
+    It 'draws -Histogram rows that come back from a job as histograms, their buckets still objects' {
+        $job = Start-Job -ScriptBlock {
+            param($ModulePath, $Target)
+            $env:PSModulePath = $ModulePath + [IO.Path]::PathSeparator + $env:PSModulePath
+            Trace-Syscall -FilePath $Target -ArgumentList getppid, 40, 0 -Syscall getppid -Histogram
+        } -ArgumentList $script:modulePath, $script:target
+        $rows = @($job | Wait-Job -Timeout 60 | Receive-Job)
+        Remove-Job $job
+        $getppid = @($rows | Where-Object Syscall -eq 'getppid')
+        $getppid.Count | Should -Be 1
+        $getppid[0].PSObject.TypeNames[0] | Should -Be 'Deserialized.Diag.Linux.Tracing.SyscallSummary#Histogram'
+        # The buckets came back as objects (SerializationDepth 2), and they add up to the calls.
+        ($getppid[0].LatencyHistogram | Measure-Object Count -Sum).Sum | Should -Be 40
+        $getppid[0].LatencyHistogram[0].UpperBoundNanoseconds | Should -BeGreaterThan $getppid[0].LatencyHistogram[0].LowerBoundNanoseconds
+        $text = $rows | Out-String -Width 80
+        $text | Should -Match '(?m)^getppid \((kernel|ptrace)\): 40 calls, total '
+        $text | Should -Match '(?m)^  \[\d+[nµm]?s, \d+[nµm]?s\)\s+\d+\s+[\d.<]+%  \|@+ *\|$'
+        $text | Should -Match '(?m)^total: \d+ calls?, 0 errors, '
+    }
+
     It 'streams signals and exits with the calls, and they keep their view in a job' {
         $job = Start-Job -ArgumentList $script:modulePath -ScriptBlock {
             param($ModulePath)

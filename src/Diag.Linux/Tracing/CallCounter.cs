@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Diag.Linux.Output;
 
 namespace Diag.Linux.Tracing;
 

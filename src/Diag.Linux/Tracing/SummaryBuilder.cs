@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Diag.Linux.Interop;
+using Diag.Linux.Output;
 using Diag.Linux.Syscalls;
 
 namespace Diag.Linux.Tracing;

@@ -22,6 +22,10 @@ public sealed class TraceSyscallCommand : ProcessCmdlet
     private const string CountOnlyByThreadTypeName = "Diag.Linux.Tracing.SyscallSummary#CountOnlyByThread";
     private const string CountOnlyTotalTypeName = "Diag.Linux.Tracing.SyscallTraceTotal#CountOnly";
 
+    // -Histogram changes only the view (module/Diag.Syscall.format.ps1xml, LatencyHistogram): the objects are the summary's.
+    private const string HistogramTypeName = "Diag.Linux.Tracing.SyscallSummary#Histogram";
+    private const string HistogramTotalTypeName = "Diag.Linux.Tracing.SyscallTraceTotal#Histogram";
+
     private readonly List<TraceTarget> _targets = new();
     private SyscallTraceRun? _run;
 
@@ -87,6 +91,11 @@ public sealed class TraceSyscallCommand : ProcessCmdlet
     [Parameter]
     public SwitchParameter CountOnly { get; set; }
 
+    /// <summary>Show each syscall's latency as a histogram (log2 buckets with bars, as bpftrace's hist()) instead of the
+    /// strace -c table. The objects are the same summary rows; only their view changes.</summary>
+    [Parameter]
+    public SwitchParameter Histogram { get; set; }
+
     /// <summary>How to trace: Auto (the kernel's eBPF counting for summaries where allowed, ptrace otherwise
     /// and for -Event), Kernel, or Ptrace.</summary>
     [Parameter]
@@ -96,6 +105,8 @@ public sealed class TraceSyscallCommand : ProcessCmdlet
     {
         if (Duration is { } d && d <= TimeSpan.Zero) ThrowTerminatingError(ParameterErrors.NotPositive(nameof(Duration), d).ToErrorRecord());
         if (CountOnly && Event) ThrowTerminatingError(ParameterErrors.CountOnlyWithEvent().ToErrorRecord());
+        if (Histogram && Event) ThrowTerminatingError(ParameterErrors.HistogramWithEvent().ToErrorRecord());
+        if (Histogram && CountOnly) ThrowTerminatingError(ParameterErrors.HistogramWithCountOnly().ToErrorRecord());
     }
 
     protected override void ProcessRecord()
@@ -183,17 +194,21 @@ public sealed class TraceSyscallCommand : ProcessCmdlet
         if (Event) return;
         foreach (var row in item.Result!.Summary)
         {
-            // Tagged so that the default view adds the PID and TID columns, or leaves out the time columns.
-            string? tag = CountOnly ? (byThread ? CountOnlyByThreadTypeName : CountOnlyTypeName) : byThread ? ByThreadTypeName : null;
-            if (tag is null) { WriteObject(row); continue; }
-            var tagged = new PSObject(row);
-            tagged.TypeNames.Insert(0, tag);
-            WriteObject(tagged);
+            // Tagged so that the default view adds the PID and TID columns, leaves out the time columns, or draws the
+            // histogram (which names the thread).
+            string? tag = CountOnly ? (byThread ? CountOnlyByThreadTypeName : CountOnlyTypeName)
+                : Histogram ? HistogramTypeName : byThread ? ByThreadTypeName : null;
+            WriteObject(tag is null ? row : Tagged(row, tag));
         }
-        if (!CountOnly) { WriteObject(total); return; }
-        var taggedTotal = new PSObject(total);
-        taggedTotal.TypeNames.Insert(0, CountOnlyTotalTypeName);
-        WriteObject(taggedTotal);
+        string? totalTag = CountOnly ? CountOnlyTotalTypeName : Histogram ? HistogramTotalTypeName : null;
+        WriteObject(totalTag is null ? total : Tagged(total, totalTag));
+    }
+
+    private static PSObject Tagged(object value, string typeName)
+    {
+        var tagged = new PSObject(value);
+        tagged.TypeNames.Insert(0, typeName);
+        return tagged;
     }
 
     private void Add(IEnumerable<TraceTarget> targets)

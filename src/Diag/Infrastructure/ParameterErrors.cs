@@ -24,4 +24,16 @@ internal static class ParameterErrors
         new ArgumentException("-CountOnly and -Event cannot be used together: -CountOnly counts calls per syscall, -Event writes one object per call."),
         "CountOnlyWithEvent", ErrorCategory.InvalidArgument, null,
         "Drop one of them: -CountOnly for a count per syscall (syscount), -Event for each call with its arguments (strace).");
+
+    /// <summary>Trace-Syscall's -Histogram (a view of the summary) and -Event (no summary) together.</summary>
+    public static DiagError HistogramWithEvent() => new(
+        new ArgumentException("-Histogram draws the summary's latency per syscall, and -Event writes calls instead of a summary: they cannot be used together."),
+        "HistogramWithEvent", ErrorCategory.InvalidArgument, null,
+        "Drop -Event for the latency histograms, or drop -Histogram for one object per call.");
+
+    /// <summary>Trace-Syscall's -Histogram (latency per syscall) and -CountOnly (nothing timed) together.</summary>
+    public static DiagError HistogramWithCountOnly() => new(
+        new ArgumentException("-Histogram draws each syscall's latency, and -CountOnly times nothing: they cannot be used together."),
+        "HistogramWithCountOnly", ErrorCategory.InvalidArgument, null,
+        "Drop -CountOnly for the latency histograms, or drop -Histogram for the cheapest count.");
 }

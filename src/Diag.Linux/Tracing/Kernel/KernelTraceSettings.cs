@@ -1,4 +1,5 @@
 using Diag.Linux.Bpf;
+using Diag.Linux.Output;
 namespace Diag.Linux.Tracing.Kernel;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Diag.Linux.Output;
 using Diag.Linux.Tracing;
 using static Diag.Linux.Tests.Tracing.Kernel.KernelTraceTestSupport;
 using TraceOptions = Diag.Linux.Tracing.TraceOptions;

@@ -1,12 +1,14 @@
 using System.Globalization;
 
-namespace Diag.Linux.Tracing;
+namespace Diag.Linux.Output;
 
 /// <summary>
-/// One bar of a syscall's latency histogram (log2 buckets, like bcc's <c>syscount -L</c> and
-/// <c>funclatency</c>): how many calls took at least <see cref="LowerBoundNanoseconds"/> and less than
-/// <see cref="UpperBoundNanoseconds"/>. Bounds are nanoseconds, not TimeSpans, because the fast buckets
-/// (64 ns, 128 ns) are finer than a TimeSpan tick (100 ns).
+/// One bar of a latency histogram (log2 buckets, like bcc's <c>syscount -L</c> and <c>funclatency</c> and
+/// bpftrace's <c>hist()</c>): how many operations took at least <see cref="LowerBoundNanoseconds"/> and less
+/// than <see cref="UpperBoundNanoseconds"/>. Bounds are nanoseconds, not TimeSpans, because the fast buckets
+/// (64 ns, 128 ns) are finer than a TimeSpan tick (100 ns). Every latency distribution Diag outputs is an
+/// <see cref="ItemList{T}"/> of these (Trace-Syscall's <c>LatencyHistogram</c> first), so that one histogram
+/// view (module/Diag.Syscall.format.ps1xml, drawn by Diag.Commands.Formatting.LatencyHistogramView) shows them all.
 /// </summary>
 public sealed class LatencyBucket
 {
@@ -26,7 +28,7 @@ public sealed class LatencyBucket
     /// <summary>The end of the bucket, exclusive (<see cref="long.MaxValue"/> for the last, open-ended bucket).</summary>
     public long UpperBoundNanoseconds { get; }
 
-    /// <summary>Calls whose duration fell in the bucket.</summary>
+    /// <summary>Operations (calls) whose duration fell in the bucket.</summary>
     public long Count { get; }
 
     /// <summary>The bucket a duration falls in: floor(log2(ns)), 0 for 0 and 1 ns, capped at the last.</summary>
