@@ -51,6 +51,7 @@ public sealed class GetMemoryStallCommand : ProcessCmdlet
                 ThrowTerminatingError(ProcessErrors.ProcFsUnavailable(e));
                 return;
             }
+            if (processes.Count == 0 && !(Continuous && ParameterSetName == NameSet)) return;
         }
         var options = new MemoryStallOptions
         {
@@ -91,11 +92,18 @@ public sealed class GetMemoryStallCommand : ProcessCmdlet
         WriteProgress(progress);
     }
 
-    /// <summary>The names of the processes resolved, as Get-Process shows them; one that exited meanwhile keeps its PID as name.</summary>
-    private static Dictionary<int, string> Names(IReadOnlyList<int> pids)
+    /// <summary>The names of the processes resolved, as Get-Process shows them. One that exited since it was found is
+    /// skipped when -Name matched it (verbose) and an error when it was named by ID.</summary>
+    private Dictionary<int, string> Names(IReadOnlyList<int> pids)
     {
         var names = Linux.ProcFs.ProcessSelection.ForIds(pids).Resolve().Names;
-        return pids.ToDictionary(p => p, p => names.TryGetValue(p, out var name) ? name : p.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var found = new Dictionary<int, string>();
+        foreach (var pid in pids)
+        {
+            if (names.TryGetValue(pid, out var name)) found[pid] = name;
+            else if (!SkipIfExitedSinceNameMatch(pid, "it was watched")) WriteDiagError(ProcessErrors.ProcessNotFound(pid, WithoutProcessAlternative));
+        }
+        return found;
     }
 
     private static string Seconds(TimeSpan duration) =>
