@@ -10,10 +10,10 @@
     CompatiblePSEditions = @('Core')
     # Loaded before the type data, which names engine types (a remoted NetworkAddress is rebuilt into one).
     RequiredAssemblies   = @('Diag.Linux.dll')
-    TypesToProcess       = @('Diag.Output.types.ps1xml', 'Diag.CoreDump.types.ps1xml', 'Diag.ThreadStack.types.ps1xml', 'Diag.PipePeer.types.ps1xml', 'Diag.Syscall.types.ps1xml', 'Diag.Toa.types.ps1xml', 'Diag.FileOrigin.types.ps1xml', 'Diag.Capability.types.ps1xml', 'Diag.PacketDrop.types.ps1xml')
+    TypesToProcess       = @('Diag.Output.types.ps1xml', 'Diag.CoreDump.types.ps1xml', 'Diag.ThreadStack.types.ps1xml', 'Diag.PipePeer.types.ps1xml', 'Diag.Syscall.types.ps1xml', 'Diag.Toa.types.ps1xml', 'Diag.FileOrigin.types.ps1xml', 'Diag.Capability.types.ps1xml', 'Diag.PacketDrop.types.ps1xml', 'Diag.MemoryStall.types.ps1xml')
     # Diag.Fleet after the others: its views are chosen by name (Format-Table -View Fleet), never a type's default.
-    FormatsToProcess     = @('Diag.ThreadCpu.format.ps1xml', 'Diag.Syscall.format.ps1xml', 'Diag.CoreDump.format.ps1xml', 'Diag.Toa.format.ps1xml', 'Diag.PipePeer.format.ps1xml', 'Diag.ThreadStack.format.ps1xml', 'Diag.ProcessMemory.format.ps1xml', 'Diag.ProcessLimit.format.ps1xml', 'Diag.ProcessExit.format.ps1xml', 'Diag.FileOrigin.format.ps1xml', 'Diag.Capability.format.ps1xml', 'Diag.PacketDrop.format.ps1xml', 'Diag.Fleet.format.ps1xml')
-    CmdletsToExport      = @('Get-ThreadCpu', 'Trace-Syscall', 'Test-CoreDumpConfig', 'ConvertFrom-Toa', 'Get-PipePeer', 'Get-ThreadStack', 'Get-ProcessMemoryMap', 'Get-ProcessLimit', 'Wait-ProcessExit', 'Get-FileOrigin', 'Test-PackageIntegrity', 'Get-FileCapability', 'Get-ProcessCapability', 'Get-PacketDrop')
+    FormatsToProcess     = @('Diag.ThreadCpu.format.ps1xml', 'Diag.Syscall.format.ps1xml', 'Diag.CoreDump.format.ps1xml', 'Diag.Toa.format.ps1xml', 'Diag.PipePeer.format.ps1xml', 'Diag.ThreadStack.format.ps1xml', 'Diag.ProcessMemory.format.ps1xml', 'Diag.ProcessLimit.format.ps1xml', 'Diag.ProcessExit.format.ps1xml', 'Diag.FileOrigin.format.ps1xml', 'Diag.Capability.format.ps1xml', 'Diag.PacketDrop.format.ps1xml', 'Diag.MemoryStall.format.ps1xml', 'Diag.Fleet.format.ps1xml')
+    CmdletsToExport      = @('Get-ThreadCpu', 'Trace-Syscall', 'Test-CoreDumpConfig', 'ConvertFrom-Toa', 'Get-PipePeer', 'Get-ThreadStack', 'Get-ProcessMemoryMap', 'Get-ProcessLimit', 'Wait-ProcessExit', 'Get-FileOrigin', 'Test-PackageIntegrity', 'Get-FileCapability', 'Get-ProcessCapability', 'Get-PacketDrop', 'Get-MemoryStall')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

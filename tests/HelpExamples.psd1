@@ -71,6 +71,10 @@
         'Wait-ProcessExit/1' = @{ StopAfter = 2 }
         'Wait-ProcessExit/2' = @{ StopAfter = 2 }
         'Wait-ProcessExit/3' = @{ Replace = @{ '-Timeout 10' = '-Timeout 1' }; ExpectErrorId = 'ProcessNotTerminated,Diag.Commands.WaitProcessExitCommand' }
+        'Get-MemoryStall/1' = @{ Replace = @{ '-Duration 5' = '-Duration 1' } }
+        'Get-MemoryStall/2' = @{ Replace = @{ 'Get-MemoryStall -Name java' = 'Get-MemoryStall -Name java -Duration 1' }; AllowEmpty = $true }
+        'Get-MemoryStall/3' = @{ Replace = @{ '-Duration 10' = '-Duration 1' }; AllowEmpty = $true }
+        'Get-MemoryStall/4' = @{ StopAfter = 3; AllowEmpty = $true }
         'Trace-Syscall/6' = @{ Replace = @{ '-Duration 10' = '-Duration 1' } }
         'Trace-Syscall/8' = @{ Replace = @{ '-Duration 10' = '-Duration 1' } }
         'Trace-Syscall/7' = @{ Replace = @{ '-Id 1 ' = '-Id {atd.Pid} '; '-Duration 5' = '-Duration 1' } }

@@ -10,6 +10,9 @@ namespace Diag.Linux.Netlink;
 internal readonly struct TaskAccounting
 {
     // Offsets in struct taskstats (x86_64 and every LP64 ABI: the struct has explicit 8-byte alignment).
+    private const int BlockIoCountOffset = 32, BlockIoDelayOffset = 40, SwapInCountOffset = 48, SwapInDelayOffset = 56,
+        FreePagesCountOffset = 312, FreePagesDelayOffset = 320, ThrashingCountOffset = 328, ThrashingDelayOffset = 336,
+        CompactCountOffset = 352, CompactDelayOffset = 360;
     private const int VersionOffset = 0, RunVirtualTotalOffset = 72, ElapsedOffset = 144, UserTimeOffset = 152,
         SystemTimeOffset = 160, MinorFaultsOffset = 168, MajorFaultsOffset = 176, VoluntaryOffset = 272, InvoluntaryOffset = 280;
 
@@ -34,6 +37,22 @@ internal readonly struct TaskAccounting
     public long VoluntaryContextSwitches { get; init; }
     public long InvoluntaryContextSwitches { get; init; }
 
+    /// <summary>Delay accounting (linux/taskstats.h, Documentation/accounting/delay-accounting.rst): how long the thread
+    /// waited, in ns, and how often, for block I/O (including page faults that read from disk), swap-in, reclaiming free
+    /// pages (direct reclaim), refaulting pages evicted from its working set (thrashing) and memory compaction. All zero
+    /// while delay accounting is off (kernel.task_delayacct = 0, the default since Linux 5.14); null when this kernel's
+    /// struct taskstats is too old to have the field (thrashing: version 9, compaction: version 11).</summary>
+    public long BlockIoDelayNanoseconds { get; init; }
+    public long BlockIoCount { get; init; }
+    public long SwapInDelayNanoseconds { get; init; }
+    public long SwapInCount { get; init; }
+    public long? FreePagesDelayNanoseconds { get; init; }
+    public long? FreePagesCount { get; init; }
+    public long? ThrashingDelayNanoseconds { get; init; }
+    public long? ThrashingCount { get; init; }
+    public long? CompactDelayNanoseconds { get; init; }
+    public long? CompactCount { get; init; }
+
     public static TaskAccounting Failed(int errno) => new() { Errno = errno };
 
     /// <summary>Reads the TASKSTATS_TYPE_STATS payload; false when it is older or shorter than what is read here.</summary>
@@ -51,9 +70,22 @@ internal readonly struct TaskAccounting
             MajorFaults = U64(stats, MajorFaultsOffset),
             VoluntaryContextSwitches = U64(stats, VoluntaryOffset),
             InvoluntaryContextSwitches = U64(stats, InvoluntaryOffset),
+            BlockIoCount = U64(stats, BlockIoCountOffset),
+            BlockIoDelayNanoseconds = U64(stats, BlockIoDelayOffset),
+            SwapInCount = U64(stats, SwapInCountOffset),
+            SwapInDelayNanoseconds = U64(stats, SwapInDelayOffset),
+            FreePagesCount = Optional(stats, FreePagesCountOffset),
+            FreePagesDelayNanoseconds = Optional(stats, FreePagesDelayOffset),
+            ThrashingCount = Optional(stats, ThrashingCountOffset),
+            ThrashingDelayNanoseconds = Optional(stats, ThrashingDelayOffset),
+            CompactCount = Optional(stats, CompactCountOffset),
+            CompactDelayNanoseconds = Optional(stats, CompactDelayOffset),
         };
         return true;
     }
+
+    /// <summary>A field the struct may be too short to have (the kernel sends its own sizeof(struct taskstats)).</summary>
+    private static long? Optional(ReadOnlySpan<byte> stats, int offset) => stats.Length >= offset + 8 ? U64(stats, offset) : null;
 
     private static long U64(ReadOnlySpan<byte> stats, int offset) => (long)BinaryPrimitives.ReadUInt64LittleEndian(stats[offset..]);
 }

@@ -24,6 +24,8 @@ public sealed class LongDurationTests : IClassFixture<PowerShellSession>, IDispo
     [InlineData("Get-ThreadCpu -Id $target -Interval 99999999")]
     [InlineData("Trace-Syscall -Id $target -Duration 5000000 -Backend Ptrace")]
     [InlineData("Trace-Syscall -Id $target -Duration ([timespan]::MaxValue) -Backend Kernel")]
+    [InlineData("Get-MemoryStall -Id $target -Duration ([timespan]::MaxValue)")]
+    [InlineData("Get-MemoryStall -Id $target -Duration 99999999 -Continuous")]
     public void RunsUntilStoppedWithoutAnError(string command)
     {
         var result = _pwsh.InvokeAndStop(command, TimeSpan.FromSeconds(1));

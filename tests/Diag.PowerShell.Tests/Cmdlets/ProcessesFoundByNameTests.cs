@@ -20,6 +20,7 @@ public sealed class ProcessesFoundByNameTests : IClassFixture<PowerShellSession>
     [InlineData("Get-PipePeer -Name diag-vanish*")]
     [InlineData("Get-ProcessMemoryMap -Name diag-vanish* -Summary")]
     [InlineData("Get-ProcessLimit -Name diag-vanish*")]
+    [InlineData("Get-MemoryStall -Name diag-vanish* -Duration 0.05")]
     public void AProcessThatExitsAfterMatchingIsNoError(string command)
     {
         // Run the command again and again until at least 50 children have come and gone meanwhile, however long that

@@ -41,8 +41,9 @@ internal static class KernelTraceFailure
             $"the kernel backend cannot {step}: {e.Message}", "use the ptrace backend (-Backend Ptrace)", e) { Errno = e.Errno };
     }
 
-    /// <summary>What to grant, or what else blocks bpf(), on this machine.</summary>
-    public static string PermissionRemedy()
+    /// <summary>What to grant, or what else blocks bpf(), on this machine; <paramref name="alternative"/> ends each
+    /// sentence with what works without bpf() ("or trace with ptrace…" for Trace-Syscall).</summary>
+    public static string PermissionRemedy(string alternative = UsePtrace)
     {
         var caps = KernelTraceSupport.EffectiveCapabilities();
         var privileged = KernelTraceSupport.Has(caps, KernelTraceSupport.CapSysAdmin)
@@ -50,21 +51,21 @@ internal static class KernelTraceFailure
         if (!privileged)
         {
             if (Libc.GetEffectiveUserId() == 0)
-                return $"this process runs as root without its capabilities (a container, a service manager or setpriv dropped them): give it CAP_BPF and CAP_PERFMON (docker run --cap-add BPF --cap-add PERFMON; systemd AmbientCapabilities=CAP_BPF CAP_PERFMON), {UsePtrace}";
+                return $"this process runs as root without its capabilities (a container, a service manager or setpriv dropped them): give it CAP_BPF and CAP_PERFMON (docker run --cap-add BPF --cap-add PERFMON; systemd AmbientCapabilities=CAP_BPF CAP_PERFMON), {alternative}";
             if (Environment.OSVersion.Version < new Version(5, 8))
-                return $"run as root (this kernel is older than 5.8: loading tracing programs needs CAP_SYS_ADMIN), {UsePtrace}";
+                return $"run as root (this kernel is older than 5.8: loading tracing programs needs CAP_SYS_ADMIN), {alternative}";
             // Never a capability on the dotnet binary: it would give every .NET program on the machine the same power.
             if (KernelTraceSupport.Has(caps, KernelTraceSupport.CapBpf))
-                return $"run as root (sudo pwsh): tracing programs need CAP_PERFMON besides CAP_BPF (for a container, --cap-add PERFMON); {UsePtrace}";
-            return $"run as root (sudo pwsh); in a container, grant that container CAP_BPF and CAP_PERFMON (Linux 5.8+: docker run --cap-add BPF --cap-add PERFMON); {UsePtrace}";
+                return $"run as root (sudo pwsh): tracing programs need CAP_PERFMON besides CAP_BPF (for a container, --cap-add PERFMON); {alternative}";
+            return $"run as root (sudo pwsh); in a container, grant that container CAP_BPF and CAP_PERFMON (Linux 5.8+: docker run --cap-add BPF --cap-add PERFMON); {alternative}";
         }
         if (ReadText("/proc/self/status") is { } status && status.Contains("\nSeccomp:\t2", StringComparison.Ordinal))
-            return $"a seccomp filter blocks bpf() for this process (a container's default profile does): run on the host, or start the container with --cap-add BPF --cap-add PERFMON and a profile that allows bpf(); {UsePtrace}";
+            return $"a seccomp filter blocks bpf() for this process (a container's default profile does): run on the host, or start the container with --cap-add BPF --cap-add PERFMON and a profile that allows bpf(); {alternative}";
         if (ReadText("/sys/kernel/security/lockdown") is { } lockdown && lockdown.Contains("[confidentiality]", StringComparison.Ordinal))
-            return $"the kernel is locked down (confidentiality), which forbids reading kernel memory from programs; {UsePtrace}";
+            return $"the kernel is locked down (confidentiality), which forbids reading kernel memory from programs; {alternative}";
         if (SecurityModules.ConfinementOfThisProcess() is { } confinement)
-            return $"the privileges are there but this session is confined by {confinement}, which may deny bpf(): see its audit log; {UsePtrace}";
-        return $"the privileges are there but something else denies bpf() (not seccomp, not lockdown); {SecurityModules.Suspects(SecurityModules.Active())}; {UsePtrace}";
+            return $"the privileges are there but this session is confined by {confinement}, which may deny bpf(): see its audit log; {alternative}";
+        return $"the privileges are there but something else denies bpf() (not seccomp, not lockdown); {SecurityModules.Suspects(SecurityModules.Active())}; {alternative}";
     }
 
     /// <summary>The setting that makes bpf() root-only, when it applies: worth saying, not a remedy (tracing programs need privileges anyway).</summary>
