@@ -5,7 +5,7 @@ namespace Diag.Linux.Interop;
 // Netlink sockets: generic netlink (taskstats) and sock_diag queries with batched sends and recvmmsg.
 internal static unsafe partial class Libc
 {
-    public const int AF_NETLINK = 16, SOCK_RAW = 3, SOCK_CLOEXEC = 0x80000, NETLINK_SOCK_DIAG = 4, NETLINK_GENERIC = 16;
+    public const int AF_NETLINK = 16, SOCK_RAW = 3, SOCK_DGRAM = 2, SOCK_CLOEXEC = 0x80000, NETLINK_SOCK_DIAG = 4, NETLINK_CONNECTOR = 11, NETLINK_GENERIC = 16;
     public const int SOL_SOCKET = 1, SO_RCVBUF = 8, SO_RCVBUFFORCE = 33;
     public const int MSG_DONTWAIT = 0x40;
 
