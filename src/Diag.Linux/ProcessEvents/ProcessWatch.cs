@@ -34,6 +34,10 @@ public sealed class ProcessWatch : IDisposable
     /// <summary>The source the watch uses.</summary>
     public ProcessEventSource Source => _source.Kind;
 
+    /// <summary>The ids of the loaded kernel programs (empty for the connector): tests check none outlives the watch.</summary>
+    internal IReadOnlyList<uint> KernelProgramIds =>
+        _source is KernelProcessEventSource kernel ? kernel.Programs.Select(p => p.Id).ToArray() : [];
+
     /// <summary>Starts the source <paramref name="options"/> asks for (Auto: the kernel's, else the connector's, saying
     /// why in a verbose line). Throws <see cref="ProcessWatchException"/> when no source can start.</summary>
     public static ProcessWatch Start(ProcessWatchOptions options)

@@ -65,4 +65,7 @@ public sealed class ProcessWatchOptions
 
     /// <summary>Exits of processes younger than this are short lives in the summary.</summary>
     public TimeSpan ShortLifetime { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The kernel ring buffer's size (a power of two); tests shrink it to make it overflow.</summary>
+    internal int RingBufferBytes { get; init; } = Kernel.ProcessEventMaps.RingBytes;
 }

@@ -7,13 +7,13 @@ namespace Diag.Linux.ProcessEvents.Connector;
 internal readonly record struct ConnectorMessage(uint What, ulong TimestampNanoseconds, uint A, uint B, uint C, uint D, uint E, uint F, bool HasParent, string? Comm = null)
 {
     // enum what.
-    public const uint None = 0, Fork = 1, Exec = 2, CommChange = 0x200, Exit = 0x80000000;
+    public const uint None = 0, Fork = 1, Exec = 2, UserChange = 4, GroupChange = 0x40, CommChange = 0x200, Exit = 0x80000000;
 
     private const int NetlinkHeader = 16, ConnectorHeader = 20, EventStart = NetlinkHeader + ConnectorHeader, DataStart = EventStart + 16;
 
     /// <summary>fork: parent_pid, parent_tgid, child_pid, child_tgid. exec: process_pid, process_tgid. exit:
     /// process_pid, process_tgid, exit_code (a wait status), exit_signal, parent_pid, parent_tgid (the last two since
-    /// Linux 4.19: <see cref="HasParent"/>). comm: process_pid, process_tgid, comm[16] (in <see cref="Comm"/>; an exec
+    /// Linux 4.19: <see cref="HasParent"/>). uid and gid changes: process_pid, process_tgid, real, effective. comm: process_pid, process_tgid, comm[16] (in <see cref="Comm"/>; an exec
     /// sends one before its exec event). ack (None): err.</summary>
     public static bool TryParse(ReadOnlySpan<byte> datagram, out ConnectorMessage message)
     {

@@ -152,7 +152,13 @@ internal sealed class ConnectorProcessEventSource : IProcessEventSource
                 _queue.Add(OnExit(message));
                 break;
             case ConnectorMessage.CommChange when message.A == message.B && message.Comm is { } comm:
-                Remember((int)message.B, null).Name = comm; // an exec's new name, before its exec event
+                Remember((int)message.B, null).Name = comm; // PR_SET_NAME
+                break;
+            case ConnectorMessage.UserChange when message.A == message.B:
+                Remember((int)message.B, null).UserId = (int)message.C; // setuid: the real uid
+                break;
+            case ConnectorMessage.GroupChange when message.A == message.B:
+                Remember((int)message.B, null).GroupId = (int)message.C;
                 break;
         }
     }
@@ -163,12 +169,24 @@ internal sealed class ConnectorProcessEventSource : IProcessEventSource
         var parentId = (int)m.B;
         var facts = LateProcessFacts.Read(pid, withCommandLine: false);
         var parent = Remember(parentId, null);
+        _processes.Remove(pid); // a new process: nothing of an earlier one with this id
         var child = Remember(pid, facts);
         child.ForkTime = m.TimestampNanoseconds;
         child.ParentId = parentId;
+        // A child that is already gone inherits what a fork copies: program, name, credentials, cgroup.
         child.Path ??= parent.Path;
         if (child.Name.Length == 0)
             child.Name = parent.Name;
+        if (facts.UserId is null)
+        {
+            child.UserId = parent.UserId;
+            child.GroupId = parent.GroupId;
+        }
+        if (facts.Cgroup is null)
+        {
+            child.Cgroup = parent.Cgroup;
+            child.CgroupId = parent.CgroupId;
+        }
         return new ProcessEvent
         {
             Timestamp = _clock.ToLocal(m.TimestampNanoseconds),

@@ -13,8 +13,15 @@ internal sealed class KernelOffsets
     public const int KernelThreadFlag = 0x00200000;
 
     public KernelOffsets(BtfLayout layout)
+        : this(layout.Kernel, layout.Offset, name => layout.SizeOf(name))
     {
-        Kernel = layout.Kernel;
+    }
+
+    /// <summary>Offsets from any source: the running kernel's layout, or a fixed table (the reviewed listings).</summary>
+    internal KernelOffsets(string kernel, Func<string, string, short> offset, Func<string, long> sizeOf)
+    {
+        var layout = new Resolver(offset, sizeOf);
+        Kernel = kernel;
         TaskPid = layout.Offset("task_struct", "pid");
         TaskTgid = layout.Offset("task_struct", "tgid");
         TaskComm = layout.Offset("task_struct", "comm");
@@ -66,6 +73,13 @@ internal sealed class KernelOffsets
             throw new KernelLayoutException($"this kernel's ({Kernel}) struct dentry does not keep d_hash.pprev, d_parent and d_name together, which the path walk reads at once", "dentry", "d_name");
         if (MountMountpoint != MountParent + 8)
             throw new KernelLayoutException($"this kernel's ({Kernel}) struct mount does not keep mnt_parent and mnt_mountpoint together", "mount", "mnt_mountpoint");
+    }
+
+    private sealed class Resolver(Func<string, string, short> offset, Func<string, long> sizeOf)
+    {
+        public short Offset(string structure, string path) => offset(structure, path);
+
+        public long SizeOf(string name) => sizeOf(name);
     }
 
     /// <summary>The kernel these offsets are for, for messages.</summary>

@@ -67,6 +67,7 @@ internal sealed unsafe class KernelProcessEventSource : IProcessEventSource
                 : options.IncludeDescendants ? ParentFilterMode.Descendants : ParentFilterMode.Children,
             ShortLifetimeNanoseconds = options.ShortLifetime.Ticks * 100,
             ExitHasGroupDead = tracepoints.ExitHasGroupDead,
+            RingBytes = options.RingBufferBytes,
         };
         var source = new KernelProcessEventSource(settings, cgroups);
         try
@@ -227,7 +228,7 @@ internal sealed unsafe class KernelProcessEventSource : IProcessEventSource
             return [];
         var losses = new List<string>();
         if (_reader is { LostRecords: > 0 and var lost })
-            losses.Add($"{lost} events were lost: the kernel's ring buffer ({ProcessEventMaps.RingBytes >> 20} MiB) was full because this session read it too slowly (a slow pipeline, or a storm of events); -Summary counts in the kernel and loses nothing");
+            losses.Add($"{lost} events were lost: the kernel's ring buffer ({_settings.RingBytes >> 10} KiB) was full because this session read it too slowly (a slow pipeline, or a storm of events); -Summary counts in the kernel and loses nothing");
         if (_maps.LostIn(LostSlots.SummaryFull) is > 0 and var full)
             losses.Add($"{full} events were not counted: the summary holds {ProcessEventMaps.SummaryEntries} parent and executable pairs and was full");
         if (_maps.LostIn(LostSlots.ExecutablesFull) is > 0 and var exes)

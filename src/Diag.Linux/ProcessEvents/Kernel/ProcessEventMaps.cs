@@ -54,7 +54,7 @@ internal sealed class ProcessEventMaps : IDisposable
         {
             if (!settings.Summary)
             {
-                maps.Events = BpfRingBuffer.Create("diag_procev", RingBytes);
+                maps.Events = BpfRingBuffer.Create("diag_procev", settings.RingBytes);
                 maps._all.Add(maps.Events);
             }
             maps.Scratch = maps.Add("diag_proc_scr", BpfMapType.PerCpuArray, 4, ProcessRecordLayout.ScratchSize, 1);

@@ -34,6 +34,9 @@ internal sealed class ProcessProgramSettings
     /// <summary>Exits of processes younger than this count as short lives in the summary.</summary>
     public long ShortLifetimeNanoseconds { get; init; } = 1_000_000_000;
 
+    /// <summary>The ring buffer's size in bytes (records mode).</summary>
+    public int RingBytes { get; init; } = ProcessEventMaps.RingBytes;
+
     /// <summary>The running kernel's sched_process_exit passes group_dead (Linux 6.16+), and fires before the
     /// memory map is torn down; before that the program tests signal->live and finds no memory map.</summary>
     public bool ExitHasGroupDead { get; init; }
