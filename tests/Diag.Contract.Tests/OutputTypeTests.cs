@@ -39,9 +39,11 @@ public class OutputTypeTests
         // PowerShell's own type data rebuilds an IPAddress on the receiving side (a Deserialized.System.Net.IPAddress
         // becomes an IPAddress again); the cmdlet tests check it after Start-Job.
         if (t == typeof(System.Net.IPAddress)) return true;
-        if (t.IsArray && allowRecordArray)
+        // An ItemList (Diag's list type) travels as an array does (main's version of this test generalizes it).
+        var isList = t.IsArray || t.IsGenericType && t.GetGenericTypeDefinition() == typeof(Diag.Linux.Output.ItemList<>);
+        if (isList && allowRecordArray)
         {
-            var element = t.GetElementType()!;
+            var element = t.IsArray ? t.GetElementType()! : t.GetGenericArguments()[0];
             return IsSimple(element, false) || (element.IsSealed && element.GetProperties().All(p => IsSimple(p.PropertyType, false)));
         }
         return false;

@@ -76,6 +76,8 @@ internal sealed class ProcessTreeBuilder
     public List<ProcessTreeNode> Build()
     {
         var roots = _all.Where(n => n.Parent is null).ToList();
+        foreach (var root in roots.Where(r => r.Path is null))
+            root.Path = ProgramNow(root.ProcessId); // a root ran before the watch: its program, if it still runs
         var groups = Fold(roots);
         var lines = new List<ProcessTreeNode>();
         foreach (var (group, index) in groups.Select((g, i) => (g, i)))
@@ -98,6 +100,18 @@ internal sealed class ProcessTreeBuilder
         _current[pid] = node;
         _all.Add(node);
         return node;
+    }
+
+    private static string? ProgramNow(int pid)
+    {
+        try
+        {
+            return new FileInfo("/proc/" + pid.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/exe").LinkTarget;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     private sealed class Group

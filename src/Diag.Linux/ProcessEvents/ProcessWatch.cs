@@ -91,7 +91,8 @@ public sealed class ProcessWatch : IDisposable
         var counter = _options.Output == ProcessWatchOutput.Summary && _source.Kind != ProcessEventSource.Kernel
             ? new EventSummaryCounter(_options.ShortLifetime) : null;
         var start = Stopwatch.GetTimestamp();
-        var deadline = _options.Duration is { } d ? _clock.ToLocal(EventClock.Now).Add(d) : DateTime.MaxValue;
+        // Any length a user can mean: a duration beyond a century is no deadline.
+        var deadline = _options.Duration is { } d && d < TimeSpan.FromDays(36500) ? _clock.ToLocal(EventClock.Now).Add(d) : DateTime.MaxValue;
         var pending = new List<ProcessEvent>();
         var lastProgress = start;
         long passed = 0;

@@ -17,7 +17,7 @@ public sealed class FilterTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private static ProcessEventPattern Literal(string text) => new(text, true, s => s == text);
+    private static ProcessEventPattern Literal(string text) => new(text, true, s => string.Equals(s, text, StringComparison.OrdinalIgnoreCase));
 
     private static ProcessEventPattern Wildcard(string text, Func<string, bool> match) => new(text, false, match);
 
@@ -37,7 +37,7 @@ public sealed class FilterTests : IDisposable
     public void ALiteralNameIsMatchedInTheKernelAndAWildcardHereWithTheSameResult()
     {
         var name = Path.GetFileName(_copy);
-        var literal = Watch(new ProcessWatchOptions { Names = [Literal(name)] });
+        var literal = Watch(new ProcessWatchOptions { Names = [Literal(name.ToUpperInvariant())] }); // any case, as Get-Process -Name
         var wildcard = Watch(new ProcessWatchOptions { Names = [Wildcard("dtt-*", s => s.StartsWith("dtt-", StringComparison.Ordinal))] });
         foreach (var events in new[] { literal, wildcard })
         {

@@ -138,9 +138,10 @@ internal sealed unsafe class KernelProcessEventSource : IProcessEventSource
         {
             foreach (var name in options.Names)
             {
-                // The kernel's comm: at most 15 bytes and a NUL, padded with NULs.
+                // The kernel's comm: at most 15 bytes and a NUL, padded with NULs; in lower case, as the program
+                // compares it (ASCII only, as PowerShell's wildcard match ignores case).
                 new Span<byte>(comm, 16).Clear();
-                var bytes = Encoding.UTF8.GetBytes(name.Text);
+                var bytes = Encoding.UTF8.GetBytes(AsciiLower(name.Text));
                 bytes.AsSpan(0, Math.Min(bytes.Length, 15)).CopyTo(new Span<byte>(comm, 15));
                 names.Update(comm, &one);
             }
@@ -167,6 +168,13 @@ internal sealed unsafe class KernelProcessEventSource : IProcessEventSource
             }
         }
     }
+
+    private static string AsciiLower(string text) =>
+        string.Create(text.Length, text, static (span, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+                span[i] = source[i] is >= 'A' and <= 'Z' ? (char)(source[i] + 32) : source[i];
+        });
 
     /// <summary>The descendants that already run (the fork program adds the ones forked from now on).</summary>
     private void SeedDescendants(IReadOnlyList<int> roots)

@@ -42,7 +42,9 @@ internal sealed partial class ProcessEventPrograms
         if (_settings.FilterNames)
         {
             _a.Load(S.DoubleWord, R2, R10, SlotTask);
+            _a.Load(S.DoubleWord, R2, R2, _offsets.TaskGroupLeader);
             CopyComm(R10, SlotCommKey, R2, _offsets.TaskComm);
+            LowerCaseComm();
             Lookup(_maps.Names!, SlotCommKey);
             _a.JumpIf(C.Equal, R0, 0, @out);
         }
@@ -59,6 +61,22 @@ internal sealed partial class ProcessEventPrograms
             Lookup(_maps.ExecutableFilter!, SlotExeKey);
             _a.JumpIf(C.Equal, R0, 0, @out);
             _a.Mark(unknown);
+        }
+    }
+
+    /// <summary>The comm in SlotCommKey in ASCII lower case: names match without regard to case, as Get-Process
+    /// -Name does (the map holds the names in lower case). Clobbers r1.</summary>
+    private void LowerCaseComm()
+    {
+        for (short i = 0; i < 16; i++)
+        {
+            var next = _a.NewLabel();
+            _a.Load(S.Byte, R1, R10, (short)(SlotCommKey + i));
+            _a.JumpIf(C.Less, R1, 'A', next);
+            _a.JumpIf(C.Greater, R1, 'Z', next);
+            _a.Add(R1, 'a' - 'A');
+            _a.Store(S.Byte, R10, (short)(SlotCommKey + i), R1);
+            _a.Mark(next);
         }
     }
 

@@ -25,7 +25,8 @@ internal sealed partial class ProcessEventPrograms
         _a.Store(S.Word, R9, L.ProcessId, R1);
         _a.Load(S.Word, R1, R6, _offsets.TaskPid);
         _a.Store(S.Word, R9, L.ThreadId, R1);
-        CopyComm(R9, L.Comm, R6, _offsets.TaskComm);
+        _a.Load(S.DoubleWord, R2, R6, _offsets.TaskGroupLeader);
+        CopyComm(R9, L.Comm, R2, _offsets.TaskComm);           // the process's name: its leader's (an exit's last thread may be a worker)
         _a.Load(S.DoubleWord, R2, R6, _offsets.TaskRealCred);
         _a.Load(S.Word, R1, R2, _offsets.CredUid);
         _a.Store(S.Word, R9, L.UserId, R1);

@@ -38,6 +38,7 @@ internal sealed partial class ProcessEventPrograms
         EnsureExecutableKnown();
         CopyExecutableInto((short)(SlotKey + K.Inode));
         _a.Load(S.DoubleWord, R7, R10, SlotTask);
+        _a.Load(S.DoubleWord, R7, R7, _offsets.TaskGroupLeader);
         CopyComm(R10, (short)(SlotKey + K.Comm), R7, _offsets.TaskComm);
 
         Lookup(summary, SlotKey);
