@@ -24,6 +24,9 @@
         @{ Name = 'mysqld'; Arguments = @('sleep') }
         @{ Name = 'php'; Arguments = @('pipe-selfloop') }
         @{ Name = 'php-fpm'; Arguments = @('unix-server', '@diag-php-fpm-%d') }
+        # The seed's looping daemon, as far as a stand-in goes: a process named atd whose thread forks children that
+        # rename themselves diag-vanishing and exit 1 ms later, one after another (a few hundred a second).
+        @{ Name = 'atd'; Arguments = @('process-churn') }
     )
     Examples = @{
         'Get-ThreadCpu/2' = @{ Replace = @{ '5060' = '{vpnserver.Pid}' } }
@@ -34,6 +37,13 @@
         'README/2' = @{ Replace = @{ '-gt 80' = '-gt 1'; '-Duration 5' = '-Duration 1' } }
         'Get-ThreadCpu/6' = @{ Replace = @{ './threads.json' = '{TestDrive}/threads.json' } ; AllowEmpty = $true }
         'Trace-Syscall/5' = @{ Replace = @{ '-FilePath make -ArgumentList all' = '-FilePath {TestTarget} -ArgumentList fork, 2, 3' } }
+        'Watch-ProcessExec/1' = @{ Replace = @{ '-Duration 5' = '-Duration 2' } }
+        # The stand-in's children carry the name the loop's would (they rename themselves at once).
+        'Watch-ProcessExec/2' = @{ Replace = @{ '-Name atd -Duration 10' = '-Name diag-vanishing -Duration 2' } }
+        'Watch-ProcessExec/3' = @{ Replace = @{ '-Duration 10' = '-Duration 2' }; AllowEmpty = $true }
+        'Watch-ProcessExec/4' = @{ Replace = @{ '-Duration 5' = '-Duration 2' } }
+        # The stand-in's children all exit 0: nothing to show is the right answer here.
+        'Watch-ProcessExec/5' = @{ Replace = @{ 'Get-Process supervisord' = 'Get-Process atd'; '-Duration 30' = '-Duration 2' }; AllowEmpty = $true }
         'Get-PipePeer/2' = @{ Replace = @{ '2509' = '{php.Pid}' } }
         'Get-ThreadStack/3' = @{ Replace = @{ '2509' = '{nginx.Pid}' }; AllowEmpty = $true }
         'Get-ThreadStack/4' = @{ Replace = @{ '5060' = '{vpnserver.Pid}'; '5072' = '{vpnserver.Thread.NatThread}' } }

@@ -21,6 +21,7 @@ public sealed class ProcessWatch : IDisposable
     private readonly IProcessEventSource _source;
     private readonly EventClock _clock;
     private readonly List<string> _notices;
+    private readonly DateTime _startedAt;
     private int _stopRequested;
 
     private ProcessWatch(ProcessWatchOptions options, IProcessEventSource source, EventClock clock, List<string> notices)
@@ -29,6 +30,8 @@ public sealed class ProcessWatch : IDisposable
         _source = source;
         _clock = clock;
         _notices = notices;
+        // The source is fully attached: what it reported before (some tracepoints attached, others not yet) is partial.
+        _startedAt = clock.ToLocal(EventClock.Now);
     }
 
     /// <summary>The source the watch uses.</summary>
@@ -113,7 +116,7 @@ public sealed class ProcessWatch : IDisposable
                     break;
                 foreach (var e in pending)
                 {
-                    if (e.Timestamp > deadline || !filter.Passes(e))
+                    if (e.Timestamp > deadline || e.Timestamp < _startedAt || !filter.Passes(e))
                         continue;
                     passed++;
                     if (tree is not null)
@@ -150,7 +153,7 @@ public sealed class ProcessWatch : IDisposable
                 _source.Drain(pending);
                 foreach (var e in pending)
                 {
-                    if (e.Timestamp > deadline || !filter.Passes(e))
+                    if (e.Timestamp > deadline || e.Timestamp < _startedAt || !filter.Passes(e))
                         continue;
                     passed++;
                     if (tree is not null)

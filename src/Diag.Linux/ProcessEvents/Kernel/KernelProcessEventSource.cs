@@ -92,12 +92,19 @@ internal sealed unsafe class KernelProcessEventSource : IProcessEventSource
         _maps = ProcessEventMaps.Create(_settings);
         FillFilters(options);
         var programs = new ProcessEventPrograms(_settings, _maps, offsets);
-        // Fork first: a child forked while the others attach is already known to the descendant set.
-        Attach(ProcessTracepoints.Fork, "diag_fork", programs.Fork(), tracepoints.ForkId);
-        Attach(ProcessTracepoints.Exit, "diag_exit", programs.Exit(), tracepoints.ExitId);
-        Attach(ProcessTracepoints.Exec, "diag_exec", programs.Exec(), tracepoints.ExecId);
+        // Every program loaded (the verifier takes milliseconds each) before any is attached: the window in which some
+        // tracepoints report and others not yet (exits without their execs) is then microseconds, and the watch drops
+        // what came before its start. Fork first: a child forked while the others attach is already in the descendant set.
+        var loaded = new List<(string Tracepoint, BpfProgram Program)>
+        {
+            Load(ProcessTracepoints.Fork, "diag_fork", programs.Fork(), tracepoints.ForkId),
+            Load(ProcessTracepoints.Exit, "diag_exit", programs.Exit(), tracepoints.ExitId),
+            Load(ProcessTracepoints.Exec, "diag_exec", programs.Exec(), tracepoints.ExecId),
+        };
         if (_settings.FailedExecs)
-            Attach(ProcessTracepoints.SysExit, "diag_execfail", programs.ExecFailed(), tracepoints.SysExitId);
+            loaded.Add(Load(ProcessTracepoints.SysExit, "diag_execfail", programs.ExecFailed(), tracepoints.SysExitId));
+        foreach (var (tracepoint, program) in loaded)
+            _links.Add(RawTracepointLink.AttachBtf(program, tracepoint));
         if (_settings.Parents == ParentFilterMode.Descendants)
             SeedDescendants(options.ParentIds);
         _executables = new ExecutableIndex(_maps.Executables);
@@ -117,11 +124,11 @@ internal sealed unsafe class KernelProcessEventSource : IProcessEventSource
             + ".";
     }
 
-    private void Attach(string tracepoint, string name, BpfInstruction[] code, int btfId)
+    private (string, BpfProgram) Load(string tracepoint, string name, BpfInstruction[] code, int btfId)
     {
         var program = BpfProgram.LoadTracing(name, code, BpfAttachType.TraceRawTracepoint, btfId);
         _programs.Add(program);
-        _links.Add(RawTracepointLink.AttachBtf(program, tracepoint));
+        return (tracepoint, program);
     }
 
     private void FillFilters(ProcessWatchOptions options)
