@@ -27,7 +27,7 @@ internal sealed class EventSummaryCounter
             tally.ProcessId = e.ProcessId;
             tally.ParentId = e.ParentId;
         }
-        switch (e.Kind)
+        switch (e.EventKind)
         {
             case ProcessEventKind.Fork:
                 tally.Forks++;

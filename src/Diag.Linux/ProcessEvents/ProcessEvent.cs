@@ -13,7 +13,10 @@ public sealed class ProcessEvent
     /// <summary>When it happened (local time, nanosecond clock of the kernel).</summary>
     public DateTime Timestamp { get; internal init; }
 
-    public ProcessEventKind Kind { get; internal init; }
+    /// <summary>Fork, Exec or Exit, by name (as JSON and CSV read it; <see cref="EventKind"/> is the enum).</summary>
+    public string Kind => EventKind.ToString();
+
+    internal ProcessEventKind EventKind { get; init; }
 
     /// <summary>The process: the new child of a fork, the process that ran a program, the process that ended.</summary>
     public int ProcessId { get; internal init; }
@@ -100,7 +103,10 @@ public sealed class ProcessEvent
     /// <summary>The process id inside its own PID namespace (a container's view); the same as ProcessId on the host.</summary>
     public int NamespaceProcessId { get; internal init; }
 
-    public ProcessEventSource Source { get; internal init; }
+    /// <summary>Kernel or ProcessConnector, by name.</summary>
+    public string Source => SourceKind.ToString();
+
+    internal ProcessEventSource SourceKind { get; init; }
 
     /// <summary>Some fields were read from /proc after the event (process connector, or a path too long for the
     /// kernel's copy): they may be missing, or belong to what the process did next.</summary>
@@ -110,7 +116,7 @@ public sealed class ProcessEvent
     public override string ToString()
     {
         var time = Timestamp.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture);
-        return Kind switch
+        return EventKind switch
         {
             ProcessEventKind.Fork => string.Create(CultureInfo.InvariantCulture, $"{time} fork {ProcessId} {Name} (parent {ParentId} {ParentName})"),
             ProcessEventKind.Exec when Error is not null => string.Create(CultureInfo.InvariantCulture, $"{time} exec {ProcessId} {Name} {Error} {RequestedPath}"),

@@ -43,7 +43,7 @@ internal sealed class ProcessEventFilter
     {
         if (!_options.IncludeDescendants)
             return _roots.Contains(e.ParentId);
-        switch (e.Kind)
+        switch (e.EventKind)
         {
             case ProcessEventKind.Fork:
                 if (!_roots.Contains(e.ParentId) && !_descendants.Contains(e.ParentId))
@@ -67,7 +67,7 @@ internal sealed class ProcessEventFilter
 
     /// <summary>The kernel matched literal paths by file; it could not for a script or a failed exec, nor for wildcards.</summary>
     private bool MustCheckPath(ProcessEvent e) =>
-        !_kernel || _paths.Any(p => !p.Pattern.IsLiteral) || e.Kind == ProcessEventKind.Exec && (e.Interpreter is not null || e.Error is not null);
+        !_kernel || _paths.Any(p => !p.Pattern.IsLiteral) || e.EventKind == ProcessEventKind.Exec && (e.Interpreter is not null || e.Error is not null);
 
     private bool PathPasses(ProcessEvent e)
     {

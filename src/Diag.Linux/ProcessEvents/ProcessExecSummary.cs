@@ -57,7 +57,10 @@ public sealed class ProcessExecSummary
     /// <summary>How long the watch ran.</summary>
     public TimeSpan Duration { get; internal init; }
 
-    public ProcessEventSource Source { get; internal init; }
+    /// <summary>Kernel (counted by the programs) or ProcessConnector (counted in this session), by name.</summary>
+    public string Source => SourceKind.ToString();
+
+    internal ProcessEventSource SourceKind { get; init; }
 
     /// <summary><c>atd -> atd: 4812.0 forks/s, 0.0 execs/s, 4811.5 exits/s, 100 % short</c>.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,

@@ -30,7 +30,7 @@ internal sealed class ProcessTreeBuilder
 
     public void Add(ProcessEvent e)
     {
-        switch (e.Kind)
+        switch (e.EventKind)
         {
             case ProcessEventKind.Fork:
             {

@@ -52,7 +52,7 @@ internal sealed class SummaryTally
             ShortLivedPercent = Exits == 0 ? 0 : 100.0 * ShortLived / Exits,
             AverageLifetime = Exits == 0 ? null : TimeSpan.FromTicks(LifetimeTicks / Exits),
             Duration = duration,
-            Source = source,
+            SourceKind = source,
         };
     }
 

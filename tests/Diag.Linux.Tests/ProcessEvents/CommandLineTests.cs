@@ -17,7 +17,7 @@ public sealed class CommandLineTests : IDisposable
         using var target = Watching.Prepared(TargetProcess.ExecutablePath, "exit", "0", longArgument, "tail");
         var items = Watching.While(new ProcessWatchOptions { ParentIds = [Environment.ProcessId] },
             () => Assert.Equal(0, Watching.RunToExit(target)));
-        var exec = items.Events().Single(e => e.Kind == ProcessEventKind.Exec && e.ProcessId == target.ReadyPid);
+        var exec = items.Events().Single(e => e.EventKind == ProcessEventKind.Exec && e.ProcessId == target.ReadyPid);
         var total = TargetProcess.ExecutablePath.Length + 1 + "exit".Length + 1 + 2 + longArgument.Length + 1 + "tail".Length + 1;
         Assert.True(exec.CommandLineCut);
         Assert.Equal(total, exec.ArgumentBytes);
@@ -28,7 +28,7 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(4, exec.Arguments.Count);                              // "tail" is beyond the cut
         Assert.Equal(string.Join(' ', exec.Arguments), exec.CommandLine);
 
-        var exit = items.Events().Single(e => e.Kind == ProcessEventKind.Exit && e.ProcessId == target.ReadyPid);
+        var exit = items.Events().Single(e => e.EventKind == ProcessEventKind.Exit && e.ProcessId == target.ReadyPid);
         Assert.Equal(0, exit.ExitCode);
     }
 
@@ -48,7 +48,7 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(Path.Combine(Directory.GetCurrentDirectory(), "relative-missing"), failed[2].Path); // made absolute from the working directory
         Assert.All(failed, e =>
         {
-            Assert.Equal(ProcessEventKind.Exec, e.Kind);
+            Assert.Equal(ProcessEventKind.Exec, e.EventKind);
             Assert.Equal(new[] { e.RequestedPath!, "--diag-failed-exec" }, e.Arguments);
             Assert.Equal(Directory.GetCurrentDirectory(), e.WorkingDirectory);
             Assert.Equal("diag-test-targe", e.Name);                      // still the program that tried
@@ -74,14 +74,14 @@ public sealed class CommandLineTests : IDisposable
             Assert.Equal(5, Watching.RunToExit(first));
             Assert.Equal(0, Watching.RunToExit(second));
         });
-        var scriptExec = items.Events().Single(e => e.Kind == ProcessEventKind.Exec && e.ProcessId == first.ReadyPid);
+        var scriptExec = items.Events().Single(e => e.EventKind == ProcessEventKind.Exec && e.ProcessId == first.ReadyPid);
         Assert.Equal(script, scriptExec.Path);
         Assert.Equal(RealPath("/bin/sh"), scriptExec.Interpreter);
         Assert.Equal("run.sh", scriptExec.Name);
         Assert.Equal(new[] { "/bin/sh", script, "argument" }, scriptExec.Arguments);
 
         // A link is resolved to the file that runs; the name it was called by stays in RequestedPath.
-        var linkExec = items.Events().Single(e => e.Kind == ProcessEventKind.Exec && e.ProcessId == second.ReadyPid);
+        var linkExec = items.Events().Single(e => e.EventKind == ProcessEventKind.Exec && e.ProcessId == second.ReadyPid);
         Assert.Equal(TargetProcess.ExecutablePath, linkExec.Path);
         Assert.Equal(link, linkExec.RequestedPath);
         Assert.Null(linkExec.Interpreter);
@@ -105,7 +105,7 @@ public sealed class CommandLineTests : IDisposable
         File.SetUnixFileMode(copy, (UnixFileMode)Convert.ToInt32("755", 8));
         using var target = TargetProcess.StartProgram(TargetProcess.ExecutablePath, _directory, null, "exec-on-line", "./relative-target", "exit", "0");
         var items = Watching.While(new ProcessWatchOptions { ParentIds = [Environment.ProcessId] }, () => Watching.RunToExit(target));
-        var exec = items.Events().Single(e => e.Kind == ProcessEventKind.Exec && e.ProcessId == target.ReadyPid);
+        var exec = items.Events().Single(e => e.EventKind == ProcessEventKind.Exec && e.ProcessId == target.ReadyPid);
         Assert.Equal(_directory, exec.WorkingDirectory);
         Assert.Equal("./relative-target", exec.RequestedPath);
         Assert.Equal(copy, exec.Path);

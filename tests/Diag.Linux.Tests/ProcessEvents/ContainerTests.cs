@@ -19,11 +19,11 @@ public sealed class ContainerTests
         {
             using var target = Watching.Prepared("/bin/sh", "-c", $"echo $$ > {directory}/cgroup.procs && exec {TargetProcess.ExecutablePath} exit 0");
             var items = Watching.While(new ProcessWatchOptions { ParentIds = [Environment.ProcessId] }, () => Assert.Equal(0, Watching.RunToExit(target)));
-            var exec = items.Events().Single(e => e.Kind == ProcessEventKind.Exec && e.ProcessId == target.ReadyPid && e.Path == TargetProcess.ExecutablePath);
+            var exec = items.Events().Single(e => e.EventKind == ProcessEventKind.Exec && e.ProcessId == target.ReadyPid && e.Path == TargetProcess.ExecutablePath);
             Assert.Equal(cgroup, exec.Cgroup);
             Assert.Equal(id, exec.ContainerId);
             Assert.NotEqual(0, exec.CgroupId);
-            var exit = items.Events().Single(e => e.Kind == ProcessEventKind.Exit && e.ProcessId == target.ReadyPid);
+            var exit = items.Events().Single(e => e.EventKind == ProcessEventKind.Exit && e.ProcessId == target.ReadyPid);
             Assert.Equal(id, exit.ContainerId);
         }
         finally
@@ -37,7 +37,7 @@ public sealed class ContainerTests
     {
         using var target = Watching.Prepared("unshare", "--pid", "--fork", "--", TargetProcess.ExecutablePath, "exit", "0");
         var items = Watching.While(new ProcessWatchOptions { ParentIds = [target.ReadyPid] }, () => Assert.Equal(0, Watching.RunToExit(target)));
-        var exec = items.Events().Single(e => e.Kind == ProcessEventKind.Exec && e.Path == TargetProcess.ExecutablePath);
+        var exec = items.Events().Single(e => e.EventKind == ProcessEventKind.Exec && e.Path == TargetProcess.ExecutablePath);
         Assert.Equal(1, exec.NamespaceProcessId);
         Assert.NotEqual(1, exec.ProcessId);
         Assert.Equal(target.ReadyPid, exec.ParentId);

@@ -19,9 +19,9 @@ public sealed class ExactCountTests
         var events = items.Events().ToList();
         Assert.Empty(items.Warnings());
 
-        var forks = events.Where(e => e.Kind == ProcessEventKind.Fork).ToList();
-        var execs = events.Where(e => e.Kind == ProcessEventKind.Exec).ToList();
-        var exits = events.Where(e => e.Kind == ProcessEventKind.Exit).ToList();
+        var forks = events.Where(e => e.EventKind == ProcessEventKind.Fork).ToList();
+        var execs = events.Where(e => e.EventKind == ProcessEventKind.Exec).ToList();
+        var exits = events.Where(e => e.EventKind == ProcessEventKind.Exit).ToList();
         Assert.Equal(Exits + Execs + Kills, forks.Count);
         Assert.Equal(Execs, execs.Count);
         Assert.Equal(Exits + Execs + Kills, exits.Count);
@@ -38,7 +38,7 @@ public sealed class ExactCountTests
             Assert.Equal("diag-test-targe", e.ParentName);
             Assert.Equal(0, e.UserId);
             Assert.Equal("root", e.UserName);
-            Assert.Equal(source == ProcessEventSourceChoice.Kernel ? ProcessEventSource.Kernel : ProcessEventSource.ProcessConnector, e.Source);
+            Assert.Equal(source == ProcessEventSourceChoice.Kernel ? ProcessEventSource.Kernel : ProcessEventSource.ProcessConnector, e.SourceKind);
         });
         Assert.All(exits, e => Assert.True(e.Lifetime > TimeSpan.Zero && e.Lifetime < TimeSpan.FromMinutes(1), $"lifetime {e.Lifetime}"));
         // In order: each process forks before it execs and exits.

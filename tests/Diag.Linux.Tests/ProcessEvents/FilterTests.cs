@@ -42,8 +42,8 @@ public sealed class FilterTests : IDisposable
         foreach (var events in new[] { literal, wildcard })
         {
             // After the exec the process is named after the copy: its exec and exit, not the forks (still the parent's name).
-            Assert.Equal(3, events.Count(e => e.Kind == ProcessEventKind.Exec));
-            Assert.Equal(3, events.Count(e => e.Kind == ProcessEventKind.Exit && e.ExitCode == 0));
+            Assert.Equal(3, events.Count(e => e.EventKind == ProcessEventKind.Exec));
+            Assert.Equal(3, events.Count(e => e.EventKind == ProcessEventKind.Exit && e.ExitCode == 0));
             Assert.Equal(6, events.Count);
             Assert.All(events, e => Assert.Equal(name, e.Name));
         }
@@ -74,8 +74,8 @@ public sealed class FilterTests : IDisposable
             Assert.Equal(0, Watching.RunToExit(asRoot));
         });
         var events = items.Events().ToList();
-        Assert.Equal(2, events.Count(e => e.Kind == ProcessEventKind.Fork));
-        Assert.Equal(2, events.Count(e => e.Kind == ProcessEventKind.Exit));
+        Assert.Equal(2, events.Count(e => e.EventKind == ProcessEventKind.Fork));
+        Assert.Equal(2, events.Count(e => e.EventKind == ProcessEventKind.Exit));
         Assert.All(events, e =>
         {
             Assert.Equal(asNobody.ReadyPid, e.ParentId);
@@ -103,12 +103,12 @@ public sealed class FilterTests : IDisposable
         var all = Run(descendants: true);
         // Children: the supervisor's two forks and execs, and the exits of every process whose parent is then the
         // supervisor (its own children, and the orphans it adopted as a subreaper).
-        Assert.Equal(2, children.Count(e => e.Kind == ProcessEventKind.Fork));
-        Assert.Equal(2, children.Count(e => e.Kind == ProcessEventKind.Exec));
-        Assert.All(children, e => Assert.True(e.Kind == ProcessEventKind.Exit || e.ParentId != 0));
+        Assert.Equal(2, children.Count(e => e.EventKind == ProcessEventKind.Fork));
+        Assert.Equal(2, children.Count(e => e.EventKind == ProcessEventKind.Exec));
+        Assert.All(children, e => Assert.True(e.EventKind == ProcessEventKind.Exit || e.ParentId != 0));
         // Descendants: every fork of the chains too, and every exit.
-        Assert.Equal(2 + 2 * 5, all.Count(e => e.Kind == ProcessEventKind.Fork));
-        Assert.Equal(2, all.Count(e => e.Kind == ProcessEventKind.Exec));
-        Assert.Equal(2 * 6, all.Count(e => e.Kind == ProcessEventKind.Exit));
+        Assert.Equal(2 + 2 * 5, all.Count(e => e.EventKind == ProcessEventKind.Fork));
+        Assert.Equal(2, all.Count(e => e.EventKind == ProcessEventKind.Exec));
+        Assert.Equal(2 * 6, all.Count(e => e.EventKind == ProcessEventKind.Exit));
     }
 }

@@ -56,13 +56,13 @@ public sealed class PlantedForkLoopTests : IDisposable
             Assert.All(top, r => Assert.Equal(planted, r.Path));
             Assert.Equal(planted, top.Single(r => r.ParentName == "sshd").ParentPath);
             Assert.Equal(TargetProcess.ExecutablePath, top.Single(r => r.Execs > 0).ParentPath);
-            Assert.All(rows, r => Assert.Equal(ProcessEventSource.Kernel, r.Source));
+            Assert.All(rows, r => Assert.Equal(ProcessEventSource.Kernel, r.SourceKind));
         }
         else
         {
             // The connector reads names from /proc after the event: a loop whose processes live microseconds is
             // often gone by then, so its counts spread over the names that could be read. None is lost.
-            Assert.All(rows, r => Assert.Equal(ProcessEventSource.ProcessConnector, r.Source));
+            Assert.All(rows, r => Assert.Equal(ProcessEventSource.ProcessConnector, r.SourceKind));
         }
         // Every process of the loop lived less than the short-life threshold.
         Assert.Equal(rows.Sum(r => r.Exits), rows.Sum(r => r.ShortLived));

@@ -71,6 +71,23 @@ public sealed class WatchProcessExecCmdletTests : IClassFixture<PowerShellSessio
     }
 
     [RootFact]
+    public void JsonAndCsvReadAsTheTableDoes()
+    {
+        var r = _pwsh.Invoke("""
+            $events = Watch-ProcessExec -Path $copy -Count 2
+            [pscustomobject]@{
+                Json = $events[0] | ConvertTo-Json -Compress
+                Csv = ($events | ConvertTo-Csv) -join "`n"
+            }
+            """).AssertClean();
+        var result = Assert.Single(r.Output);
+        var json = result.Properties["Json"].Value.ToString()!;
+        Assert.Matches("\"Kind\":\"(Exec|Exit)\"", json);
+        Assert.Contains("\"Source\":\"Kernel\"", json);
+        Assert.Matches("\"(Exec|Exit)\",", result.Properties["Csv"].Value.ToString()!);
+    }
+
+    [RootFact]
     public void ALiteralPathMatchesTheProgramAndNothingElse()
     {
         var events = _pwsh.Invoke("Watch-ProcessExec -Path $copy -Count 6").AssertClean().Output;

@@ -190,7 +190,7 @@ internal sealed class ConnectorProcessEventSource : IProcessEventSource
         return new ProcessEvent
         {
             Timestamp = _clock.ToLocal(m.TimestampNanoseconds),
-            Kind = ProcessEventKind.Fork,
+            EventKind = ProcessEventKind.Fork,
             ProcessId = pid,
             ThreadId = (int)m.C,
             Name = child.Name,
@@ -208,7 +208,7 @@ internal sealed class ConnectorProcessEventSource : IProcessEventSource
             Cgroup = child.Cgroup,
             ContainerId = ContainerIds.FromCgroup(child.Cgroup),
             NamespaceProcessId = facts.NamespaceProcessId ?? pid,
-            Source = ProcessEventSource.ProcessConnector,
+            SourceKind = ProcessEventSource.ProcessConnector,
             IsLate = true,
         };
     }
@@ -230,7 +230,7 @@ internal sealed class ConnectorProcessEventSource : IProcessEventSource
         return new ProcessEvent
         {
             Timestamp = _clock.ToLocal(m.TimestampNanoseconds),
-            Kind = ProcessEventKind.Exec,
+            EventKind = ProcessEventKind.Exec,
             ProcessId = pid,
             ThreadId = (int)m.A,
             Name = process.Name,
@@ -252,7 +252,7 @@ internal sealed class ConnectorProcessEventSource : IProcessEventSource
             Cgroup = process.Cgroup,
             ContainerId = ContainerIds.FromCgroup(process.Cgroup),
             NamespaceProcessId = facts.NamespaceProcessId ?? pid,
-            Source = ProcessEventSource.ProcessConnector,
+            SourceKind = ProcessEventSource.ProcessConnector,
             IsLate = true,
         };
     }
@@ -274,7 +274,7 @@ internal sealed class ConnectorProcessEventSource : IProcessEventSource
         return new ProcessEvent
         {
             Timestamp = _clock.ToLocal(m.TimestampNanoseconds),
-            Kind = ProcessEventKind.Exit,
+            EventKind = ProcessEventKind.Exit,
             ProcessId = pid,
             ThreadId = (int)m.A,
             Name = process?.Name ?? "",
@@ -296,7 +296,7 @@ internal sealed class ConnectorProcessEventSource : IProcessEventSource
             Cgroup = process?.Cgroup,
             ContainerId = ContainerIds.FromCgroup(process?.Cgroup),
             NamespaceProcessId = pid,
-            Source = ProcessEventSource.ProcessConnector,
+            SourceKind = ProcessEventSource.ProcessConnector,
             IsLate = true,
         };
     }

@@ -108,7 +108,7 @@ internal sealed class ProcessRecordDecoder
         return new ProcessEvent
         {
             Timestamp = _clock.ToLocal(time),
-            Kind = kind switch { L.KindFork => ProcessEventKind.Fork, L.KindExit => ProcessEventKind.Exit, _ => ProcessEventKind.Exec },
+            EventKind = kind switch { L.KindFork => ProcessEventKind.Fork, L.KindExit => ProcessEventKind.Exit, _ => ProcessEventKind.Exec },
             ProcessId = pid,
             ThreadId = (int)U32(record, L.ThreadId),
             Name = Comm(record, L.Comm),
@@ -138,7 +138,7 @@ internal sealed class ProcessRecordDecoder
             Cgroup = cgroup,
             ContainerId = ContainerIds.FromCgroup(cgroup),
             NamespaceProcessId = U32(record, L.NamespaceProcessId) is var nsPid and > 0 ? (int)nsPid : pid,
-            Source = ProcessEventSource.Kernel,
+            SourceKind = ProcessEventSource.Kernel,
             IsLate = late,
         };
     }
