@@ -7,6 +7,7 @@
 //   dotnet run -c Release --project bench/Diag.Bench -- kernel [CALLS] [RUNS]          (Trace-Syscall's kernel backend vs bpftrace, strace, ptrace)
 //   dotnet run -c Release --project bench/Diag.Bench -- btf [RUNS]                     (kernel BTF and kallsyms, cold, vs pahole and bpftool)
 //   dotnet run -c Release --project bench/Diag.Bench -- bpfattach [ATTACHES] [CALLS]   (the eBPF layer: load, attach, detach and per-call cost of each link type)
+//   dotnet run -c Release --project bench/Diag.Bench -- processexec [EXECS] [RUNS]     (Watch-ProcessExec's cost per fork+exec+exit vs an execsnoop-style bpftrace)
 namespace Diag.Bench;
 
 public static class Program
@@ -25,8 +26,9 @@ public static class Program
             case "btf": return BtfBenchmark.Run(args[1..]);
             case "btf-once": return BtfBenchmark.RunOnce();
             case "bpfattach": return BpfAttachBenchmark.Run(args[1..]);
+            case "processexec": return ProcessExecBenchmark.Run(args[1..]);
             default:
-                Console.Error.WriteLine("usage: Diag.Bench threadcpu [THREADS] [--proc] | syscall [CALLS] [RUNS] | coredump [RUNS] | toa [PACKETS] [--no-pwsh] | pipepeer [PROCESSES] [FDS] | stack [RUNS] | kernel [CALLS] [RUNS] | btf [RUNS] | bpfattach [ATTACHES] [CALLS]");
+                Console.Error.WriteLine("usage: Diag.Bench threadcpu [THREADS] [--proc] | syscall [CALLS] [RUNS] | coredump [RUNS] | toa [PACKETS] [--no-pwsh] | pipepeer [PROCESSES] [FDS] | stack [RUNS] | kernel [CALLS] [RUNS] | btf [RUNS] | bpfattach [ATTACHES] [CALLS] | processexec [EXECS] [RUNS]");
                 return 2;
         }
     }
