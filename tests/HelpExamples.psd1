@@ -64,6 +64,13 @@
         'README/2' = @{ Replace = @{ '-gt 80' = '-gt 1'; '-Duration 5' = '-Duration 1' } }
         'Get-ThreadCpu/6' = @{ Replace = @{ './threads.json' = '{TestDrive}/threads.json' } ; AllowEmpty = $true }
         'Trace-Syscall/5' = @{ Replace = @{ '-FilePath make -ArgumentList all' = '-FilePath {TestTarget} -ArgumentList fork, 2, 3' } }
+        'Watch-ProcessExec/1' = @{ Replace = @{ '-Duration 5' = '-Duration 2' } }
+        # The stand-in's children carry the name the loop's would (they rename themselves at once).
+        'Watch-ProcessExec/2' = @{ Replace = @{ '-Name atd -Duration 10' = '-Name diag-vanishing -Duration 2' } }
+        'Watch-ProcessExec/3' = @{ Replace = @{ '-Duration 10' = '-Duration 2' }; AllowEmpty = $true }
+        'Watch-ProcessExec/4' = @{ Replace = @{ '-Duration 5' = '-Duration 2' } }
+        # The stand-in's children all exit 0: nothing to show is the right answer here.
+        'Watch-ProcessExec/5' = @{ Replace = @{ 'Get-Process supervisord' = 'Get-Process atd'; '-Duration 30' = '-Duration 2' }; AllowEmpty = $true }
         'Get-PipePeer/2' = @{ Replace = @{ '2509' = '{php.Pid}' }; Shows = @('SelfLoop') }
         'Get-ThreadStack/3' = @{ Replace = @{ '2509' = '{nginx.Pid}' }; AllowEmpty = $true }
         'Get-ThreadStack/4' = @{ Replace = @{ '5060' = '{vpnserver.Pid}'; '5072' = '{vpnserver.Thread.NatThread}' }; Shows = @('recvfrom') }

@@ -149,6 +149,20 @@ public sealed class TargetProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>Sends one line: what exec-on-line waits for before it execs its program.</summary>
+    public void Release()
+    {
+        _process.StandardInput.WriteLine("go");
+        _process.StandardInput.Flush();
+    }
+
+    /// <summary>Waits for the process to exit and returns its exit code.</summary>
+    public int WaitForExit(TimeSpan timeout)
+    {
+        if (!_process.WaitForExit(timeout)) throw new TimeoutException($"process {Pid} did not exit within {timeout}");
+        return _process.ExitCode;
+    }
+
     public void Kill()
     {
         try { _process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }

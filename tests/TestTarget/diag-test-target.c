@@ -71,6 +71,8 @@
  *   as-user UID MODE ARGS  runs MODE ARGS as user and group UID (65534: nobody), still dumpable.
  *   netns MODE ARGS   runs MODE ARGS in a new network namespace, as a container's processes are.
  *   calls             thread "caller" makes getppid/open/fork/nanosleep calls on stdin commands (tracing.c).
+ *   forkloop, supervise, lifecycle, exit, exec-fail, tiny-elf, exec-storm
+ *                     process churn for Watch-ProcessExec (processes.c).
  *   exec-on-line PROGRAM ARGS   waits for a line on stdin, then execs PROGRAM (tracing.c).
  *
  * Memory, limit and exit modes (procmem.c) also answer "exit N" (exit status N), "raise N" (die of signal N)
@@ -108,6 +110,7 @@
 
 int pipes_mode(int argc, char **argv); /* pipes.c: the pipe and socket modes, -1 for any other */
 int packets_mode(int argc, char **argv); /* packets.c: packets the kernel drops, -1 for any other */
+int processes_mode(int argc, char **argv); /* processes.c: the process churn modes, -1 for any other */
 int mode_stacks(void), mode_vfork_hold(long ms); /* stacks.c */
 
 static void die(const char *what) { perror(what); exit(2); }
@@ -438,6 +441,7 @@ int main(int argc, char **argv)
     { int rc = pipes_mode(argc, argv); if (rc >= 0) return rc; }
     { int rc = procmem_mode(argc, argv); if (rc >= 0) return rc; }
     { int rc = packets_mode(argc, argv); if (rc >= 0) return rc; }
+    { int rc = processes_mode(argc, argv); if (rc >= 0) return rc; }
     if (!strcmp(mode, "thread-exec")) return mode_thread_exec(a);
     if (!strcmp(mode, "calls")) return mode_calls();
     if (!strcmp(mode, "signals")) return mode_signals();

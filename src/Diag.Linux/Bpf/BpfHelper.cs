@@ -21,6 +21,9 @@ internal enum BpfHelper
     /// <summary>(ctx, stack map, flags): an id of the current kernel (or, with BPF_F_USER_STACK, user) stack.</summary>
     GetStackId = 27,
 
+    /// <summary>The cgroup v2 id of the current task (Linux 4.18).</summary>
+    GetCurrentCgroupId = 80,
+
     /// <summary>The current task_struct as a plain number (read it with probe_read_kernel).</summary>
     GetCurrentTask = 35,
     ProbeReadStr = 45,

@@ -6,7 +6,7 @@ namespace Diag.Linux.Bpf;
 /// A BPF ring buffer (Linux 5.8) and its lost-record counter. Programs reserve a record, fill it and submit it;
 /// user space reads the records in order through a mapping (<see cref="OpenReader"/>). When the buffer is full the
 /// reservation fails, and the kernel counts nothing: the code blocks here (<see cref="EmitReserve"/>,
-/// <see cref="EmitOutput"/>) count every failure in a per-CPU counter, so that the reader can say exactly how many
+/// <see cref="EmitOutput(BpfAssembler, BpfRegister, int, short)"/>) count every failure in a per-CPU counter, so that the reader can say exactly how many
 /// records were lost (<see cref="LostRecords"/>).
 /// </summary>
 internal sealed class BpfRingBuffer : IDisposable
@@ -98,6 +98,24 @@ internal sealed class BpfRingBuffer : IDisposable
         a.Mov(R2, data);
         a.LoadMap(R1, Map);
         a.Mov(R3, size);
+        a.Mov(R4, 0);
+        a.Call(BpfHelper.RingbufOutput);
+        a.JumpIf(BpfCondition.Equal, R0, 0, done);
+        EmitCountLost(a, keySlot);
+        a.Mark(done);
+    }
+
+    /// <summary>bpf_ringbuf_output(ring, data, size, 0) with the size in a register, which the verifier must know
+    /// to be bounded (and the data that long): a record built in a scratch map value and sent with its real length.
+    /// Counts the record as lost when the buffer is full. Clobbers r0–r5.</summary>
+    public void EmitOutput(BpfAssembler a, BpfRegister data, BpfRegister size, short keySlot)
+    {
+        if (data is R1 or R3 || size is R1 or R2)
+            throw new ArgumentException("the data pointer cannot be in r1 or r3, nor the size in r1 or r2: they take the map and the other argument");
+        var done = a.NewLabel();
+        a.Mov(R3, size);
+        a.Mov(R2, data);
+        a.LoadMap(R1, Map);
         a.Mov(R4, 0);
         a.Call(BpfHelper.RingbufOutput);
         a.JumpIf(BpfCondition.Equal, R0, 0, done);

@@ -13,6 +13,7 @@ namespace Diag.Linux.Tests.Tracing.Kernel;
 ///   dotnet Diag.Linux.Tests.dll kernel-probe kernel|auto PROGRAM ARGS...   trace a launched command to its end
 ///   dotnet Diag.Linux.Tests.dll kernel-probe hold PID                       trace a process until killed
 ///   dotnet Diag.Linux.Tests.dll bpf-probe hold                              see <see cref="Bpf.BpfProbeProgram"/>
+///   dotnet Diag.Linux.Tests.dll process-probe auto|hold ...                 see <see cref="ProcessEvents.ProcessProbeProgram"/>
 /// </summary>
 public static class KernelProbeProgram
 {
@@ -20,6 +21,8 @@ public static class KernelProbeProgram
     {
         if (args.Length > 0 && args[0] == "bpf-probe")
             return Bpf.BpfProbeProgram.Run(args[1..]);
+        if (args.Length > 1 && args[0] == "process-probe")
+            return ProcessEvents.ProcessProbeProgram.Run(args[1..]);
         if (args.Length < 3 || args[0] != "kernel-probe")
         {
             Console.Error.WriteLine("usage: kernel-probe kernel|auto PROGRAM ARGS... | kernel-probe hold PID");
