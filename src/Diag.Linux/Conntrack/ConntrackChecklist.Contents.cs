@@ -19,12 +19,15 @@ internal sealed partial class ConntrackChecklist
                 "The kernel log is readable only by root where kernel.dmesg_restrict is 1. " + Why, "sudo dmesg | grep 'nf_conntrack: table full'");
             return;
         }
-        var mine = log.Of(_o.Namespace.Inode).ToList();
+        var mine = _o.LogLines;
         var unattributed = log.Unattributed.ToList();
         string since = log.BufferStart is { } start ? $" (the log starts at {start:yyyy-MM-dd HH:mm:ss}: older lines are gone)" : " since boot";
         if (mine.Count == 0 && unattributed.Count == 0)
         {
-            Add(ConntrackCheckName.KernelLog, CheckStatus.Pass, "none" + since, Expected, Why);
+            string earlier = _o.EarlierNamespaceLogLines > 0
+                ? Invariant($"; {_o.EarlierNamespaceLogLines} lines name the same inode, from an earlier namespace (this one never dropped a packet)")
+                : "";
+            Add(ConntrackCheckName.KernelLog, CheckStatus.Pass, "none" + since + earlier, Expected, Why);
             return;
         }
         var parts = new List<string>();

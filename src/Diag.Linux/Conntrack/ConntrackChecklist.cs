@@ -43,7 +43,7 @@ internal sealed partial class ConntrackChecklist
         if (_checks.Any(c => c.StatusValue == CheckStatus.Fail)) return ConntrackVerdict.Dropping;
         if (_checks.Any(c => c.StatusValue == CheckStatus.Warning)) return ConntrackVerdict.AtRisk;
         bool nothingCounted = _o.Counters.All(c => c.Total == 0 || c.Name is "search_restart");
-        if (_o.Entries == 0 && nothingCounted && !_o.Log.Of(_o.Namespace.Inode).Any()) return ConntrackVerdict.Idle;
+        if (_o.Entries == 0 && nothingCounted && _o.LogLines.Count == 0) return ConntrackVerdict.Idle;
         return ConntrackVerdict.Ok;
     }
 
@@ -62,7 +62,7 @@ internal sealed partial class ConntrackChecklist
             var counter = _o.Counter(name);
             if (counter.DuringSample > 0) parts.Add($"{ConntrackText.Count(counter.DuringSample)} {what} in {sample} ({ConntrackText.Rate(counter.PerSecond)})");
         }
-        int lines = _o.Log.Of(_o.Namespace.Inode).Count(m => m.SinceBoot >= _o.SampleStartSinceBoot);
+        int lines = _o.LogLines.Count(m => m.SinceBoot >= _o.SampleStartSinceBoot);
         if (lines > 0) parts.Add($"{lines} 'table full' lines in the kernel log during the sample");
         if (verdict == ConntrackVerdict.Ok) parts.Add("nothing dropped");
         if (verdict == ConntrackVerdict.AtRisk)

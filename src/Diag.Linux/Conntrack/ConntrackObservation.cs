@@ -46,6 +46,14 @@ internal sealed class ConntrackObservation
 
     public ConntrackCounter Counter(string name) => Counters.First(c => c.Name == name);
 
+    /// <summary>The kernel log's "table full" lines for this namespace. A namespace's inode is reused once it is
+    /// deleted, so lines naming it may be an earlier namespace's: a namespace whose drop counter is 0 never dropped,
+    /// and none of them is its own.</summary>
+    public IReadOnlyList<ConntrackLogMessage> LogLines => Counter("drop").Total > 0 ? Log.Of(Namespace.Inode).ToList() : [];
+
+    /// <summary>Lines naming this namespace's inode that belong to an earlier namespace (see <see cref="LogLines"/>).</summary>
+    public int EarlierNamespaceLogLines => Counter("drop").Total > 0 ? 0 : Log.Of(Namespace.Inode).Count();
+
     public double UsePercent => Max > 0 ? 100.0 * Entries / Max : 0;
 
     /// <summary>Anything dropped, evicted or refused during the sample, or the table at 80 % or more.</summary>

@@ -38,7 +38,7 @@ public sealed class ConntrackReport
         TopSources = ItemList.Of(o.Tally?.TopSources(o.Top) ?? []);
         TopDestinationPorts = ItemList.Of(o.Tally?.TopDestinationPorts(o.Top) ?? []);
         Timeouts = ItemList.Of(timeouts);
-        var lines = o.Log.Of(ns.Inode).ToList();
+        var lines = o.LogLines;
         TableFullMessageCount = lines.Count;
         TableFullMessages = ItemList.Of(lines.TakeLast(MessagesKept));
         Checks = ItemList.Of(checks);
