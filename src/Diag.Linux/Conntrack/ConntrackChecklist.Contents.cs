@@ -21,7 +21,7 @@ internal sealed partial class ConntrackChecklist
         }
         var mine = _o.LogLines;
         var unattributed = log.Unattributed.ToList();
-        string since = log.BufferStart is { } start ? $" (the log starts at {start:yyyy-MM-dd HH:mm:ss}: older lines are gone)" : " since boot";
+        string since = log.BufferStart is { } start ? $" (the log starts at {start:HH:mm:ss} on {start:yyyy-MM-dd}: older lines are gone)" : " since boot";
         if (mine.Count == 0 && unattributed.Count == 0)
         {
             string earlier = _o.EarlierNamespaceLogLines > 0
@@ -34,11 +34,11 @@ internal sealed partial class ConntrackChecklist
         if (mine.Count > 0)
         {
             int during = mine.Count(m => m.SinceBoot >= _o.SampleStartSinceBoot);
-            parts.Add(Invariant($"{mine.Count} naming this namespace{since}, last at {mine[^1].Time:yyyy-MM-dd HH:mm:ss}")
+            parts.Add(Invariant($"{mine.Count} naming this namespace{since}, the last at {mine[^1].Time:HH:mm:ss} on {mine[^1].Time:yyyy-MM-dd}")
                       + (during > 0 ? Invariant($", {during} during the sample") : ""));
         }
         if (unattributed.Count > 0)
-            parts.Add(Invariant($"{unattributed.Count} naming no namespace (this kernel does not say which), last at {unattributed[^1].Time:yyyy-MM-dd HH:mm:ss}"));
+            parts.Add(Invariant($"{unattributed.Count} naming no namespace (this kernel does not say which), the last at {unattributed[^1].Time:HH:mm:ss} on {unattributed[^1].Time:yyyy-MM-dd}"));
         bool now = mine.Any(m => m.SinceBoot >= _o.SampleStartSinceBoot);
         Add(ConntrackCheckName.KernelLog, now ? CheckStatus.Fail : CheckStatus.Warning, string.Join("; ", parts), Expected,
             Why + (now ? "" : " None during the sample: the table was full earlier."));
@@ -76,16 +76,19 @@ internal sealed partial class ConntrackChecklist
             Why + (_o.UnderPressure ? " No single port dominates: raise the limit, or shorten the timeouts of the states that dominate." : ""));
     }
 
+    /// <summary>The NOTRACK rules for a port, as one nft -f block (a here-document: its lines stay short enough to read
+    /// whole at 80 columns, whatever the namespace is called).</summary>
     private string NotrackRule(string protocol, int port)
     {
-        string nft = _o.Namespace.CommandPrefix + "nft ";
         string p = port.ToString(CultureInfo.InvariantCulture);
         return string.Join('\n',
-            nft + "add table inet notrack",
-            nft + "add chain inet notrack pre '{ type filter hook prerouting priority raw; }'",
-            nft + "add chain inet notrack out '{ type filter hook output priority raw; }'",
-            nft + $"add rule inet notrack pre {protocol} dport {p} notrack",
-            nft + $"add rule inet notrack out {protocol} sport {p} notrack");
+            _o.Namespace.CommandPrefix + "nft -f - <<'EOF'",
+            "add table inet diag_notrack",
+            "add chain inet diag_notrack pre { type filter hook prerouting priority raw; }",
+            "add chain inet diag_notrack out { type filter hook output priority raw; }",
+            $"add rule inet diag_notrack pre {protocol} dport {p} notrack",
+            $"add rule inet diag_notrack out {protocol} sport {p} notrack",
+            "EOF");
     }
 
     // Timeouts a crowded table can safely lose some of, by state: what to lower them to.

@@ -7,8 +7,10 @@ namespace Diag.Linux.Output;
 /// immutable, and read as its items joined by ", " wherever PowerShell turns it into text — Export-Csv, string
 /// interpolation, a table cell — instead of "System.Object[]". ConvertTo-Json and remoting still see a list of
 /// objects (remoting keeps them as objects when the owning type's SerializationDepth reaches them, set in module/*.types.ps1xml).
+/// It is a read-only <see cref="IList"/> so that remoting sends it as a list (&lt;LST&gt;) and brings back an ArrayList:
+/// a mere enumerable comes back as an object on which member enumeration ($list.Name) finds nothing.
 /// </summary>
-public sealed class ItemList<T> : IReadOnlyList<T>
+public sealed class ItemList<T> : IReadOnlyList<T>, IList
 {
     private readonly T[] _items;
 
@@ -27,6 +29,37 @@ public sealed class ItemList<T> : IReadOnlyList<T>
 
     /// <summary>The items as text, joined by ", " (what Export-Csv writes).</summary>
     public override string ToString() => string.Join(", ", _items);
+
+    // IList, read-only: what PowerShell's serializer asks of a list.
+    object? IList.this[int index]
+    {
+        get => _items[index];
+        set => throw new NotSupportedException("an ItemList is read-only");
+    }
+
+    bool IList.IsReadOnly => true;
+
+    bool IList.IsFixedSize => true;
+
+    bool ICollection.IsSynchronized => false;
+
+    object ICollection.SyncRoot => _items;
+
+    int IList.Add(object? value) => throw new NotSupportedException("an ItemList is read-only");
+
+    void IList.Clear() => throw new NotSupportedException("an ItemList is read-only");
+
+    void IList.Insert(int index, object? value) => throw new NotSupportedException("an ItemList is read-only");
+
+    void IList.Remove(object? value) => throw new NotSupportedException("an ItemList is read-only");
+
+    void IList.RemoveAt(int index) => throw new NotSupportedException("an ItemList is read-only");
+
+    bool IList.Contains(object? value) => ((IList)_items).Contains(value);
+
+    int IList.IndexOf(object? value) => ((IList)_items).IndexOf(value);
+
+    void ICollection.CopyTo(Array array, int index) => _items.CopyTo(array, index);
 }
 
 /// <summary>Builds <see cref="ItemList{T}"/>s.</summary>

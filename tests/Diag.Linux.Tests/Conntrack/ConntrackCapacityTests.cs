@@ -67,8 +67,13 @@ public sealed class ConntrackCapacityTests
         Assert.StartsWith("tcp ", report.TopStates[0].Name);
         var consumers = Check(report, "Consumers");
         Assert.Equal("Warning", consumers.Status);
-        Assert.Contains($"ip netns exec {network.Server} nft add rule inet notrack pre tcp dport 8100 notrack", consumers.Remedy.Split('\n'));
-        Assert.Contains($"ip netns exec {network.Server} nft add rule inet notrack out tcp sport 8100 notrack", consumers.Remedy.Split('\n'));
+        var rules = consumers.Remedy.Split('\n');
+        Assert.Equal($"ip netns exec {network.Server} nft -f - <<'EOF'", rules[0]);
+        Assert.Contains("add rule inet diag_notrack pre tcp dport 8100 notrack", rules);
+        Assert.Contains("add rule inet diag_notrack out tcp sport 8100 notrack", rules);
+        Assert.Equal("EOF", rules[^1]);
+        // The block is what nft takes: check it (nft -c parses and validates without changing anything).
+        Assert.Equal("", TestNetwork.Tool("ip", ["netns", "exec", network.Server, "nft", "-c", string.Join(' ', rules[1..^1].Select(r => r + ";"))]).Trim());
         var timeout = report.Timeouts.Single(t => t.State == report.TopStates[0].Name);
         Assert.StartsWith("net.netfilter.nf_conntrack_tcp_timeout_", timeout.Setting);
         Assert.Equal(Max, timeout.Entries);
