@@ -15,7 +15,7 @@ internal sealed partial class ConntrackChecklist
         var log = _o.Log;
         if (log.Errno != 0)
         {
-            Add(ConntrackCheckName.KernelLog, CheckStatus.Warning, $"/dev/kmsg could not be read ({Errno.GetName(log.Errno)})", Expected,
+            Add(ConntrackCheckName.KernelLog, CheckStatus.Info, $"/dev/kmsg could not be read ({Errno.GetName(log.Errno)})", Expected,
                 "The kernel log is readable only by root where kernel.dmesg_restrict is 1. " + Why, "sudo dmesg | grep 'nf_conntrack: table full'");
             return;
         }

@@ -81,7 +81,6 @@ public sealed class ConntrackInspector
             if (probes.Count == 0) yield break;
 
             var (otherEntries, uncounted) = CountOthers(finder, targets);
-            foreach (var note in Notes(probes)) yield return ConntrackRunItem.Note(note);
 
             // The sample: counters, the wait, counters again.
             var sampleStart = KernelLogClock.Now();
@@ -92,6 +91,7 @@ public sealed class ConntrackInspector
             if (cancel.IsCancellationRequested) yield break;
             var after = probes.Select(ReadCounters).ToList();
             var interval = clock.Elapsed;
+            foreach (var note in Notes(probes)) yield return ConntrackRunItem.Note(note);
 
             yield return ConntrackRunItem.Progress("Reading the kernel log", 72);
             var log = TableFullLog.Read(cancel);
@@ -175,8 +175,9 @@ public sealed class ConntrackInspector
 
     private static IEnumerable<string> Notes(List<ConntrackNamespaceProbe> probes)
     {
-        foreach (var group in probes.GroupBy(p => p.CounterSource))
-            yield return $"Counters of {group.Count()} namespace(s) from {group.Key}.";
+        foreach (var group in probes.Where(p => p.Settings.Available).GroupBy(p => (p.CounterSource, p.NetlinkErrno)))
+            yield return $"Counters of {group.Count()} namespace(s) from {group.Key.CounterSource}"
+                         + (group.Key.NetlinkErrno == Errno.EPERM ? " (ctnetlink needs CAP_NET_ADMIN)." : ".");
     }
 
     /// <summary>The entries of the namespaces not inspected, which share the hash table; and how many could not be read.</summary>

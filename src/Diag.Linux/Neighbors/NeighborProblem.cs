@@ -9,6 +9,9 @@ public enum NeighborProblemKind
     /// <summary>A namespace could not be entered.</summary>
     NamespaceNotEntered,
 
+    /// <summary>Namespaces found by "all" that could not be entered: counted once (Target lists them).</summary>
+    NamespacesSkipped,
+
     /// <summary>rtnetlink refused or failed the dump.</summary>
     ReadFailed,
 

@@ -38,6 +38,8 @@ public static class NeighborReader
             problems.Add(new NeighborProblem(NeighborProblemKind.NamespaceNotFound, spec, Errno.ENOENT, reason));
         var discards = statistics ? ReadUnresolvedDiscards() : new Dictionary<byte, long>();
 
+        var skipped = new List<string>();
+        int skippedErrno = 0;
         foreach (var ns in namespaces)
         {
             int errno = NetworkNamespaceEntry.TryRun(ns, () => NeighborSnapshot.Read(statistics ? [] : exact), out var snapshot);
@@ -45,8 +47,12 @@ public static class NeighborReader
             if (errno is Errno.ENOENT or 116) continue; // gone since it was found
             if (errno != 0)
             {
-                if (!selection.IsAll || errno is not (Errno.EPERM or Errno.EACCES))
-                    problems.Add(new NeighborProblem(NeighborProblemKind.NamespaceNotEntered, label, errno, $"setns into {ns.OpenPath}: {Errno.GetDescription(errno)}"));
+                if (selection.IsAll && errno is Errno.EPERM or Errno.EACCES)
+                {
+                    skipped.Add(label);
+                    skippedErrno = errno;
+                }
+                else problems.Add(new NeighborProblem(NeighborProblemKind.NamespaceNotEntered, label, errno, $"setns into {ns.OpenPath}: {Errno.GetDescription(errno)}"));
                 continue;
             }
             if (snapshot!.Errno != 0)
@@ -57,6 +63,8 @@ public static class NeighborReader
             if (statistics) tables.AddRange(Tables(snapshot, ns, query, discards));
             else neighbors.AddRange(Neighbors(snapshot, ns, query, patterns, problems));
         }
+        if (skipped.Count > 0)
+            problems.Add(new NeighborProblem(NeighborProblemKind.NamespacesSkipped, string.Join(", ", skipped), skippedErrno, skipped.Count.ToString(CultureInfo.InvariantCulture)));
         return new NeighborReading(neighbors, tables, problems);
     }
 

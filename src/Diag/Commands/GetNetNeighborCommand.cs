@@ -93,6 +93,11 @@ public sealed class GetNetNeighborCommand : DiagCmdlet
         else WriteObject(reading.Neighbors.OrderBy(n => n.InterfaceAlias, StringComparer.Ordinal).ThenBy(n => n.IPAddress), enumerateCollection: true);
         foreach (var problem in reading.Problems)
         {
+            if (problem.Kind == NeighborProblemKind.NamespacesSkipped)
+            {
+                WriteWarning(NetworkNamespaceErrors.Skipped(int.Parse(problem.Detail, System.Globalization.CultureInfo.InvariantCulture), problem.Target, problem.Errno));
+                continue;
+            }
             WriteDiagError(problem.Kind switch
             {
                 NeighborProblemKind.NamespaceNotFound => NetworkNamespaceErrors.NotFound(problem.Target, problem.Detail),

@@ -1,0 +1,56 @@
+# Pester 5 tests of Test-ConntrackCapacity in a real pwsh: a table the test fills in its own network namespace,
+# checked in a job (Start-Job serializes as remoting does), composed with PowerShell's cmdlets. Needs root (namespaces,
+# nf_conntrack_max). Build first: dotnet build Diag.slnx.
+BeforeAll {
+    Import-Module "$PSScriptRoot/TestSupport/DiagTestSupport.psm1" -Force
+    Import-Module "$PSScriptRoot/TestSupport/DiagNetwork.psm1" -Force
+    Import-Module (Get-DiagModulePath) -Force -ErrorAction Stop
+    $script:network = New-DiagTestNetwork -Purpose ctpester
+    $null = & ip netns exec $network.Server nft 'table inet diag { chain pre { type filter hook prerouting priority 0; ct state new counter accept; }; }'
+    # 24 datagrams into a table of 16 (16 entries, 8 drops), taken in a job while the table is full.
+    $script:received = Use-DiagConntrackLimit -Max 16 {
+        Send-DiagDatagram $network -To $network.ServerAddress -Port (6000..6023)
+        $job = Start-Job -ScriptBlock {
+            param($ModulePath, $Namespace)
+            Import-Module $ModulePath
+            Test-ConntrackCapacity -NetworkNamespace $Namespace -SampleInterval 0.2
+        } -ArgumentList (Get-DiagModulePath), $network.Server
+        $job | Wait-Job -Timeout 120 | Receive-Job
+        $job | Remove-Job -Force
+    }
+}
+
+AfterAll {
+    Remove-DiagTestNetwork $script:network
+}
+
+Describe 'Test-ConntrackCapacity' {
+    It 'brings a full table back from a job with its checks, counters and consumers as objects' {
+        $received.PSObject.TypeNames | Should -Contain 'Deserialized.Diag.Linux.Conntrack.ConntrackReport'
+        $received.Verdict | Should -Be 'Dropping'   # full: the next new flow is dropped
+        $received.Entries | Should -Be 16
+        ($received.Checks | Where-Object Check -eq 'Capacity').Status | Should -Be 'Fail'
+        ($received.Checks | Where-Object Check -eq 'Capacity').Remedy | Should -Be 'sysctl -w net.netfilter.nf_conntrack_max=65536'
+        ($received.Counters | Where-Object Name -eq 'drop').Total | Should -Be 8
+        $received.TopStates[0].Name | Should -Be 'udp UNREPLIED'
+        # The address is an address again on this side: it compares with text and sorts as an address.
+        $received.TopSources[0].Address | Should -BeOfType ([Diag.Linux.Output.NetworkAddress])
+        $received.TopSources[0].Address -eq '10.231.0.1' | Should -BeTrue
+    }
+
+    It 'shows the received report as the checklist, and the host first in the Fleet view' {
+        $text = $received | Out-String -Width 80
+        $text | Should -Match "Conntrack in net:\[\d+\] $([regex]::Escape($network.Server)): "
+        $text | Should -Match '  FAIL  Capacity        16 of 16 entries \(100%\)'
+        $text | Should -Match '(?m)^ +sysctl -w net\.netfilter\.nf_conntrack_max=65536$'
+        $fleet = $received | Format-Table -View Fleet | Out-String -Width 80
+        $fleet | Should -Match 'localhost\s+diag-test-ctpes\S*\s+16\s+16\s+100'
+    }
+
+    It 'exports one row per namespace, its checks as text' {
+        $csv = $received | ConvertTo-Csv | ConvertFrom-Csv
+        @($csv).Count | Should -Be 1
+        $csv.Checks | Should -Match '^Fail Capacity: 16 of 16 entries'
+        $csv.Blockers | Should -Be 'Capacity'
+    }
+}
