@@ -54,3 +54,23 @@ Describe 'Test-ConntrackCapacity' {
         $csv.Blockers | Should -Be 'Capacity'
     }
 }
+
+# Root without CAP_NET_ADMIN, CAP_SYS_ADMIN and CAP_SYSLOG (a container's root, say): its own namespace only, counters
+# from /proc, no dump, no kernel log; the namespaces it cannot enter are named in one warning.
+Describe 'Test-ConntrackCapacity without the capabilities it uses' {
+    It 'reads its own namespace from /proc and says what it left out' {
+        $probe = "Import-Module '$(Get-DiagModulePath)'; " +
+            "`$r = Test-ConntrackCapacity -SampleInterval 0.2 -WarningVariable w -WarningAction SilentlyContinue; " +
+            "[pscustomobject]@{ Count = @(`$r).Count; Source = `$r[0].CounterSource; Consumers = (`$r[0].Checks | Where-Object Check -eq Consumers).Actual; " +
+            "Log = (`$r[0].Checks | Where-Object Check -eq KernelLog).Status; Warning = `"`$w`" } | ConvertTo-Json -Compress"
+        $drop = 'net_admin,-sys_admin,-syslog'
+        $json = & setpriv "--inh-caps=-$drop" "--bounding-set=-$drop" -- (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive -Command $probe
+        $result = $json | ConvertFrom-Json
+        $result.Count | Should -Be 1
+        $result.Source | Should -Be '/proc/net/stat/nf_conntrack'
+        $result.Consumers | Should -Be 'not read: a dump needs CAP_NET_ADMIN (root)'
+        $result.Log | Should -Be 'Info'
+        $result.Warning | Should -Match 'could not be entered \(EPERM\) and were left out: .*diag-test-ctpester'
+        $result.Warning | Should -Match 'needs root or CAP_SYS_ADMIN'
+    }
+}
