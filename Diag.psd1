@@ -5,7 +5,7 @@
     Author               = 'The Diag developers'
     CompanyName          = 'Diag'
     Copyright            = '(c) 2026 The Diag developers. All rights reserved.'
-    Description          = 'Linux troubleshooting as PowerShell objects: per-thread CPU (top -H), syscall tracing (strace -c, strace -f -e), thread stacks (pstack), pipe and Unix socket peers (lsof), core-dump readiness (ulimit -c, core_pattern) and load-balancer TOA client addresses (tcpdump), from native /proc, ptrace, netlink and capture readers, composable in the pwsh pipeline.'
+    Description          = 'Linux troubleshooting as PowerShell objects: per-thread CPU (top -H), syscall tracing (strace -c, strace -f -e), thread stacks (pstack), pipe and Unix socket peers (lsof), core-dump readiness (ulimit -c, core_pattern), load-balancer TOA client addresses (tcpdump), conntrack table capacity (conntrack -S, dmesg) and the ARP/NDP neighbour table (ip neigh), from native /proc, ptrace, netlink and capture readers, composable in the pwsh pipeline.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     # Loaded before the type data: Diag.Output.types.ps1xml names an engine type (TargetTypeForDeserialization).
@@ -19,7 +19,7 @@
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{
-            Tags         = @('Linux', 'Diagnostics', 'Troubleshooting', 'top', 'strace', 'ptrace', 'procfs', 'pstack', 'lsof', 'pipe', 'coredump', 'tcpdump', 'pcap', 'TOA', 'PSEdition_Core')
+            Tags         = @('Linux', 'Diagnostics', 'Troubleshooting', 'top', 'strace', 'ptrace', 'procfs', 'pstack', 'lsof', 'pipe', 'coredump', 'tcpdump', 'pcap', 'TOA', 'conntrack', 'netfilter', 'ARP', 'neighbor', 'PSEdition_Core')
             ReleaseNotes = @'
 - Trace-Syscall no longer fails on every trace with "TimeSpan overflowed" (the progress clock started at TimeSpan.MinValue); a process started by the same session is refused as Unsupported with the -FilePath remedy while it runs.
 - Tests run the cmdlets in a real PowerShell: pwsh 7.6.9 is pinned as a dotnet local tool (`dotnet tool restore`, then `dotnet pwsh`), Pester 5.7.1 comes from NuGet with the restore, and `dotnet tool restore && dotnet pwsh -NoProfile -File build.ps1 -Task Test` runs the xunit suites (including cmdlets hosted in-process by Microsoft.PowerShell.SDK 7.6.9 and an out-of-process pwsh as Start-Job uses) and the Pester files, and ends with one count over both, each failed test named above it. Every help example and the README's PowerShell lines are run by a test. The module compiles against PowerShellStandard.Library 5.1.1.

@@ -6,6 +6,7 @@
 //   dotnet run -c Release --project bench/Diag.Bench -- stack [RUNS]
 //   dotnet run -c Release --project bench/Diag.Bench -- kernel [CALLS] [RUNS]          (Trace-Syscall's kernel backend vs bpftrace, strace, ptrace)
 //   dotnet run -c Release --project bench/Diag.Bench -- btf [RUNS]                     (kernel BTF and kallsyms, cold, vs pahole and bpftool)
+//   dotnet run -c Release --project bench/Diag.Bench -- network [ENTRIES] [NEIGHBORS] [RUNS]  (vs conntrack -C/-S/-L, ip neigh, ip -s ntable)
 namespace Diag.Bench;
 
 public static class Program
@@ -23,8 +24,9 @@ public static class Program
             case "kernel": return KernelSyscallBenchmark.Run(args[1..]);
             case "btf": return BtfBenchmark.Run(args[1..]);
             case "btf-once": return BtfBenchmark.RunOnce();
+            case "network": return NetworkBenchmark.Run(args[1..]);
             default:
-                Console.Error.WriteLine("usage: Diag.Bench threadcpu [THREADS] [--proc] | syscall [CALLS] [RUNS] | coredump [RUNS] | toa [PACKETS] [--no-pwsh] | pipepeer [PROCESSES] [FDS] | stack [RUNS] | kernel [CALLS] [RUNS] | btf [RUNS]");
+                Console.Error.WriteLine("usage: Diag.Bench threadcpu [THREADS] [--proc] | syscall [CALLS] [RUNS] | coredump [RUNS] | toa [PACKETS] [--no-pwsh] | pipepeer [PROCESSES] [FDS] | stack [RUNS] | kernel [CALLS] [RUNS] | btf [RUNS] | network [ENTRIES] [NEIGHBORS] [RUNS]");
                 return 2;
         }
     }

@@ -204,8 +204,9 @@ public sealed class ConntrackInspector
         {
             var left = length - watch.Elapsed;
             if (left <= TimeSpan.Zero) yield break;
-            cancel.WaitHandle.WaitOne(left < step ? left : step);
-            yield return (int)Math.Clamp(100 * watch.Elapsed.TotalSeconds / length.TotalSeconds, 0, 100);
+            // WaitOne rounds a sub-millisecond wait down to none: wait whole milliseconds.
+            cancel.WaitHandle.WaitOne(left < step ? TimeSpan.FromMilliseconds(Math.Ceiling(left.TotalMilliseconds)) : step);
+            if (watch.Elapsed < length) yield return (int)Math.Clamp(100 * watch.Elapsed.TotalSeconds / length.TotalSeconds, 0, 100);
         }
     }
 }
