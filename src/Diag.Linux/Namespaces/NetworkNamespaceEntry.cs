@@ -25,7 +25,21 @@ internal static class NetworkNamespaceEntry
         using var fd = Libc.OpenHandle(ns.OpenPath, Libc.O_RDONLY | Libc.O_CLOEXEC);
         if (fd.IsInvalid) return Libc.LastErrno;
         if (!RefersTo(fd, ns.Inode)) return ESTALE;
+        return TryRun(fd, work, out result);
+    }
 
+    /// <summary>Runs <paramref name="work"/> in the namespace a file refers to (<c>/proc/PID/ns/net</c>); returns 0 or the
+    /// errno of opening or entering it.</summary>
+    public static int TryRun<T>(string path, Func<T> work, out T? result)
+    {
+        result = default;
+        using var fd = Libc.OpenHandle(path, Libc.O_RDONLY | Libc.O_CLOEXEC);
+        if (fd.IsInvalid) return Libc.LastErrno;
+        return TryRun(fd, work, out result);
+    }
+
+    private static int TryRun<T>(SafeFileDescriptor fd, Func<T> work, out T? result)
+    {
         T? value = default;
         int errno = 0;
         ExceptionDispatchInfo? failure = null;

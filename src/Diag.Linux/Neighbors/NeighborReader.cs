@@ -23,6 +23,7 @@ public static class NeighborReader
     private static NeighborReading Run(NeighborQuery query, bool statistics)
     {
         var problems = new List<NeighborProblem>();
+        var notes = new List<string>();
         var neighbors = new List<NetNeighbor>();
         var tables = new List<NeighborTableStatistics>();
         var patterns = new List<(string Text, IPAddress Address, int Prefix)>();
@@ -60,12 +61,23 @@ public static class NeighborReader
                 problems.Add(new NeighborProblem(NeighborProblemKind.ReadFailed, label, snapshot.Errno, $"{snapshot.FailedDump}: {Errno.GetDescription(snapshot.Errno)}"));
                 continue;
             }
-            if (statistics) tables.AddRange(Tables(snapshot, ns, query, discards));
-            else neighbors.AddRange(Neighbors(snapshot, ns, query, patterns, problems));
+            if (statistics)
+            {
+                tables.AddRange(Tables(snapshot, ns, query, discards));
+                notes.Add($"{label}: {snapshot.Tables.Count} neighbour tables, {snapshot.Tables.Sum(t => t.Interfaces.Count)} interface settings (rtnetlink RTM_GETNEIGHTBL); " +
+                          (discards.Count > 0 ? "unresolved_discards from /proc/net/stat." : "unresolved_discards unknown: /proc/net/stat/arp_cache is visible only in the host's namespace."));
+            }
+            else
+            {
+                int before = neighbors.Count;
+                neighbors.AddRange(Neighbors(snapshot, ns, query, patterns, problems));
+                notes.Add($"{label}: {snapshot.Records.Count} neighbour entries read (rtnetlink RTM_GETNEIGH), {neighbors.Count - before} kept" +
+                          (query.States.Count == 0 ? $", {snapshot.Records.Count(r => StateOf(r.State) == NeighborState.NoArp)} NoArp entries left out as ip neigh does." : "."));
+            }
         }
         if (skipped.Count > 0)
             problems.Add(new NeighborProblem(NeighborProblemKind.NamespacesSkipped, string.Join(", ", skipped), skippedErrno, skipped.Count.ToString(CultureInfo.InvariantCulture)));
-        return new NeighborReading(neighbors, tables, problems);
+        return new NeighborReading(neighbors, tables, problems, notes);
     }
 
     private static IEnumerable<NetNeighbor> Neighbors(NeighborSnapshot snapshot, NetworkNamespace ns, NeighborQuery query,

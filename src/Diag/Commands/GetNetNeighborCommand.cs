@@ -89,6 +89,7 @@ public sealed class GetNetNeighborCommand : DiagCmdlet
             ThrowTerminatingError(ProcessErrors.ProcFsUnavailable(e));
             return;
         }
+        foreach (var note in reading.Notes) WriteVerbose(note);
         if (Statistics) WriteObject(reading.Tables, enumerateCollection: true);
         else WriteObject(reading.Neighbors.OrderBy(n => n.InterfaceAlias, StringComparer.Ordinal).ThenBy(n => n.IPAddress), enumerateCollection: true);
         foreach (var problem in reading.Problems)

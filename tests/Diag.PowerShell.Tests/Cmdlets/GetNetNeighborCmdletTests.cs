@@ -45,6 +45,8 @@ public sealed class GetNetNeighborCmdletTests : IClassFixture<PowerShellSession>
         Assert.Equal("10.231.0.99", Assert.Single(unresolved).Properties["IPAddress"].Value.ToString());
         Assert.Single(_pwsh.Invoke("Get-NetNeighbor -NetworkNamespace $ns -InterfaceAlias 'veth-c*' -AddressFamily IPv4 -State Reachable").AssertClean().Output);
         Assert.Empty(_pwsh.Invoke("Get-NetNeighbor -NetworkNamespace $ns -InterfaceAlias lo").AssertClean().Output);
+        var verbose = _pwsh.Invoke("Get-NetNeighbor -NetworkNamespace $ns -Verbose").AssertClean().Verbose;
+        Assert.Matches(@"^net:\[\d+\] diag-test-nbps-\S+: \d+ neighbour entries read \(rtnetlink RTM_GETNEIGH\), 2 kept", Assert.Single(verbose));
         // By property name, as from another Get-NetNeighbor.
         Assert.Single(_pwsh.Invoke("[pscustomobject]@{ IPAddress = '10.231.0.2' } | Get-NetNeighbor -NetworkNamespace $ns").AssertClean().Output);
     }

@@ -133,7 +133,8 @@ public sealed class TestConntrackCapacityCmdletTests : IClassFixture<PowerShellS
     [Fact]
     public void JsonAndCsvReadAsTheChecklistDoes()
     {
-        var json = _pwsh.Invoke("Test-ConntrackCapacity -NetworkNamespace $ns -SampleInterval 0.2 | ConvertTo-Json -Depth 4").AssertClean().Single<string>();
+        var json = _pwsh.Invoke("Test-ConntrackCapacity -NetworkNamespace $ns -SampleInterval 0.2 -Verbose -OutVariable r | ConvertTo-Json -Depth 4").AssertClean().Single<string>();
+        Assert.Contains("Counters of 1 namespace(s) from ctnetlink.", _pwsh.Invoke("Test-ConntrackCapacity -NetworkNamespace $ns -SampleInterval 0.1 -Verbose").AssertClean().Verbose);
         Assert.Contains("\"Verdict\": \"Idle\"", json);
         Assert.Contains("\"Check\": \"Capacity\"", json);
         Assert.Contains("\"Status\": \"Pass\"", json);
