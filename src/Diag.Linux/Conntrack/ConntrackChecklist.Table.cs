@@ -26,15 +26,17 @@ internal sealed partial class ConntrackChecklist
                 "nf_conntrack_max limits each network namespace's table separately; this one has room.");
             return;
         }
+        bool buckets = SuggestedMax > _o.Buckets && _o.Buckets > 0;
         string cost = _o.EntryBytes is { } bytes
-            ? $" {Count(SuggestedMax)} entries take at most {Bytes((double)SuggestedMax * bytes)} ({bytes} bytes each)."
-            : "";
+            ? $" {Count(SuggestedMax)} entries take at most {Bytes((double)SuggestedMax * bytes)} ({bytes} bytes each)" +
+              (buckets ? $", and as many hash buckets {Bytes(SuggestedMax * 8.0)} more, keeping lookups at one entry per bucket." : ".")
+            : buckets ? " As many hash buckets keep lookups at one entry per bucket." : "";
         Add(ConntrackCheckName.Capacity, status, actual, Expected,
             (status == CheckStatus.Fail
                 ? "The table is full: the first packet of each new connection (a SYN, a datagram) is dropped unless an unanswered entry can be evicted, and the application sees nothing but timeouts."
                 : "The table is filling up: at nf_conntrack_max, new connections are dropped.")
             + " The limit counts each namespace separately and is set for all of them." + cost + " " + HostNote,
-            MaxRemedy);
+            CapacityRemedy);
     }
 
     private void CheckDrops()

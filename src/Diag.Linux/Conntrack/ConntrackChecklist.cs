@@ -92,6 +92,12 @@ internal sealed partial class ConntrackChecklist
 
     private string MaxRemedy => $"sysctl -w net.netfilter.nf_conntrack_max={SuggestedMax}";
 
+    /// <summary>The limit, and the hash size to go with it when the table would otherwise average more than one entry
+    /// per bucket at the new limit (lookups walk the chains).</summary>
+    private string CapacityRemedy => SuggestedMax > _o.Buckets && _o.Buckets > 0
+        ? MaxRemedy + $"\nsysctl -w net.netfilter.nf_conntrack_buckets={SuggestedMax}"
+        : MaxRemedy;
+
     /// <summary>Where the global settings are written: said in messages, since the command must run there.</summary>
     private string HostNote => _o.Settings.MaxWritable
         ? "Add the setting to a file in /etc/sysctl.d to keep it after a reboot."
