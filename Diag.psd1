@@ -8,9 +8,9 @@
     Description          = 'Linux troubleshooting as PowerShell objects: per-thread CPU (top -H), syscall tracing (strace -c, strace -f -e), thread stacks (pstack), pipe and Unix socket peers (lsof), core-dump readiness (ulimit -c, core_pattern), load-balancer TOA client addresses (tcpdump), conntrack table capacity (conntrack -S, dmesg) and the ARP/NDP neighbour table (ip neigh), from native /proc, ptrace, netlink and capture readers, composable in the pwsh pipeline.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
-    # Loaded before the type data: Diag.Output.types.ps1xml names an engine type (TargetTypeForDeserialization).
+    # Loaded before the type data, which names engine types (a remoted NetworkAddress is rebuilt into one).
     RequiredAssemblies   = @('Diag.Linux.dll')
-    TypesToProcess       = @('Diag.CoreDump.types.ps1xml', 'Diag.ThreadStack.types.ps1xml', 'Diag.Conntrack.types.ps1xml', 'Diag.Neighbor.types.ps1xml', 'Diag.Output.types.ps1xml')
+    TypesToProcess       = @('Diag.Output.types.ps1xml', 'Diag.CoreDump.types.ps1xml', 'Diag.ThreadStack.types.ps1xml', 'Diag.PipePeer.types.ps1xml', 'Diag.Syscall.types.ps1xml', 'Diag.Conntrack.types.ps1xml', 'Diag.Neighbor.types.ps1xml')
     # Diag.Fleet after the others: its views are chosen by name (Format-Table -View Fleet), never a type's default.
     FormatsToProcess     = @('Diag.ThreadCpu.format.ps1xml', 'Diag.Syscall.format.ps1xml', 'Diag.CoreDump.format.ps1xml', 'Diag.Toa.format.ps1xml', 'Diag.PipePeer.format.ps1xml', 'Diag.ThreadStack.format.ps1xml', 'Diag.Conntrack.format.ps1xml', 'Diag.Neighbor.format.ps1xml', 'Diag.Fleet.format.ps1xml')
     CmdletsToExport      = @('Get-ThreadCpu', 'Trace-Syscall', 'Test-CoreDumpConfig', 'ConvertFrom-Toa', 'Get-PipePeer', 'Get-ThreadStack', 'Test-ConntrackCapacity', 'Get-NetNeighbor')

@@ -102,6 +102,35 @@ Describe 'ConvertFrom-Toa' {
         $rows[0].Timestamp | Should -Not -BeNullOrEmpty
     }
 
+    It 'reads a live capture through a FIFO that tcpdump writes, until tcpdump closes it' {
+        $fifo = Join-Path $TestDrive "live-$PID.fifo"
+        & mkfifo $fifo
+        # tcpdump replays the recorded capture into the FIFO as it would write a live one (-U: each packet at once).
+        $writer = Start-Process $script:tcpdump -ArgumentList '-U', '-w', $fifo, '-r', $script:pcap -RedirectStandardError (Join-Path $TestDrive 'tcpdump.err') -PassThru
+        try {
+            $live = ConvertFrom-Toa -Path $fifo -Duration 60 -WarningVariable w -WarningAction SilentlyContinue
+        }
+        finally { if (-not $writer.WaitForExit(30000)) { $writer.Kill() } }
+        $w | Should -BeNullOrEmpty
+        $file = ConvertFrom-Toa -Path $script:pcap
+        $live.Client | Should -Be $file.Client
+        $live.PacketNumber | Should -Be $file.PacketNumber
+    }
+
+    It 'says once, with -Duration, that nobody wrote to a FIFO, and returns' {
+        $fifo = Join-Path $TestDrive "idle-$PID.fifo"
+        & mkfifo $fifo
+        $records = ConvertFrom-Toa -LiteralPath $fifo -Duration 1 -WarningVariable w -WarningAction SilentlyContinue
+        $records | Should -BeNullOrEmpty
+        $w.Count | Should -Be 1
+        $w[0].Message | Should -Match 'no program wrote to'
+    }
+
+    It 'reads tcpdump -A text: payload lines are not packets' {
+        $fromText = & $script:tcpdump -nn -A -r $script:pcap 2>$null | ConvertFrom-Toa -WarningAction SilentlyContinue
+        $fromText.PacketNumber | Should -Be (ConvertFrom-Toa -Path $script:pcap).PacketNumber
+    }
+
     It 'decodes the incident line and one option given as hex' {
         ('... ack 1562404315, win 29, options [Unknown Option 20030390a0a0101], length 0' | ConvertFrom-Toa).Client | Should -Be '10.10.1.1:12345'
         (ConvertFrom-Toa -Hex 30390a0a0101).Client | Should -Be '10.10.1.1:12345'

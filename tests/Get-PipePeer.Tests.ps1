@@ -89,15 +89,4 @@ Describe 'Get-PipePeer' {
         @(Get-PipePeer -All | Select-Object -First 1).Count | Should -Be 1
     }
 
-    It 'writes one ProcessNotFound error for a missing PID and still reports the others' {
-        $rows = Get-PipePeer -Id 0x7fffffff, $writer -FileDescriptor 1 -ErrorAction SilentlyContinue -ErrorVariable e
-        $e.Count | Should -Be 1
-        $e[0].FullyQualifiedErrorId | Should -Be 'ProcessNotFound,Diag.Commands.GetPipePeerCommand'
-        $e[0].ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
-        $rows.ProcessId | Should -Be $writer
-    }
-
-    It 'refuses -All with -Id at binding' {
-        { Get-PipePeer -Id $worker -All -ErrorAction Stop } | Should -Throw -ErrorId 'AmbiguousParameterSet,Diag.Commands.GetPipePeerCommand'
-    }
 }

@@ -24,6 +24,7 @@
         @{ Name = 'mysqld'; Arguments = @('sleep') }
         @{ Name = 'php'; Arguments = @('pipe-selfloop') }
         @{ Name = 'php-fpm'; Arguments = @('unix-server', '@diag-php-fpm-%d') }
+        @{ Name = 'atd'; Arguments = @('process-churn') }
     )
     Examples = @{
         'Get-ThreadCpu/2' = @{ Replace = @{ '5060' = '{vpnserver.Pid}' } }
@@ -38,6 +39,7 @@
         'Get-ThreadStack/3' = @{ Replace = @{ '2509' = '{nginx.Pid}' }; AllowEmpty = $true }
         'Get-ThreadStack/4' = @{ Replace = @{ '5060' = '{vpnserver.Pid}'; '5072' = '{vpnserver.Thread.NatThread}' } }
         'Trace-Syscall/6' = @{ Replace = @{ '-Duration 10' = '-Duration 1' } }
+        'Trace-Syscall/7' = @{ Replace = @{ '-Id 1 ' = '-Id {atd.Pid} '; '-Duration 5' = '-Duration 1' } }
         'Trace-Syscall/3' = @{ Replace = @{ '2509' = '{nginx.Pid}'; '-Duration 10' = '-Duration 1' }; AllowEmpty = $true }
         # Conntrack: tables that track nothing are Idle; nothing may fail here. The host's entries may be none.
         'Test-ConntrackCapacity/2' = @{ AllowEmpty = $true }
@@ -80,5 +82,14 @@
         # lvs.pcap: six connections of three clients to port 1234 (kinds 200 and 254), a SYN-ACK, and one client to 443 in kind 230.
         'ConvertFrom-Toa/2' = @{ Replace = @{ '/var/tmp/lvs-*.pcap' = '{TestDrive}/lvs-*.pcap' }; Files = @{ 'lvs-1.pcap' = 'base64:1MOyoQIABAAAAAAAAAAAAAAABAABAAAAwC4yZgAAAABGAAAARgAAAAARIjNEVWZ3iJmquwgARQAAOAABAABABrAQwKgABQoAAAKcQATSAAAAAQAAAACQAiAAAAAAAAIEBbQBAcgIMDkKCgEBAQHBLjJmkNADADoAAAA6AAAAABEiM0RVZneImaq7CABFAAAsAAEAAEAGsBwKAAACwKgABQTSnEAAAAABAAAAAGASIAAAAAAAAgQFtMIuMmYgoQcARgAAAEYAAAAAESIzRFVmd4iZqrsIAEUAADgAAQAAQAawEMCoAAUKAAACnEEE0gAAAAEAAAAAkAIgAAAAAAACBAW0AQH+CFugCgoBAgEBwy4yZrBxCwBGAAAARgAAAAARIjNEVWZ3iJmquwgARQAAOAABAABABrAQwKgABQoAAAKcQgTSAAAAAQAAAACQAiAAAAAAAAIEBbQBAcgIMDoKCgEBAQHELjJmAAAAAEYAAABGAAAAABEiM0RVZneImaq7CABFAAA4AAEAAEAGsBDAqAAFCgAAApxDBNIAAAABAAAAAJACIAAAAAAAAgQFtAEB/giHBwoKAQMBAcUuMmaQ0AMARgAAAEYAAAAAESIzRFVmd4iZqrsIAEUAADgAAQAAQAawEMCoAAUKAAACnEQE0gAAAAEAAAAAkAIgAAAAAAACBAW0AQHICDA7CgoBAQEBxi4yZiChBwBGAAAARgAAAAARIjNEVWZ3iJmquwgARQAAOAABAABABrAQwKgABQoAAAKcRQG7AAAAAQAAAACQAiAAAAAAAAIEBbQBAeYIsm4KCgEEAQE=' } }
         'ConvertFrom-Toa/4' = @{ Files = @{ 'lvs.pcap' = 'base64:1MOyoQIABAAAAAAAAAAAAAAABAABAAAAwC4yZgAAAABGAAAARgAAAAARIjNEVWZ3iJmquwgARQAAOAABAABABrAQwKgABQoAAAKcQATSAAAAAQAAAACQAiAAAAAAAAIEBbQBAcgIMDkKCgEBAQHBLjJmkNADADoAAAA6AAAAABEiM0RVZneImaq7CABFAAAsAAEAAEAGsBwKAAACwKgABQTSnEAAAAABAAAAAGASIAAAAAAAAgQFtMIuMmYgoQcARgAAAEYAAAAAESIzRFVmd4iZqrsIAEUAADgAAQAAQAawEMCoAAUKAAACnEEE0gAAAAEAAAAAkAIgAAAAAAACBAW0AQH+CFugCgoBAgEBwy4yZrBxCwBGAAAARgAAAAARIjNEVWZ3iJmquwgARQAAOAABAABABrAQwKgABQoAAAKcQgTSAAAAAQAAAACQAiAAAAAAAAIEBbQBAcgIMDoKCgEBAQHELjJmAAAAAEYAAABGAAAAABEiM0RVZneImaq7CABFAAA4AAEAAEAGsBDAqAAFCgAAApxDBNIAAAABAAAAAJACIAAAAAAAAgQFtAEB/giHBwoKAQMBAcUuMmaQ0AMARgAAAEYAAAAAESIzRFVmd4iZqrsIAEUAADgAAQAAQAawEMCoAAUKAAACnEQE0gAAAAEAAAAAkAIgAAAAAAACBAW0AQHICDA7CgoBAQEBxi4yZiChBwBGAAAARgAAAAARIjNEVWZ3iJmquwgARQAAOAABAABABrAQwKgABQoAAAKcRQG7AAAAAQAAAACQAiAAAAAAAAIEBbQBAeYIsm4KCgEEAQE=' } }
+        # A live tcpdump writing the FIFO, replaced by tcpdump writing the recorded capture into it.
+        'ConvertFrom-Toa/6' = @{
+            Replace = @{
+                '/tmp/lvs.fifo' = '{TestDrive}/lvs.fifo'
+                "'tcp dst port 1234'" = "'-r', '{TestDrive}/lvs.pcap' -RedirectStandardError '{TestDrive}/tcpdump.err'"
+                '-Duration 60' = '-Duration 30'
+            }
+            Files = @{ 'lvs.pcap' = 'base64:1MOyoQIABAAAAAAAAAAAAAAABAABAAAAwC4yZgAAAABGAAAARgAAAAARIjNEVWZ3iJmquwgARQAAOAABAABABrAQwKgABQoAAAKcQATSAAAAAQAAAACQAiAAAAAAAAIEBbQBAcgIMDkKCgEBAQHBLjJmkNADADoAAAA6AAAAABEiM0RVZneImaq7CABFAAAsAAEAAEAGsBwKAAACwKgABQTSnEAAAAABAAAAAGASIAAAAAAAAgQFtMIuMmYgoQcARgAAAEYAAAAAESIzRFVmd4iZqrsIAEUAADgAAQAAQAawEMCoAAUKAAACnEEE0gAAAAEAAAAAkAIgAAAAAAACBAW0AQH+CFugCgoBAgEBwy4yZrBxCwBGAAAARgAAAAARIjNEVWZ3iJmquwgARQAAOAABAABABrAQwKgABQoAAAKcQgTSAAAAAQAAAACQAiAAAAAAAAIEBbQBAcgIMDoKCgEBAQHELjJmAAAAAEYAAABGAAAAABEiM0RVZneImaq7CABFAAA4AAEAAEAGsBDAqAAFCgAAApxDBNIAAAABAAAAAJACIAAAAAAAAgQFtAEB/giHBwoKAQMBAcUuMmaQ0AMARgAAAEYAAAAAESIzRFVmd4iZqrsIAEUAADgAAQAAQAawEMCoAAUKAAACnEQE0gAAAAEAAAAAkAIgAAAAAAACBAW0AQHICDA7CgoBAQEBxi4yZiChBwBGAAAARgAAAAARIjNEVWZ3iJmquwgARQAAOAABAABABrAQwKgABQoAAAKcRQG7AAAAAQAAAACQAiAAAAAAAAIEBbQBAeYIsm4KCgEEAQE=' }
+        }
     }
 }

@@ -26,49 +26,34 @@ AfterAll {
 }
 
 Describe 'Test-CoreDumpConfig' {
-    It 'takes processes from Get-Process and ends each checklist with its verdict' {
-        $all = Get-Process -Id $limitedPid | Test-CoreDumpConfig
-        $all[-1].PSTypeNames | Should -Contain 'Diag.Linux.CoreDumps.CoreDumpVerdict'
-        $all[-1].Verdict | Should -Be 'NotWritten'
-        $all[-1].Blockers | Should -Contain 'CoreLimit'
-        $all | Select-Object -SkipLast 1 | ForEach-Object { $_.PSTypeNames[0] } | Sort-Object -Unique | Should -Be 'Diag.Linux.CoreDumps.CoreDumpCheck'
-        ($all | Where-Object Check -eq CoreLimit).Remedy | Should -BeLike "now: prlimit --pid $limitedPid --core=unlimited:unlimited*"
+    It 'takes processes from Get-Process and gives one verdict per process, its checklist inside' {
+        $verdict = Get-Process -Id $limitedPid | Test-CoreDumpConfig
+        @($verdict).Count | Should -Be 1
+        $verdict.PSTypeNames | Should -Contain 'Diag.Linux.CoreDumps.CoreDumpVerdict'
+        $verdict.Verdict | Should -Be 'NotWritten'
+        $verdict.Blockers | Should -Contain 'CoreLimit'
+        $verdict.Checks | ForEach-Object { $_.PSTypeNames[0] } | Sort-Object -Unique | Should -Be 'Diag.Linux.CoreDumps.CoreDumpCheck'
+        ($verdict.Checks | Where-Object Check -eq CoreLimit).Remedy | Should -BeLike "now: prlimit --pid $limitedPid --core=unlimited:;*"
     }
 
-    It 'composes with Where-Object, Group-Object and Sort-Object' {
-        # Every value of Check, Status and Verdict is true, so Where-Object Check keeps all the checks.
-        (Test-CoreDumpConfig -Id $limitedPid | Where-Object Check).Count | Should -Be ((Test-CoreDumpConfig -Id $limitedPid).Count - 1)
-        $failing = Test-CoreDumpConfig -Id $limitedPid | Where-Object Status -eq 'Fail'
+    It 'composes with Where-Object, Group-Object and Sort-Object, on processes and on their checks' {
+        $failing = (Test-CoreDumpConfig -Id $limitedPid, $PID).Checks | Where-Object Status -eq 'Fail'
         $failing.Check | Should -Contain 'CoreLimit'
-        $failing | Where-Object Verdict | Should -HaveCount 1    # the verdict has a Status too
-        $groups = Test-CoreDumpConfig -Id $limitedPid | Where-Object Check | Group-Object Status -AsHashTable -AsString
+        ($failing | Where-Object Check -eq CoreLimit).ProcessId | Should -Contain $limitedPid
+        $groups = (Test-CoreDumpConfig -Id $limitedPid).Checks | Group-Object Status -AsHashTable -AsString
         $groups['Fail'].Check | Should -Contain 'CoreLimit'
         $groups['Pass'].Check | Should -Contain 'CorePattern'
         # Names, not enum numbers: Sort-Object orders them as a person reads them.
-        $sorted = Test-CoreDumpConfig -Id $limitedPid | Where-Object Check | Sort-Object Check
+        $sorted = (Test-CoreDumpConfig -Id $limitedPid).Checks | Sort-Object Check
         ($sorted.Check -join ',') | Should -Be (($sorted.Check | Sort-Object) -join ',')
+        (Test-CoreDumpConfig -Id $limitedPid, $PID | Sort-Object Verdict).Count | Should -Be 2
     }
 
     It 'keeps only what there is to fix with Where-Object Remedy' {
-        $todo = Test-CoreDumpConfig -Id $limitedPid | Where-Object Remedy
+        $todo = (Test-CoreDumpConfig -Id $limitedPid).Checks | Where-Object Remedy
         $todo.Check | Should -Contain 'CoreLimit'
         $todo | ForEach-Object { $_.Status | Should -Not -Be 'Pass' }
-    }
-
-    It 'checks the system-wide settings without a process' {
-        $all = Test-CoreDumpConfig
-        $all | ForEach-Object { $_.ProcessId | Should -BeNullOrEmpty }
-        ($all | Where-Object Check).Check | Should -Contain 'LoginLimit'
-        $all[-1].Verdict | Should -BeIn @('Written', 'Truncated', 'NotWritten', 'Unknown')
-    }
-
-    It 'reports a missing process as one ProcessNotFound error and checks the others' {
-        $all = Test-CoreDumpConfig -Id 0x7fffffff, $limitedPid -ErrorAction SilentlyContinue -ErrorVariable e
-        $e.Count | Should -Be 1
-        $e[0].FullyQualifiedErrorId | Should -Be 'ProcessNotFound,Diag.Commands.TestCoreDumpConfigCommand'
-        $e[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
-        $e[0].ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
-        ($all | Where-Object Verdict).ProcessId | Should -Be $limitedPid
+        ($todo | Where-Object Check -eq CoreLimit).RemedySteps[0] | Should -Be "now: prlimit --pid $limitedPid --core=unlimited:"
     }
 
     It 'judges a mysqld by its core-file option' -ForEach @(
@@ -77,7 +62,7 @@ Describe 'Test-CoreDumpConfig' {
     ) {
         $mysqld = Start-CoreTarget -Directory $TestDrive -CoreLimit unlimited -Name mysqld -Arguments $Arguments
         try {
-            $program = Test-CoreDumpConfig -Name mysqld | Where-Object { $_.ProcessId -eq $mysqld.Pid -and $_.Check -eq 'Program' }
+            $program = (Test-CoreDumpConfig -Name mysqld | Where-Object ProcessId -eq $mysqld.Pid).Checks | Where-Object Check -eq 'Program'
             $program.Status | Should -Be $Status
             $program.Actual | Should -BeLike 'mysqld: *'
         }
@@ -88,62 +73,80 @@ Describe 'Test-CoreDumpConfig' {
         $dir = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'verify')
         $target = Start-CoreTarget -Directory $dir.FullName -CoreLimit unlimited
         try {
-            $all = Test-CoreDumpConfig -Id $target.Pid -Verify
-            $probe = $all | Where-Object Check -eq Probe
+            $verdict = Test-CoreDumpConfig -Id $target.Pid -Verify
+            $probe = $verdict.Checks | Where-Object Check -eq Probe
             $probe.Status | Should -Be 'Pass'
             $probe.Actual | Should -BeLike "core found: $($dir.FullName)/*, deleted"
-            $all[-1].Verified | Should -Be 'CoreFound'
-            $all[-1].Verdict | Should -BeIn @('Written', 'Truncated')
+            $verdict.Verified | Should -Be 'CoreFound'
+            $verdict.Verdict | Should -BeIn @('Written', 'Truncated')
             Get-ChildItem $dir.FullName -Force | Should -BeNullOrEmpty
             $target.Process.HasExited | Should -BeFalse
         }
         finally { Stop-DiagTestTarget $target }
     }
 
-    It '-Verify -WhatIf says what it would do and runs no probe' {
-        $all = Test-CoreDumpConfig -Id $limitedPid -Verify -WhatIf
-        $all | Where-Object Check -eq Probe | Should -BeNullOrEmpty
-        $all[-1].Verified | Should -Be 'NotRun'
+    It 'says a zombie has exited instead of judging its limits' {
+        $parent = Start-DiagTestTarget -Arguments zombie
+        try {
+            $zombie = [int]$parent.Threads['zombie']
+            Test-CoreDumpConfig -Id $zombie -ErrorAction SilentlyContinue -ErrorVariable e | Should -BeNullOrEmpty
+            $e[0].FullyQualifiedErrorId | Should -Be 'TargetExited,Diag.Commands.TestCoreDumpConfigCommand'
+            "$($e[0])" | Should -BeLike '*has exited*zombie*'
+        }
+        finally { Stop-DiagTestTarget $parent }
     }
 
-    It 'reads like a checklist at 80 columns, with the remedy wrapped and the verdict below' {
+    It 'reads like a checklist at 80 columns, each remedy step on a line of its own' {
         $text = Test-CoreDumpConfig -Id $limitedPid | Out-String -Width 80
         $lines = $text -split "`n"
         $lines | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 80 }
-        $lines | Where-Object { $_ -match '^STATUS CHECK\s+ACTUAL\s+EXPECTED / REMEDY' } | Should -HaveCount 1
-        $lines | Where-Object { $_ -match '^FAIL\s+CoreLimit\s+soft 0, hard unlimited\s+now: prlimit' } | Should -HaveCount 1
-        $lines | Where-Object { $_ -match '^Verdict\s+: NotWritten' } | Should -HaveCount 1
-        $text | Should -Match "Core dump checklist: diag-test-target \($limitedPid\)"
+        $lines | Where-Object { $_ -match "^diag-test-target \($limitedPid\): NOTWRITTEN$" } | Should -HaveCount 1
+        $lines | Where-Object { $_ -match '^  FAIL CoreLimit\s+soft 0, hard unlimited' } | Should -HaveCount 1
+        # A command is copied from the screen whole: the step is one line.
+        $lines | Where-Object { $_.TrimEnd() -eq "       > now: prlimit --pid $limitedPid --core=unlimited:" } | Should -HaveCount 1
+    }
+
+    It 'shows one line per process with Format-Table' {
+        $text = Test-CoreDumpConfig -Id $limitedPid | Format-Table | Out-String -Width 80
+        $text | Should -Match 'PID\s+PROCESS\s+VERDICT\s+FIX FIRST'
+        $text | Should -Match "$limitedPid\s+diag-test-targ\S*\s+NotWritten\s+CoreLimit"
     }
 
     It 'shows everything at 120 columns, nothing cut' {
         $text = Test-CoreDumpConfig -Id $limitedPid | Out-String -Width 120
         $text | Should -Not -Match '…'
         $text | Should -Match ([regex]::Escape($TestDrive))
-        $text | Should -Match 'Summary\s+: No core: CoreLimit stops it'
+        $text | Should -Match 'No core: CoreLimit stops it'
     }
 
-    It 'comes back from Start-Job and is formatted by the same views' {
+    It 'comes back from Start-Job with its checks as objects, formatted by the same views' {
         $job = Start-Job { param($modulePath, $id) Import-Module $modulePath; Test-CoreDumpConfig -Id $id } -ArgumentList (Get-DiagModulePath), $limitedPid
-        $all = $job | Wait-Job -Timeout 60 | Receive-Job
+        $verdict = $job | Wait-Job -Timeout 60 | Receive-Job
         $job | Remove-Job -Force
-        $all[0].PSTypeNames | Should -Contain 'Deserialized.Diag.Linux.CoreDumps.CoreDumpCheck'
-        $all[-1].Verdict | Should -Be 'NotWritten'
-        $text = $all | Out-String -Width 80
-        $text | Should -Match 'STATUS CHECK'
-        $text | Should -Match 'FAIL\s+CoreLimit'
-        $text | Should -Match 'Verdict\s+: NotWritten'
+        $verdict.PSTypeNames | Should -Contain 'Deserialized.Diag.Linux.CoreDumps.CoreDumpVerdict'
+        $verdict.Verdict | Should -Be 'NotWritten'
+        $limit = $verdict.Checks | Where-Object Check -eq CoreLimit
+        $limit.PSTypeNames | Should -Contain 'Deserialized.Diag.Linux.CoreDumps.CoreDumpCheck'
+        $limit.Status | Should -Be 'Fail'
+        $text = $verdict | Out-String -Width 80
+        $text | Should -Match 'NOTWRITTEN'
+        $text | Should -Match 'FAIL CoreLimit'
     }
 
     It 'converts to JSON and CSV with readable values' {
-        $all = Test-CoreDumpConfig -Id $limitedPid
-        $json = $all | ConvertTo-Json | ConvertFrom-Json   # names without -EnumsAsStrings
-        ($json | Where-Object Check -eq 'CoreLimit').Status | Should -Be 'Fail'
-        $json[-1].Verdict | Should -Be 'NotWritten'
-        $csv = Join-Path $TestDrive 'checks.csv'
-        $all | Where-Object Check | Export-Csv $csv
-        $rows = Import-Csv $csv
-        ($rows | Where-Object Check -eq 'CoreLimit').Status | Should -Be 'Fail'
-        ($rows | Where-Object Check -eq 'CoreLimit').Remedy | Should -BeLike 'now: prlimit*'
+        $verdict = Test-CoreDumpConfig -Id $limitedPid
+        $json = $verdict | ConvertTo-Json -Depth 4 | ConvertFrom-Json   # names without -EnumsAsStrings
+        $json.Verdict | Should -Be 'NotWritten'
+        ($json.Checks | Where-Object Check -eq 'CoreLimit').Status | Should -Be 'Fail'
+        $csv = Join-Path $TestDrive 'verdicts.csv'
+        $verdict | Export-Csv $csv
+        $row = Import-Csv $csv
+        $row.Verdict | Should -Be 'NotWritten'
+        $row.Blockers | Should -Be 'CoreLimit'
+        $row.Checks | Should -BeLike '*Fail CoreLimit: soft 0, hard unlimited*'
+        Get-Content -Raw $csv | Should -Not -Match 'System\.|Diag\.Linux'
+        $checks = Join-Path $TestDrive 'checks.csv'
+        $verdict.Checks | Export-Csv $checks
+        (Import-Csv $checks | Where-Object Check -eq 'CoreLimit').Remedy | Should -BeLike 'now: prlimit*'
     }
 }

@@ -44,6 +44,19 @@ internal sealed class BenchTarget : IDisposable
         return Directory.GetCurrentDirectory();
     }
 
+    /// <summary>The target's counters: "status" answered with "STATUS key=value ...".</summary>
+    public Dictionary<string, long> Status()
+    {
+        _process.StandardInput.WriteLine("status");
+        _process.StandardInput.Flush();
+        string? line;
+        while ((line = _process.StandardOutput.ReadLine()) is not null && !line.StartsWith("STATUS ", StringComparison.Ordinal))
+        {
+        }
+        if (line is null) throw new InvalidOperationException("diag-test-target did not answer status");
+        return line["STATUS ".Length..].Split(' ').Select(p => p.Split('=')).ToDictionary(p => p[0], p => long.Parse(p[1]));
+    }
+
     public void Dispose()
     {
         _process.StandardInput.Close();

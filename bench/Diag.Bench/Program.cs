@@ -6,6 +6,8 @@
 //   dotnet run -c Release --project bench/Diag.Bench -- stack [RUNS]
 //   dotnet run -c Release --project bench/Diag.Bench -- kernel [CALLS] [RUNS]          (Trace-Syscall's kernel backend vs bpftrace, strace, ptrace)
 //   dotnet run -c Release --project bench/Diag.Bench -- btf [RUNS]                     (kernel BTF and kallsyms, cold, vs pahole and bpftool)
+//   dotnet run -c Release --project bench/Diag.Bench -- bpfattach [ATTACHES] [CALLS]   (the eBPF layer: load, attach, detach and per-call cost of each link type)
+//   dotnet run -c Release --project bench/Diag.Bench -- signals [RUNS] [LOAD]          (signals delivered and shown, against strace -f -p)
 //   dotnet run -c Release --project bench/Diag.Bench -- network [ENTRIES] [NEIGHBORS] [RUNS]  (vs conntrack -C/-S/-L, ip neigh, ip -s ntable)
 namespace Diag.Bench;
 
@@ -24,9 +26,11 @@ public static class Program
             case "kernel": return KernelSyscallBenchmark.Run(args[1..]);
             case "btf": return BtfBenchmark.Run(args[1..]);
             case "btf-once": return BtfBenchmark.RunOnce();
+            case "bpfattach": return BpfAttachBenchmark.Run(args[1..]);
+            case "signals": return SignalBenchmark.Run(args[1..]);
             case "network": return NetworkBenchmark.Run(args[1..]);
             default:
-                Console.Error.WriteLine("usage: Diag.Bench threadcpu [THREADS] [--proc] | syscall [CALLS] [RUNS] | coredump [RUNS] | toa [PACKETS] [--no-pwsh] | pipepeer [PROCESSES] [FDS] | stack [RUNS] | kernel [CALLS] [RUNS] | btf [RUNS] | network [ENTRIES] [NEIGHBORS] [RUNS]");
+                Console.Error.WriteLine("usage: Diag.Bench NAME [ARGUMENTS]: the names and their arguments are listed at the top of bench/Diag.Bench/Program.cs");
                 return 2;
         }
     }

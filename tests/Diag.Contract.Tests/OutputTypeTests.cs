@@ -25,60 +25,66 @@ public class OutputTypeTests
     [Theory, MemberData(nameof(OutputTypes))]
     public void SurvivesRemotingSerialization(string typeName)
     {
-        // Remoting keeps primitives, strings, DateTime, TimeSpan, enums and arrays of them; anything deeper
-        // arrives as a string. Arrays (or ItemLists) of small sealed classes are allowed one level down.
-        foreach (var property in Resolve(typeName).GetProperties())
-            Assert.True(IsSimple(property.PropertyType, allowRecordArray: true), $"{typeName}.{property.Name} ({property.PropertyType}) does not serialize");
-    }
-
-    [Theory, MemberData(nameof(OutputTypes))]
-    public void NestedObjectsComeBackAsObjects(string typeName)
-    {
-        // Start-Job and Invoke-Command serialize one level deep unless the type asks for more: a list of objects or
-        // an address would arrive as text. Types with such properties need a SerializationDepth in module/*.types.ps1xml.
+        // Remoting keeps primitives, strings, DateTime, TimeSpan, enums and lists of them; Diag objects nested in a
+        // property (or in a list property) come back as objects only as deep as the type's SerializationDepth
+        // (module/*.types.ps1xml): without one, one level, and a nested object arrives as its text.
         var type = Resolve(typeName);
-        int depth = Nesting(type);
-        if (depth <= 1) return;
-        var declared = Directory.GetFiles(Path.Combine(ModuleFiles.RepoRoot, "module"), "*.types.ps1xml")
-            .SelectMany(f => System.Xml.Linq.XDocument.Load(f).Descendants("Type"))
-            .Where(t => t.Element("Name")?.Value == typeName)
-            .SelectMany(t => t.Descendants("NoteProperty"))
-            .Where(n => n.Element("Name")?.Value == "SerializationDepth")
-            .Select(n => int.Parse(n.Element("Value")!.Value))
-            .DefaultIfEmpty(1).Max();
-        Assert.True(declared >= depth, $"{typeName} nests objects {depth} levels deep: give it a SerializationDepth of at least {depth} in a module/*.types.ps1xml (it has {declared})");
+        var depth = NestingDepth(type, 0);
+        foreach (var property in type.GetProperties())
+            Assert.True(IsSerializable(property.PropertyType), $"{typeName}.{property.Name} ({property.PropertyType}) does not serialize");
+        if (depth > 0)
+            Assert.True(SerializationDepth(typeName) > depth,
+                $"{typeName} holds Diag objects {depth} level(s) down: give it a SerializationDepth above {depth} in module/*.types.ps1xml");
     }
 
-    /// <summary>How many levels of objects a type's properties hold (1: only simple values).</summary>
-    private static int Nesting(Type type, int level = 1)
+    /// <summary>How many levels of Diag objects a type holds below itself (0: only simple values).</summary>
+    private static int NestingDepth(Type type, int level)
     {
         if (level > 4) return level;
-        int deepest = level;
+        var deepest = 0;
         foreach (var property in type.GetProperties())
         {
-            var t = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
-            if (t == typeof(Diag.Linux.Output.NetworkAddress)) deepest = Math.Max(deepest, level + 1);
-            else if (ItemType(t) is { } item)
-                deepest = Math.Max(deepest, IsSimple(item, false) ? level + 1 : Nesting(item, level + 1));
+            var t = Element(property.PropertyType);
+            if (IsDiagObject(t)) deepest = Math.Max(deepest, 1 + NestingDepth(t, level + 1));
         }
         return deepest;
     }
 
-    private static Type? ItemType(Type t) =>
-        t.IsGenericType && t.GetGenericTypeDefinition() == typeof(Diag.Linux.Output.ItemList<>) ? t.GetGenericArguments()[0] : null;
+    private static bool IsSerializable(Type t)
+    {
+        t = Element(t);
+        return IsSimple(t) || IsDiagObject(t) && t.GetProperties().All(p => IsSerializable(p.PropertyType));
+    }
 
-    private static bool IsSimple(Type t, bool allowRecordArray)
+    private static bool IsSimple(Type t)
     {
         t = Nullable.GetUnderlyingType(t) ?? t;
-        if (t.IsPrimitive || t.IsEnum || t == typeof(string) || t == typeof(DateTime) || t == typeof(TimeSpan) || t == typeof(decimal) || t == typeof(Guid))
-            return true;
-        // PowerShell's own type data rebuilds an IPAddress on the receiving side (a Deserialized.System.Net.IPAddress
-        // becomes an IPAddress again); the cmdlet tests check it after Start-Job. Diag's NetworkAddress is rebuilt by
-        // module/Diag.Output.types.ps1xml (TargetTypeForDeserialization).
-        if (t == typeof(System.Net.IPAddress) || t == typeof(Diag.Linux.Output.NetworkAddress)) return true;
-        var element = t.IsArray ? t.GetElementType() : ItemType(t);
-        if (element is not null && allowRecordArray)
-            return IsSimple(element, false) || (element.IsSealed && element.GetProperties().All(p => IsSimple(p.PropertyType, false)));
-        return false;
+        // PowerShell's own type data rebuilds an IPAddress on the receiving side. (A NetworkAddress is a Diag object: it
+        // is rebuilt by Diag's type data, Diag.Output.types.ps1xml, once the depth lets it travel as an object.)
+        return t.IsPrimitive || t.IsEnum || t == typeof(string) || t == typeof(DateTime) || t == typeof(TimeSpan) || t == typeof(decimal)
+               || t == typeof(Guid) || t == typeof(System.Net.IPAddress);
+    }
+
+    private static bool IsDiagObject(Type t) => t.IsClass && t.IsSealed && t.Namespace?.StartsWith("Diag.", StringComparison.Ordinal) == true && !IsSimple(t);
+
+    /// <summary>The element type of an array or list property (ItemList, IReadOnlyList), or the type itself.</summary>
+    private static Type Element(Type t)
+    {
+        if (t.IsArray) return t.GetElementType()!;
+        if (t.IsGenericType && t.GetGenericArguments() is [var element]
+            && (t.GetGenericTypeDefinition() == typeof(Diag.Linux.Output.ItemList<>) || t.GetGenericTypeDefinition() == typeof(IReadOnlyList<>)))
+            return element;
+        return Nullable.GetUnderlyingType(t) ?? t;
+    }
+
+    private static int SerializationDepth(string typeName)
+    {
+        foreach (var file in Directory.GetFiles(Path.Combine(ModuleFiles.RepoRoot, "module"), "*.types.ps1xml"))
+        {
+            var type = System.Xml.Linq.XDocument.Load(file).Descendants("Type").FirstOrDefault(t => t.Element("Name")?.Value == typeName);
+            var depth = type?.Descendants("NoteProperty").FirstOrDefault(n => n.Element("Name")?.Value == "SerializationDepth")?.Element("Value")?.Value;
+            if (depth is not null) return int.Parse(depth, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return 1;
     }
 }

@@ -1,5 +1,4 @@
 using Diag.Linux.Time;
-using Xunit;
 
 namespace Diag.Linux.Tests;
 

@@ -4,8 +4,9 @@ namespace Diag.TestSupport;
 
 /// <summary>
 /// Writes capture files for tests: pcap (either byte order, micro- or nanosecond timestamps) and
-/// pcapng (one section, interfaces with their own link type and if_tsresol, enhanced or simple packet
-/// blocks), as libpcap and Wireshark write them.
+/// pcapng (sections, interfaces with their own link type and if_tsresol, enhanced or simple packet
+/// blocks), as libpcap and Wireshark write them; and, for damage tests, any version number, records with
+/// any pair of lengths, and raw blocks.
 /// </summary>
 public sealed class CaptureWriter : IDisposable
 {
@@ -15,22 +16,27 @@ public sealed class CaptureWriter : IDisposable
     private readonly bool _pcapng;
     private readonly bool _bigEndian;
     private readonly bool _nanoseconds;
+    private readonly bool _originalLengthFirst;
     private readonly List<byte> _resolutions = new();
 
-    private CaptureWriter(Stream stream, bool pcapng, bool bigEndian, bool nanoseconds)
+    private CaptureWriter(Stream stream, bool pcapng, bool bigEndian, bool nanoseconds, bool originalLengthFirst = false)
     {
         _stream = stream;
         _pcapng = pcapng;
         _bigEndian = bigEndian;
         _nanoseconds = nanoseconds;
+        _originalLengthFirst = originalLengthFirst;
     }
 
-    public static CaptureWriter Pcap(Stream stream, int linkType, bool nanoseconds = false, bool bigEndian = false, uint snaplen = 262144)
+    /// <summary>A pcap file; <paramref name="major"/>.<paramref name="minor"/> is the version its header says. Files
+    /// before 2.3 (and DG/UX's 543.0) put the original length before the captured one, and so does this writer for them.</summary>
+    public static CaptureWriter Pcap(Stream stream, int linkType, bool nanoseconds = false, bool bigEndian = false, uint snaplen = 262144,
+        ushort major = 2, ushort minor = 4)
     {
-        var w = new CaptureWriter(stream, false, bigEndian, nanoseconds);
+        var w = new CaptureWriter(stream, false, bigEndian, nanoseconds, originalLengthFirst: major == 543 || major == 2 && minor < 3);
         w.U32(nanoseconds ? 0xa1b23c4du : 0xa1b2c3d4u);
-        w.U16(2);
-        w.U16(4);
+        w.U16(major);
+        w.U16(minor);
         w.U32(0);
         w.U32(0);
         w.U32(snaplen);
@@ -38,17 +44,44 @@ public sealed class CaptureWriter : IDisposable
         return w;
     }
 
-    public static CaptureWriter Pcapng(Stream stream, bool bigEndian = false)
+    public static CaptureWriter Pcapng(Stream stream, bool bigEndian = false, ushort major = 1, ushort minor = 0)
     {
         var w = new CaptureWriter(stream, true, bigEndian, false);
-        w.Block(0x0A0D0D0A, b =>
+        w.SectionHeader(major, minor);
+        return w;
+    }
+
+    /// <summary>Starts a pcapng section (the file's first, or a later one): its interfaces are added anew.</summary>
+    public void SectionHeader(ushort major = 1, ushort minor = 0)
+    {
+        _resolutions.Clear();
+        Block(0x0A0D0D0A, b =>
         {
             b.U32(0x1A2B3C4D);
-            b.U16(1);
-            b.U16(0);
+            b.U16(major);
+            b.U16(minor);
             b.U64(ulong.MaxValue); // section length unknown
         });
-        return w;
+    }
+
+    /// <summary>A pcapng block of any type with this body, framed with its length at both ends.</summary>
+    public void RawBlock(uint type, byte[] body)
+    {
+        if (type == 1) _resolutions.Add(6); // an interface, however broken, takes the next interface id
+        Block(type, b => { b.Bytes(body); b.Pad(); });
+    }
+
+    /// <summary>A pcap record with the lengths its header says, whatever the bytes: <paramref name="written"/> bytes of
+    /// <paramref name="frame"/> follow the header (by default the captured length).</summary>
+    public void Record(byte[] frame, DateTime utc, uint captured, uint original, int? written = null)
+    {
+        var since = utc - DateTime.UnixEpoch;
+        U32((uint)(since.Ticks / TimeSpan.TicksPerSecond));
+        long fraction = since.Ticks % TimeSpan.TicksPerSecond;
+        U32((uint)(_nanoseconds ? fraction * 100 : fraction / 10));
+        U32(_originalLengthFirst ? original : captured);
+        U32(_originalLengthFirst ? captured : original);
+        _stream.Write(frame, 0, written ?? (int)captured);
     }
 
     /// <summary>Adds a pcapng interface; <paramref name="tsresol"/> is the if_tsresol byte (6: µs, 9: ns, 0x80|n: 2^-n s). Returns its id.</summary>
@@ -79,12 +112,7 @@ public sealed class CaptureWriter : IDisposable
         var since = utc - DateTime.UnixEpoch;
         if (!_pcapng)
         {
-            U32((uint)(since.Ticks / TimeSpan.TicksPerSecond));
-            long fraction = since.Ticks % TimeSpan.TicksPerSecond;
-            U32((uint)(_nanoseconds ? fraction * 100 : fraction / 10));
-            U32((uint)captured);
-            U32((uint)frame.Length);
-            _stream.Write(frame, 0, captured);
+            Record(frame, utc, (uint)captured, (uint)frame.Length);
             return;
         }
         if (simpleBlock)

@@ -4,7 +4,7 @@ namespace Diag.TestSupport;
 
 /// <summary>
 /// A running diag-test-target (tests/TestTarget). Started with a mode, it prints one
-/// "THREAD name tid" line per thread and then "READY pid"; <see cref="Start"/> returns once READY
+/// "THREAD name tid" line per thread and then "READY pid"; <see cref="Start(string[])"/> returns once READY
 /// arrives. Disposing closes its stdin (the target exits on EOF) and kills it if it lingers.
 /// </summary>
 public sealed class TargetProcess : IDisposable

@@ -8,8 +8,16 @@ public static class Tcpdump
     public static string? ExecutablePath { get; } =
         new[] { "/usr/bin/tcpdump", "/usr/sbin/tcpdump", "/bin/tcpdump", "/sbin/tcpdump" }.FirstOrDefault(File.Exists);
 
-    /// <summary>tcpdump ARGS -r FILE; stdout lines. Fails the test when tcpdump is missing (CI installs it: .ci/run).</summary>
+    /// <summary>tcpdump ARGS -r FILE; stdout lines. Fails the test when tcpdump is missing (CI installs it: .ci/run) or fails.</summary>
     public static IReadOnlyList<string> Read(string captureFile, params string[] arguments)
+    {
+        var (exitCode, lines, error) = Run(captureFile, arguments);
+        Assert.True(exitCode == 0, $"tcpdump {string.Join(' ', arguments)} failed: {error}");
+        return lines;
+    }
+
+    /// <summary>tcpdump ARGS -r FILE, whatever it thinks of the file: its exit code, stdout lines and stderr.</summary>
+    public static (int ExitCode, IReadOnlyList<string> Lines, string Error) Run(string captureFile, params string[] arguments)
     {
         Assert.True(ExecutablePath is not null, "tcpdump is not installed: apt-get install -y tcpdump (.ci/run installs it)");
         var info = new ProcessStartInfo(ExecutablePath!)
@@ -27,7 +35,6 @@ public static class Tcpdump
         var lines = new List<string>();
         while (process.StandardOutput.ReadLine() is { } line) lines.Add(line);
         Assert.True(process.WaitForExit(30_000), "tcpdump did not finish");
-        Assert.True(process.ExitCode == 0, $"tcpdump {string.Join(' ', arguments)} failed: {error.Result}");
-        return lines;
+        return (process.ExitCode, lines, error.Result);
     }
 }

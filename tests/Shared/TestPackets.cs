@@ -11,7 +11,10 @@ namespace Diag.TestSupport;
 /// </summary>
 public static class TestPackets
 {
-    public const byte Syn = 0x02, Ack = 0x10, Psh = 0x08;
+    public const byte Syn = 0x02, Ack = 0x10, Psh = 0x08, Ece = 0x40, Cwr = 0x80;
+
+    /// <summary>The AE flag (RFC 9768; the old NS bit), in the low bits of the data-offset byte.</summary>
+    public const byte Ae = 0x01;
 
     public static byte[] Option(byte kind, params byte[] data) => [kind, (byte)(data.Length + 2), .. data];
 
@@ -26,13 +29,22 @@ public static class TestPackets
     public static byte[] V6Vtoa(int clientPort, IPAddress client, uint vpcId, IPAddress virtualAddress, byte kind = 249) =>
         Option(kind, [.. Port(clientPort), .. client.GetAddressBytes(), (byte)(vpcId >> 16), (byte)(vpcId >> 8), (byte)vpcId, 0, .. virtualAddress.GetAddressBytes()]);
 
+    /// <summary>An RFC 6994 shared experimental option: kind 254 (or 253), the experiment id (16 or 32 bits), then data.</summary>
+    public static byte[] Experiment(uint id, bool id32 = false, byte[]? data = null, byte kind = 254) =>
+        Option(kind, [.. (id32 ? Be32(id) : Port((int)id)), .. data ?? []]);
+
+    /// <summary>The AccECN option of its experiments (kind 254, ExID 0xACC0): three 24-bit byte counters, 13 bytes
+    /// in all, as in tcpdump's own accecn_handshake.pcap.</summary>
+    public static byte[] AccEcn(uint e0b, uint ceb, uint e1b) =>
+        Experiment(0xacc0, data: [(byte)(e0b >> 16), (byte)(e0b >> 8), (byte)e0b, (byte)(ceb >> 16), (byte)(ceb >> 8), (byte)ceb, (byte)(e1b >> 16), (byte)(e1b >> 8), (byte)e1b]);
+
     public static readonly byte[] Mss1460 = [2, 4, 0x05, 0xb4];
     public static readonly byte[] Nop = [1];
     public static readonly byte[] SackOk = [4, 2];
 
     /// <summary>An IP packet (version from the addresses) carrying TCP with these options, padded with NOPs to a multiple of 4.</summary>
     public static byte[] Tcp(IPAddress source, int sourcePort, IPAddress destination, int destinationPort, byte[] options,
-        byte flags = Syn, byte[]? payload = null, byte[][]? ipv6ExtensionHeaders = null, uint sequence = 1000)
+        byte flags = Syn, byte[]? payload = null, byte[][]? ipv6ExtensionHeaders = null, uint sequence = 1000, byte reservedFlags = 0)
     {
         payload ??= [];
         int optionsLength = (options.Length + 3) / 4 * 4;
@@ -41,7 +53,7 @@ public static class TestPackets
         BinaryPrimitives.WriteUInt16BigEndian(tcp.AsSpan(2), (ushort)destinationPort);
         BinaryPrimitives.WriteUInt32BigEndian(tcp.AsSpan(4), sequence);
         BinaryPrimitives.WriteUInt32BigEndian(tcp.AsSpan(8), (flags & Ack) != 0 ? 1u : 0u);
-        tcp[12] = (byte)((20 + optionsLength) / 4 << 4);
+        tcp[12] = (byte)((20 + optionsLength) / 4 << 4 | reservedFlags & 0x0f);
         tcp[13] = flags;
         BinaryPrimitives.WriteUInt16BigEndian(tcp.AsSpan(14), 64240);
         options.CopyTo(tcp, 20);

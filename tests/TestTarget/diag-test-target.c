@@ -97,6 +97,7 @@ int mode_stacks(void), mode_vfork_hold(long ms); /* stacks.c */
 static void die(const char *what) { perror(what); exit(2); }
 
 int mode_calls(void);                     /* tracing.c */
+int mode_signals(void);                   /* tracing.c */
 int mode_exec_on_line(char **argv);       /* tracing.c */
 
 static pid_t tid(void) { return (pid_t)syscall(SYS_gettid); }
@@ -404,7 +405,7 @@ static int mode_spawn(char **argv)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: %s threads N K | recvfrom-spin | getppid N M | arenas T | progress [N K] | churn | fork C N | sleep | zombie | stacks | vfork-hold MS | rename NAME | spawn MODE ARGS | daemon MODE ARGS | thread-exec N | credentials UID GID | pipe modes (see above) | calls | exec-on-line PROGRAM ARGS\n", argv[0]);
+        fprintf(stderr, "usage: %s threads N K | recvfrom-spin | getppid N M | arenas T | progress [N K] | churn | fork C N | sleep | zombie | stacks | vfork-hold MS | rename NAME | spawn MODE ARGS | daemon MODE ARGS | thread-exec N | credentials UID GID | pipe modes (see above) | calls | signals | exec-on-line PROGRAM ARGS\n", argv[0]);
         return 2;
     }
     const char *mode = argv[1];
@@ -420,6 +421,7 @@ int main(int argc, char **argv)
     { int rc = pipes_mode(argc, argv); if (rc >= 0) return rc; }
     if (!strcmp(mode, "thread-exec")) return mode_thread_exec(a);
     if (!strcmp(mode, "calls")) return mode_calls();
+    if (!strcmp(mode, "signals")) return mode_signals();
     if (!strcmp(mode, "exec-on-line") && argc > 2) return mode_exec_on_line(argv + 2);
     if (!strcmp(mode, "getppid")) return mode_getppid(a, b);
     if (!strcmp(mode, "arenas")) return mode_arenas((int)a);

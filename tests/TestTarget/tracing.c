@@ -8,6 +8,8 @@
  *                       fork C N    forks C children, each makes N getppid calls and exits 0; waits for them
  *                       sleep MS    one nanosleep of MS milliseconds
  *                     plus status ("STATUS done=K") and exit, like the other long-running modes.
+ *   signals           counts SIGUSR1 (a handler with SA_RESTART, so the main thread's read of its commands
+ *                     is interrupted and restarted by each one): status answers "STATUS received=N".
  *   exec-on-line PROGRAM ARGS
  *                     prints READY, waits for one line on stdin, then execs PROGRAM (PATH search) with
  *                     ARGS: a process a tracer can attach to before the program starts (benchmarks).
@@ -15,6 +17,7 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,4 +107,23 @@ int mode_exec_on_line(char **argv)
     execvp(argv[0], argv);
     perror("execvp");
     return 127;
+}
+
+static volatile sig_atomic_t usr1_received;
+
+static void count_usr1(int sig) { (void)sig; usr1_received++; }
+
+int mode_signals(void)
+{
+    struct sigaction sa = { .sa_handler = count_usr1, .sa_flags = SA_RESTART };
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGUSR1, &sa, NULL)) { perror("sigaction"); return 2; }
+    printf("READY %d\n", getpid());
+    fflush(stdout);
+    char line[64];
+    while (fgets(line, sizeof line, stdin)) {
+        if (!strncmp(line, "status", 6)) { printf("STATUS received=%d\n", (int)usr1_received); fflush(stdout); }
+        else if (!strncmp(line, "exit", 4)) break;
+    }
+    return 0;
 }

@@ -16,7 +16,7 @@ namespace Diag.Linux.Bpf;
 internal sealed class KernelSymbols
 {
     private static readonly object CurrentLock = new();
-    private static (KernelSymbols Symbols, string ModulesKey)? _current;
+    private static (KernelSymbols Symbols, string ModulesKey)? s_current;
 
     private readonly byte[] _text;
     private readonly ulong[] _addresses; // ascending
@@ -52,8 +52,8 @@ internal sealed class KernelSymbols
             var key = ReadOrEmpty("/proc/modules");
             lock (CurrentLock)
             {
-                if (_current is not { } current || current.ModulesKey != key)
-                    _current = current = (Load(), key);
+                if (s_current is not { } current || current.ModulesKey != key)
+                    s_current = current = (Load(), key);
                 return current.Symbols;
             }
         }

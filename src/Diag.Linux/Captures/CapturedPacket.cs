@@ -31,8 +31,8 @@ internal enum CaptureReadResult
 /// <param name="Truncated">True when the file ends inside a record; false when a record cannot be right.</param>
 /// <param name="Message">What was wrong, with the offset and packet number.</param>
 /// <param name="FileOffset">Where the record starts.</param>
-/// <param name="PacketNumber">The packet it would have been.</param>
-internal sealed record CaptureDamage(bool Truncated, string Message, long FileOffset, long PacketNumber);
+/// <param name="PacketNumber">The packet it would have been; null for a block that held no packet.</param>
+internal sealed record CaptureDamage(bool Truncated, string Message, long FileOffset, long? PacketNumber);
 
 /// <summary>Reads the packets of one capture file in order.</summary>
 internal interface ICaptureReader : IDisposable

@@ -7,7 +7,8 @@ namespace Diag.Linux.Captures;
 /// The pcapng format (IETF draft-ietf-opsawg-pcapng): blocks with their length at both ends. Section
 /// header blocks set the byte order; interface description blocks give each interface its link type
 /// and timestamp resolution (if_tsresol) and offset (if_tsoffset); packets come in enhanced, simple
-/// or obsolete packet blocks. Other blocks are skipped.
+/// or obsolete packet blocks. Other blocks are skipped. Versions as libpcap reads them: 1.0 and 1.2 (which
+/// some writers put for 1.0); another minor version is read with a warning, another major version refused.
 /// </summary>
 internal sealed class PcapngReader : ICaptureReader
 {
@@ -17,12 +18,17 @@ internal sealed class PcapngReader : ICaptureReader
     private const uint ByteOrderMagic = 0x1A2B3C4D;
     private const int OptionTimestampResolution = 9, OptionTimestampOffset = 14;
 
+    private const int SectionHeaderMinimum = 28, InterfaceMinimum = 20, EnhancedMinimum = 32, SimpleMinimum = 16, ObsoleteMinimum = 32;
+
     private readonly CaptureFileBuffer _file;
     private readonly List<Interface> _interfaces = new();
     private bool _bigEndian;
+    private bool _skippingSection; // a later section of a major version libpcap refuses: its blocks are not read
     private long _number;
     private (long Offset, int Length)? _pendingCut; // a cut last packet block still to be returned
 
+    /// <summary>An interface description; <see cref="LinkType"/> -1 stands for one whose block was too short
+    /// to read (reported once there), so that the interfaces after it keep their numbers.</summary>
     private sealed record Interface(int LinkType, uint Snaplen, bool PowerOfTwo, int Exponent, long OffsetSeconds);
 
     private PcapngReader(CaptureFileBuffer file) => _file = file;
@@ -30,7 +36,36 @@ internal sealed class PcapngReader : ICaptureReader
     public static bool IsPcapng(ReadOnlySpan<byte> start) =>
         start.Length >= 4 && BinaryPrimitives.ReadUInt32LittleEndian(start) == SectionHeaderBlock;
 
-    public static PcapngReader Open(CaptureFileBuffer file) => new(file);
+    /// <summary>A reader, or null with the reason when the first section is of a major version libpcap refuses
+    /// (its blocks may be laid out otherwise); <paramref name="warning"/> when only the minor version is unusual.</summary>
+    public static PcapngReader? Open(CaptureFileBuffer file, out string? error, out string? warning)
+    {
+        error = null;
+        warning = null;
+        // A header too short or without a byte-order magic is damage that Next reports and reads past.
+        if (file.TryPeek(16, out var head) && ReadVersion(head) is var (major, minor))
+        {
+            if (major != 1)
+            {
+                error = $"the file says pcapng version {Num(major)}.{Num(minor)}, whose block layout is unknown; libpcap and tcpdump refuse it too (\"unsupported pcapng savefile version\")";
+                return null;
+            }
+            if (minor is not (0 or 2))
+                warning = $"the file says pcapng version {Num(major)}.{Num(minor)}, which libpcap refuses (\"unsupported pcapng savefile version\"), " +
+                          "so tcpdump cannot read it; it was read as version 1.0, whose layout every 1.x version shares";
+        }
+        return new PcapngReader(file);
+    }
+
+    /// <summary>The version of a section header block (its first 16 bytes), in the byte order its magic gives.</summary>
+    private static (int Major, int Minor)? ReadVersion(ReadOnlySpan<byte> head)
+    {
+        if (BinaryPrimitives.ReadUInt32LittleEndian(head[8..]) == ByteOrderMagic)
+            return (BinaryPrimitives.ReadUInt16LittleEndian(head[12..]), BinaryPrimitives.ReadUInt16LittleEndian(head[14..]));
+        if (BinaryPrimitives.ReadUInt32BigEndian(head[8..]) == ByteOrderMagic)
+            return (BinaryPrimitives.ReadUInt16BigEndian(head[12..]), BinaryPrimitives.ReadUInt16BigEndian(head[14..]));
+        return null;
+    }
 
     public CaptureReadResult Next(out CapturedPacket packet, out CaptureDamage? damage)
     {
@@ -87,11 +122,41 @@ internal sealed class PcapngReader : ICaptureReader
                 damage = Resync(offset, $"a block of type {Num(type)} whose trailing length does not match its leading length {Num(length)}");
                 return CaptureReadResult.Problem;
             }
+            if (MinimumLength(type) is var minimum && length < minimum)
+            {
+                // Framed correctly but too short for its own fields: libpcap stops the file here ("block of type 6
+                // in pcapng dump file is too short"); this names it and reads on from the next block. A packet
+                // block that holds no packet takes no packet number.
+                _file.Advance((int)length);
+                if (type == InterfaceBlock) _interfaces.Add(new Interface(-1, 0, false, 6, 0));
+                damage = new CaptureDamage(false,
+                    $"offset {Num(offset)} holds a block of type {Num(type)} ({BlockName(type)}) of {Num(length)} bytes, too short for one (at least {Num(minimum)}); " +
+                    (type == InterfaceBlock ? "the packets of that interface are skipped" : "it was skipped") +
+                    $" (tcpdump stops there: \"block of type {Num(type)} in pcapng dump file is too short\")", offset, PacketNumber: null);
+                return CaptureReadResult.Problem;
+            }
+            if (_skippingSection && type != SectionHeaderBlock)
+            {
+                _file.Advance((int)length);
+                continue;
+            }
 
             switch (type)
             {
                 case SectionHeaderBlock:
                     _interfaces.Clear();
+                    _skippingSection = false;
+                    if (offset > 0 && ReadVersion(block) is var (major, minor) && major != 1)
+                    {
+                        // libpcap stops at such a section ("unknown pcapng savefile major version number"); its
+                        // blocks may be laid out otherwise, so they are skipped up to the next section.
+                        _skippingSection = true;
+                        _file.Advance((int)length);
+                        damage = new CaptureDamage(false,
+                            $"offset {Num(offset)} starts a section of pcapng version {Num(major)}.{Num(minor)}, whose block layout is unknown " +
+                            "(libpcap and tcpdump stop there); its blocks were skipped up to the next section", offset, PacketNumber: null);
+                        return CaptureReadResult.Problem;
+                    }
                     break;
                 case InterfaceBlock:
                     _interfaces.Add(ReadInterface(block));
@@ -108,6 +173,29 @@ internal sealed class PcapngReader : ICaptureReader
     }
 
     private static bool IsPacketBlock(uint type) => type is EnhancedPacketBlock or SimplePacketBlock or ObsoletePacketBlock;
+
+    /// <summary>The smallest whole block of a type this reads: header, fixed fields, trailer (12 for the others).</summary>
+    private static int MinimumLength(uint type) => type switch
+    {
+        SectionHeaderBlock => SectionHeaderMinimum,
+        InterfaceBlock => InterfaceMinimum,
+        EnhancedPacketBlock => EnhancedMinimum,
+        SimplePacketBlock => SimpleMinimum,
+        ObsoletePacketBlock => ObsoleteMinimum,
+        _ => 12,
+    };
+
+    private static string BlockName(uint type) => type switch
+    {
+        SectionHeaderBlock => "section header block",
+        InterfaceBlock => "interface description block",
+        EnhancedPacketBlock => "enhanced packet block",
+        SimplePacketBlock => "simple packet block",
+        ObsoletePacketBlock => "obsolete packet block",
+        NameResolutionBlock => "name resolution block",
+        StatisticsBlock => "interface statistics block",
+        _ => "unknown block",
+    };
 
     /// <summary>Builds the packet of a packet block (or of its first bytes, when the file ends inside it).</summary>
     private bool TryMakePacket(ReadOnlySpan<byte> block, long offset, bool truncated, out CapturedPacket packet, out CaptureDamage? damage)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Diag.Linux.Interop;
 using Diag.Linux.KernelLog;
 using Diag.Linux.Namespaces;

@@ -1,3 +1,5 @@
+using Diag.Linux.Output;
+
 namespace Diag.Linux.CoreDumps;
 
 /// <summary>
@@ -34,6 +36,10 @@ public sealed class CoreDumpCheck
 
     /// <summary>The command or configuration line that fixes it; empty when nothing needs fixing.</summary>
     public string Remedy { get; internal init; } = "";
+
+    /// <summary>The remedy as steps, one command or setting each ("now: prlimit …", "lasting: LimitCORE=…"): what the
+    /// default view prints on lines of their own, so that a command is never broken across lines.</summary>
+    public ItemList<string> RemedySteps => ItemList.Of(RemedyText.Steps(Remedy));
 
     public override string ToString() =>
         $"{Status} {Check}: {Actual}" + (Remedy.Length > 0 ? $" -> {Remedy}" : "");

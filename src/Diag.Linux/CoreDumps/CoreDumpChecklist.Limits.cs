@@ -40,7 +40,8 @@ internal sealed partial class CoreDumpChecklist
                         "The kernel pipes the core anyway, but systemd-coredump gets the limit (%c) and discards the core (\"Resource limits disable core dumping\").", remedy);
                 else if (soft < apparent)
                     Add(name, CheckStatus.Warning, CheckEffect.Truncates, actual, $"unlimited (at least {ByteSize.Format(apparent)}, the core as piped)",
-                        $"systemd-coredump stores at most the core limit, {ByteSize.Format(soft)}, of a core of up to {ByteSize.Format(apparent)}.", remedy);
+                        $"systemd-coredump stores at most the core limit, {ByteSize.Format(soft)}, of a core of up to {ByteSize.Format(apparent)} as piped " +
+                        $"(the estimated {ByteSize.Format(estimate)} elsewhere is what a file would take on disk: pages never touched become holes).", remedy);
                 else
                     Pass(name, actual, expected, "systemd-coredump honours the core limit, and it lets a whole core through.");
                 return;
@@ -63,11 +64,18 @@ internal sealed partial class CoreDumpChecklist
 
     private string LimitRemedy(ProcessFacts facts, ResourceLimitPair limit)
     {
-        var now = $"prlimit --pid {Number(facts.Pid)} --core=unlimited:unlimited";
-        if (limit.Hard is not null) now += " (as root: the hard limit is " + ResourceLimitPair.Text(limit.Hard) + ")";
         var later = facts.ServiceUnit is { } unit
             ? $"LimitCORE=infinity under [Service] of {unit} (systemctl edit {unit}) for its next start"
             : "'ulimit -c unlimited' in the script that starts it, or '* soft core unlimited' in /etc/security/limits.conf";
+        // The soft limit may rise up to the hard one as the process's owner; the hard one only with CAP_SYS_RESOURCE.
+        string now;
+        if (limit.Hard is null)
+            now = $"prlimit --pid {Number(facts.Pid)} --core=unlimited:";
+        else if (_machine.CanRaiseHardLimits)
+            now = $"prlimit --pid {Number(facts.Pid)} --core=unlimited:unlimited";
+        else
+            return $"lasting: {later}; not now from this session: the hard limit is {ResourceLimitPair.Text(limit.Hard)} and raising it needs CAP_SYS_RESOURCE, " +
+                   "which this session does not hold (a container or a service without it): restart the process with the lasting setting";
         return $"now: {now}; lasting: {later}";
     }
 

@@ -34,7 +34,7 @@ internal sealed partial class CoreDumpChecklist
                     AbsolutePatternRemedy);
                 return;
             case CorePatternKind.File:
-                Pass(name, actual, "an absolute path (or a pipe to a crash handler)",
+                Pass(name, actual, "a file name the process can write (relative: in its current directory), or a pipe",
                     "Relative: the core lands in the process's current directory, which must be writable by it (see CoreDirectory).");
                 return;
             case CorePatternKind.Pipe:
@@ -59,6 +59,7 @@ internal sealed partial class CoreDumpChecklist
         const CoreDumpCheckName name = CoreDumpCheckName.CoreDirectory;
         if (Pattern.Problem is not null) { NotApplicable(name, "", "core_pattern is not usable."); return; }
         string hostDirectory, shownDirectory;
+        (string BaseOnHost, string ShownBase, string Relative) route;
         uint uid, gid;
         IReadOnlyCollection<uint> groups;
         bool overrides;
@@ -92,6 +93,9 @@ internal sealed partial class CoreDumpChecklist
             }
             hostDirectory = location.DirectoryOnHost;
             shownDirectory = location.Directory + (location.InProcessRoot ? $" (inside its root; here {location.DirectoryOnHost})" : "");
+            route = Pattern.IsAbsolute
+                ? (location.InProcessRoot ? _machine.ProcPath(facts.Pid, "root") : _machine.PathOf("/"), "", location.Directory)
+                : (_machine.ProcPath(facts.Pid, "cwd"), facts.WorkingDirectory ?? "", location.Name.Directory);
             (uid, gid, groups) = DumpsAsRoot ? (0u, 0u, (IReadOnlyCollection<uint>)[]) : (c.FsUid, c.FsGid, c.Groups);
             overrides = DumpsAsRoot || c.HasCapability(Capabilities.CapDacOverride);
             writer = DumpsAsRoot ? "root (it dumps as root under fs.suid_dumpable = 2)" : User(uid);
@@ -100,6 +104,7 @@ internal sealed partial class CoreDumpChecklist
         {
             hostDirectory = _machine.PathOf(DirectoryOf(Pattern));
             shownDirectory = DirectoryOf(Pattern);
+            route = (_machine.PathOf("/"), "", shownDirectory);
             (uid, gid, groups, overrides, writer) = (0, 0, [], true, "root");
             if (shownDirectory.Contains('%'))
             {
@@ -137,6 +142,10 @@ internal sealed partial class CoreDumpChecklist
             Add(name, CheckStatus.Fail, CheckEffect.Blocks, actual, expected,
                 $"The kernel creates the core as {writer}, who may not write there: no core is written.",
                 Pattern.IsAbsolute ? $"chmod 1777 {shownDirectory.Split(' ')[0]}" : AbsolutePatternRemedy);
+        else if (CoreDirectoryRedirect.Find(route.BaseOnHost, route.ShownBase, route.Relative, uid) is { } redirect)
+            Add(name, CheckStatus.Warning, CheckEffect.Uncertain, actual, expected + ", reached without links others can change",
+                $"The kernel can create the core there as {writer}, but {redirect.Describe()}.",
+                "point kernel.core_pattern at a directory only root can change (sysctl -w kernel.core_pattern=/var/crash/core.%e.%p), or remove the link");
         else
             Pass(name, actual, expected, $"The kernel can create the core there as {writer}.");
     }

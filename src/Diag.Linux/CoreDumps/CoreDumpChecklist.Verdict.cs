@@ -1,3 +1,4 @@
+using Diag.Linux.Output;
 namespace Diag.Linux.CoreDumps;
 
 // The conclusion: one word from the checks' effects (a probe's proof overrides them), where the core goes, one sentence.
@@ -47,6 +48,7 @@ internal sealed partial class CoreDumpChecklist
             VerifiedValue = probe?.Outcome ?? ProbeOutcome.NotRun,
             ProbeCorePath = probe?.CorePath,
             Summary = summary,
+            Checks = ItemList.Of(_checks.Select(c => c.Check)),
         };
     }
 

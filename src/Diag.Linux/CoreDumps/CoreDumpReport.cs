@@ -1,3 +1,4 @@
+using Diag.Linux.Ptrace;
 namespace Diag.Linux.CoreDumps;
 
 /// <summary>The checklist of one process (or of the system) and its verdict, as the cmdlet writes them.</summary>
@@ -21,6 +22,22 @@ public sealed class CoreDumpReport
 
     /// <summary>The conclusion.</summary>
     public CoreDumpVerdict Verdict { get; }
+
+    /// <summary>What was read to reach the verdict, for -Verbose.</summary>
+    public string Description
+    {
+        get
+        {
+            var facts = Checklist.Facts;
+            var what = facts is null ? "the system-wide settings" : $"{facts.Name} ({facts.Pid})";
+            var handler = Checklist.Handler is { } h ? $", its handler {h.Name}" : "";
+            var read = facts is null
+                ? "/proc/sys (core_pattern, core_uses_pid, suid_dumpable, core_pipe_limit), systemd's and the login limits"
+                : $"/proc/{facts.Pid} (status, limits, cmdline, environ, cwd, root, maps, coredump_filter, cgroup), /proc/sys and the program's own settings";
+            var unreadable = facts?.Unreadable is { Count: > 0 } u ? $"; not readable here: {string.Join(", ", u)}" : "";
+            return $"Checked {what}: {Checks.Count} checks from {read}; kernel.core_pattern = {Checklist.Pattern.Text}{handler}{unreadable}.";
+        }
+    }
 
     /// <summary>What a -Verify probe would do (for -WhatIf and -Confirm); null when no probe can run.</summary>
     public string? ProbeAction => Plan?.Description;
@@ -58,18 +75,32 @@ public sealed class CoreDumpInspector
     }
 
     /// <summary>Inspects a fixture tree holding proc/sys, etc and proc/PID files (tests).</summary>
-    internal CoreDumpInspector(string root)
+    internal CoreDumpInspector(string root, bool? canRaiseHardLimits = null)
     {
-        _machine = new MachineRoot(root);
+        _machine = new MachineRoot(root, canRaiseHardLimits);
         _kernel = KernelCoreSettings.Read(_machine);
         _handler = CoreHandler.Read(_machine, _kernel.Pattern);
     }
 
-    /// <summary>The checklist of a process; null when it does not exist.</summary>
-    public CoreDumpReport? InspectProcess(int pid) =>
-        ProcessFacts.Read(_machine, pid) is { } facts
-            ? new CoreDumpReport(CoreDumpChecklist.ForProcess(_machine, _kernel, _handler, facts), null)
-            : null;
+    /// <summary>The checklist of a process; null when it does not exist, or (with <paramref name="refusal"/>) when it has
+    /// exited and waits for its parent (a zombie can no longer crash: there is nothing to check).</summary>
+    public CoreDumpReport? InspectProcess(int pid, out TargetException? refusal)
+    {
+        refusal = null;
+        if (ProcessFacts.Read(_machine, pid) is not { } facts) return null;
+        if (facts.IsZombie)
+        {
+            refusal = new TargetException(TargetFailureReason.Exited, pid,
+                $"process {pid} ({facts.Name}) has exited and is waiting for its parent, process {facts.ParentProcessId}, to collect its exit status (a zombie): it can no longer crash, so no core can come from it",
+                $"check the process that runs in its place, or its parent if it stays a zombie (Test-CoreDumpConfig -Id {facts.ParentProcessId})")
+            { Target = $"process {pid} ({facts.Name})" };
+            return null;
+        }
+        return new CoreDumpReport(CoreDumpChecklist.ForProcess(_machine, _kernel, _handler, facts), null);
+    }
+
+    /// <summary>The checklist of a process; null when it does not exist or has exited.</summary>
+    public CoreDumpReport? InspectProcess(int pid) => InspectProcess(pid, out _);
 
     /// <summary>The system-wide checklist: the pattern and its handler or directory, and the limits services and logins start with.</summary>
     public CoreDumpReport InspectSystem() => new(CoreDumpChecklist.ForSystem(_machine, _kernel, _handler), null);

@@ -1,8 +1,12 @@
+using Diag.Linux.Output;
+
 namespace Diag.Linux.CoreDumps;
 
 /// <summary>
-/// The checklist's conclusion for one process (or for the system): whether a crash would leave a core, where,
-/// which checks stop it, and what the -Verify probe proved. Written after the process's checks.
+/// Test-CoreDumpConfig's answer for one process (or for the system): whether a crash would leave a core, where, which
+/// checks stop it, what the -Verify probe proved, and the whole checklist in <see cref="Checks"/>. One object per
+/// process, so that Where-Object, Sort-Object, Export-Csv and Format-Table work on processes; the default view lists
+/// each one's checks below its verdict.
 /// </summary>
 public sealed class CoreDumpVerdict
 {
@@ -26,10 +30,13 @@ public sealed class CoreDumpVerdict
     public string Destination { get; internal init; } = "";
 
     /// <summary>The checks that fail (stop the core), by name.</summary>
-    public string[] Blockers => BlockerNames.Select(n => n.ToString()).ToArray();
+    public ItemList<string> Blockers => ItemList.Of(BlockerNames.Select(n => n.ToString()));
 
     /// <summary>The checks that warn (truncate it, or leave its fate unknown), by name.</summary>
-    public string[] Warnings => WarningNames.Select(n => n.ToString()).ToArray();
+    public ItemList<string> Warnings => ItemList.Of(WarningNames.Select(n => n.ToString()));
+
+    /// <summary>One line per check, in checklist order (and the probe's line after -Verify).</summary>
+    public ItemList<CoreDumpCheck> Checks { get; internal init; } = ItemList<CoreDumpCheck>.Empty;
 
     internal CoreDumpCheckName[] BlockerNames { get; init; } = [];
 

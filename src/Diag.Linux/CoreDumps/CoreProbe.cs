@@ -1,7 +1,7 @@
-using Diag.Linux.Ptrace;
 using System.Diagnostics;
 using System.Globalization;
 using Diag.Linux.Interop;
+using Diag.Linux.Ptrace;
 using Diag.Linux.Tracing;
 
 namespace Diag.Linux.CoreDumps;
@@ -66,9 +66,10 @@ internal static unsafe class CoreProbe
                 if (!Libc.WIfStopped(status))
                 {
                     int errno = (int)request->ChildErrno;
-                    return ProbeResult.Failed(request->FailedStep == CloneTrampoline.StepChdir
-                        ? $"cannot enter the process's directory ({Errno.GetDescription(errno)}): it may have exited"
-                        : "it ended before it could run", plan.Compromises);
+                    return ProbeResult.Failed(request->FailedStep != CloneTrampoline.StepChdir ? "it ended before it could run"
+                        : errno is Errno.EACCES or Errno.EPERM
+                            ? $"this user may not enter the process's current directory ({Errno.GetDescription(errno)}): run as root (sudo pwsh) to verify it"
+                            : $"cannot enter the process's current directory ({Errno.GetDescription(errno)}): it has exited, or its directory is gone", plan.Compromises);
                 }
 
                 var compromises = plan.Compromises.ToList();

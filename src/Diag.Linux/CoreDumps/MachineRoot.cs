@@ -10,10 +10,15 @@ namespace Diag.Linux.CoreDumps;
 /// </summary>
 internal sealed class MachineRoot
 {
-    public MachineRoot(string root)
+    public MachineRoot(string root, bool? canRaiseHardLimits = null)
     {
         Root = root.Length > 1 ? root.TrimEnd('/') : "/";
+        CanRaiseHardLimits = canRaiseHardLimits ?? (!IsLive || ProcFs.Capabilities.Holds(ProcFs.Capabilities.CapSysResource));
     }
+
+    /// <summary>Whether this session may raise another process's hard limits (CAP_SYS_RESOURCE; a root in a container,
+    /// or a service without the capability, may not), so that a remedy says only what will work from here.</summary>
+    public bool CanRaiseHardLimits { get; }
 
     /// <summary>"/" or the fixture directory.</summary>
     public string Root { get; }
@@ -89,11 +94,13 @@ internal sealed class MachineRoot
         }
     }
 
-    /// <summary>Owner, group and mode of a path (following symlinks), or null with the errno.</summary>
-    public static unsafe FileIdentity? Stat(string hostPath, out int errno)
+    /// <summary>Owner, group and mode of a path (following symlinks, unless <paramref name="ofLink"/>: then of a last
+    /// component that is a link itself), or null with the errno.</summary>
+    public static unsafe FileIdentity? Stat(string hostPath, out int errno, bool ofLink = false)
     {
         Libc.Statx buffer;
-        if (Libc.StatxPath(hostPath, Libc.AT_STATX_SYNC_AS_STAT, Libc.STATX_BASIC_STATS, &buffer) != 0)
+        var flags = Libc.AT_STATX_SYNC_AS_STAT | (ofLink ? Libc.AT_SYMLINK_NOFOLLOW : 0);
+        if (Libc.StatxPath(hostPath, flags, Libc.STATX_BASIC_STATS, &buffer) != 0)
         {
             errno = Libc.LastErrno;
             return null;
@@ -108,5 +115,6 @@ internal readonly record struct FileIdentity(uint Uid, uint Gid, ushort Mode, lo
 {
     public bool IsDirectory => (Mode & Libc.S_IFMT) == Libc.S_IFDIR;
     public bool IsRegularFile => (Mode & Libc.S_IFMT) == Libc.S_IFREG;
+    public bool IsSymbolicLink => (Mode & Libc.S_IFMT) == Libc.S_IFLNK;
     public int Permissions => Mode & 0xFFF;
 }

@@ -1,5 +1,5 @@
-using Diag.Linux.ProcFs;
 using System.Globalization;
+using Diag.Linux.ProcFs;
 
 namespace Diag.Linux.CoreDumps;
 

@@ -61,6 +61,12 @@ internal sealed class ProcessFacts
     /// <summary>A kernel thread (kthreadd and its children): no user memory, never a core.</summary>
     public bool IsKernelThread { get; init; }
 
+    /// <summary>It has exited and waits for its parent to collect its status (a zombie): it can no longer crash.</summary>
+    public bool IsZombie { get; init; }
+
+    /// <summary>Its parent, which a zombie waits for.</summary>
+    public int ParentProcessId { get; init; }
+
     /// <summary>The systemd unit it runs in (from /proc/PID/cgroup), e.g. mysql.service.</summary>
     public string? ServiceUnit { get; init; }
 
@@ -99,6 +105,7 @@ internal sealed class ProcessFacts
         var maps = Readable("maps");
         var owner = MachineRoot.Stat(machine.ProcPath(pid, "stat"), out _)?.Uid;
         var credentials = ProcessCredentials.Parse(status);
+        var identity = TaskStatusFile.Parse(System.Text.Encoding.UTF8.GetBytes(status));
 
         bool isGo = exe is not null && Elf.ElfImage.ReadSectionNames(machine.ProcPath(pid, "exe")) is var sections &&
                     sections.Any(s => s is ".go.buildinfo" or ".note.go.buildid" or ".gopclntab");
@@ -129,6 +136,8 @@ internal sealed class ProcessFacts
             // Kernels before 6.0 have no Kthread line; kernel threads are the tasks without memory.
             IsKernelThread = status.Contains("\nKthread:\t1", StringComparison.Ordinal) ||
                              (!status.Contains("\nKthread:", StringComparison.Ordinal) && !status.Contains("\nVmSize:", StringComparison.Ordinal)),
+            IsZombie = identity is { IsZombie: true },
+            ParentProcessId = identity?.ParentProcessId ?? 0,
             Unreadable = unreadable,
         };
 

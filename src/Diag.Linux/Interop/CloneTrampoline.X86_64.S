@@ -13,7 +13,7 @@
 #    40 envp         launch: char *const envp[]
 #    48 cwd          launch: const char *dir, or 0
 #    56 wake_fd      waker: the eventfd to block on
-#    64 parent_pid   waker: the tracer's process id (to notice a parent that died before PDEATHSIG was set)
+#    64 parent_pid   the starter's process id (to notice a starter that died before PDEATHSIG was set)
 #    72 child_errno  launch: set by the child when a step fails
 #    80 failed_step  launch: 1 chdir, 2 dup2 of a standard stream, 3 execve
 #    88 all_ones     0xffffffffffffffff (signal set: everything)
@@ -55,6 +55,16 @@ diag_clone:
         pop     rbx
         ret
 child:
+        # Die with the thread that started it (PR_SET_PDEATHSIG; SIGKILL also ends a stopped process): a command
+        # stopped below for its tracer, or a waker, must not outlive a pwsh killed meanwhile, stopped and orphaned.
+        mov     eax, 157                # prctl(PR_SET_PDEATHSIG, SIGKILL)
+        mov     edi, 1
+        mov     esi, 9
+        syscall
+        mov     eax, 110                # getppid() != parent_pid: the starter died before PDEATHSIG was set
+        syscall
+        cmp     rax, [rbx+64]
+        jne     wexit
         cmp     qword ptr [rbx+16], 1
         je      waker
         # Launch: every caught signal back to SIG_DFL (ignored ones stay ignored, as exec keeps them).
@@ -137,14 +147,6 @@ fail:
         syscall
         ud2
 waker:
-        mov     eax, 157                # prctl(PR_SET_PDEATHSIG, SIGKILL): die with the tracer thread
-        mov     edi, 1
-        mov     esi, 9
-        syscall
-        mov     eax, 110                # getppid() != parent_pid: the tracer is already gone
-        syscall
-        cmp     rax, [rbx+64]
-        jne     wexit
         xor     eax, eax                # read(wake_fd, &scratch, 8): returns when Stop() writes
         mov     rdi, [rbx+56]
         lea     rsi, [rbx+144]

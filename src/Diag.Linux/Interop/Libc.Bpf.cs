@@ -2,32 +2,48 @@ using System.Runtime.InteropServices;
 
 namespace Diag.Linux.Interop;
 
-// bpf(2): maps, program loading, tracepoint attachment, object ids (Bpf/, Tracing/Kernel).
+// bpf(2) for the eBPF layer (src/Diag.Linux/Bpf): maps, program loading, links, iterators, object ids
+// and info, kernel BTF objects. Layouts: include/uapi/linux/bpf.h (union bpf_attr). The kernel accepts an
+// attr shorter than its own (the rest reads as zero) and a longer one whose extra bytes are zero, so each
+// command gets a struct of its own, up to the last field used.
 // glibc has no bpf() wrapper: the call goes through syscall(), whose assembly only moves registers.
 internal static unsafe partial class Libc
 {
+    // enum bpf_cmd.
     public const int BPF_MAP_CREATE = 0, BPF_MAP_LOOKUP_ELEM = 1, BPF_MAP_UPDATE_ELEM = 2, BPF_MAP_DELETE_ELEM = 3,
-        BPF_MAP_GET_NEXT_KEY = 4, BPF_PROG_LOAD = 5, BPF_PROG_GET_FD_BY_ID = 13, BPF_OBJ_GET_INFO_BY_FD = 15,
-        BPF_RAW_TRACEPOINT_OPEN = 17;
+        BPF_MAP_GET_NEXT_KEY = 4, BPF_PROG_LOAD = 5, BPF_PROG_GET_NEXT_ID = 11, BPF_MAP_GET_NEXT_ID = 12,
+        BPF_PROG_GET_FD_BY_ID = 13, BPF_MAP_GET_FD_BY_ID = 14, BPF_OBJ_GET_INFO_BY_FD = 15, BPF_RAW_TRACEPOINT_OPEN = 17,
+        BPF_BTF_GET_FD_BY_ID = 19, BPF_MAP_FREEZE = 22, BPF_BTF_GET_NEXT_ID = 23, BPF_LINK_CREATE = 28,
+        BPF_LINK_GET_FD_BY_ID = 30, BPF_LINK_GET_NEXT_ID = 31, BPF_ITER_CREATE = 33;
 
-    public const uint BPF_MAP_TYPE_HASH = 1, BPF_MAP_TYPE_ARRAY = 2, BPF_MAP_TYPE_PERCPU_ARRAY = 6, BPF_MAP_TYPE_LRU_HASH = 9;
+    // Map update flags.
+    public const ulong BPF_ANY = 0, BPF_NOEXIST = 1, BPF_EXIST = 2;
 
-    public const uint BPF_PROG_TYPE_RAW_TRACEPOINT = 17, BPF_PROG_TYPE_TRACING = 26;
+    // Map creation flags.
+    public const uint BPF_F_NO_PREALLOC = 1, BPF_F_RDONLY_PROG = 1 << 7, BPF_F_MMAPABLE = 1 << 10;
 
-    public const uint BPF_TRACE_RAW_TP = 23;
+    // bpf_get_stackid flags.
+    public const ulong BPF_F_USER_STACK = 1 << 8, BPF_F_FAST_STACK_CMP = 1 << 9, BPF_F_REUSE_STACKID = 1 << 10;
 
-    public const ulong BPF_ANY = 0, BPF_NOEXIST = 1;
+    /// <summary>link_create.kprobe_multi.flags: attach to the functions' returns.</summary>
+    public const uint BPF_F_KPROBE_MULTI_RETURN = 1;
+
+    /// <summary>Ring buffer record header bits (the length word) and its size.</summary>
+    public const uint BPF_RINGBUF_BUSY_BIT = 1u << 31, BPF_RINGBUF_DISCARD_BIT = 1u << 30;
+    public const int BPF_RINGBUF_HDR_SZ = 8;
+
+    public const int BPF_OBJ_NAME_LEN = 16;
 
     /// <summary><c>union bpf_attr</c> for BPF_MAP_CREATE, up to map_ifindex (Linux 4.15+ for the name).</summary>
     [StructLayout(LayoutKind.Sequential)]
     public struct BpfMapCreateAttr
     {
         public uint MapType, KeySize, ValueSize, MaxEntries, MapFlags, InnerMapFd, NumaNode;
-        public fixed byte MapName[16];
+        public fixed byte MapName[BPF_OBJ_NAME_LEN];
         public uint MapIfIndex;
     }
 
-    /// <summary><c>union bpf_attr</c> for the BPF_MAP_*_ELEM and GET_NEXT_KEY commands.</summary>
+    /// <summary><c>union bpf_attr</c> for the BPF_MAP_*_ELEM, GET_NEXT_KEY and FREEZE commands.</summary>
     [StructLayout(LayoutKind.Sequential)]
     public struct BpfMapElemAttr
     {
@@ -48,7 +64,7 @@ internal static unsafe partial class Libc
         public uint LogLevel, LogSize;
         public ulong LogBuffer;
         public uint KernelVersion, ProgFlags;
-        public fixed byte ProgName[16];
+        public fixed byte ProgName[BPF_OBJ_NAME_LEN];
         public uint ProgIfIndex, ExpectedAttachType;
         public uint ProgBtfFd, FuncInfoRecordSize;
         public ulong FuncInfo;
@@ -67,6 +83,48 @@ internal static unsafe partial class Libc
         private uint _pad;
     }
 
+    /// <summary><c>union bpf_attr</c> for BPF_LINK_CREATE (Linux 5.7): program, target, attach type, flags, then
+    /// a union whose meaning depends on the attach type (the fields below overlay it).</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 48)]
+    public struct BpfLinkCreateAttr
+    {
+        [FieldOffset(0)] public uint ProgFd;
+        [FieldOffset(4)] public uint TargetFd;
+        [FieldOffset(8)] public uint AttachType;
+        [FieldOffset(12)] public uint Flags;
+
+        /// <summary>tracing: target_btf_id (0: the program's attach_btf_id).</summary>
+        [FieldOffset(16)] public uint TargetBtfId;
+
+        /// <summary>iter: a <c>union bpf_iter_link_info</c> and its length.</summary>
+        [FieldOffset(16)] public ulong IterInfo;
+        [FieldOffset(24)] public uint IterInfoLength;
+
+        /// <summary>perf_event: bpf_cookie.</summary>
+        [FieldOffset(16)] public ulong PerfEventCookie;
+
+        /// <summary>kprobe_multi: flags, count, then arrays of symbol names, addresses and cookies.</summary>
+        [FieldOffset(16)] public uint KprobeMultiFlags;
+        [FieldOffset(20)] public uint KprobeMultiCount;
+        [FieldOffset(24)] public ulong KprobeMultiSymbols;
+        [FieldOffset(32)] public ulong KprobeMultiAddresses;
+        [FieldOffset(40)] public ulong KprobeMultiCookies;
+    }
+
+    /// <summary><c>union bpf_iter_link_info</c>, the task member (Linux 6.1): 0, or one thread, or one process.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct BpfIterTaskInfo
+    {
+        public uint Tid, Pid, PidFd;
+    }
+
+    /// <summary><c>union bpf_attr</c> for BPF_ITER_CREATE.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct BpfIterCreateAttr
+    {
+        public uint LinkFd, Flags;
+    }
+
     /// <summary><c>union bpf_attr</c> for BPF_OBJ_GET_INFO_BY_FD.</summary>
     [StructLayout(LayoutKind.Sequential)]
     public struct BpfObjInfoAttr
@@ -75,26 +133,15 @@ internal static unsafe partial class Libc
         public ulong Info;
     }
 
-    /// <summary><c>union bpf_attr</c> for BPF_PROG_GET_FD_BY_ID.</summary>
+    /// <summary><c>union bpf_attr</c> for BPF_*_GET_NEXT_ID and BPF_*_GET_FD_BY_ID.</summary>
     [StructLayout(LayoutKind.Sequential)]
     public struct BpfGetFdByIdAttr
     {
         public uint Id, NextId, OpenFlags;
     }
 
-    /// <summary>bpf(cmd, attr, size): a new fd or 0 on success, -1 with errno set.</summary>
-    public static int Bpf<T>(int command, T* attr) where T : unmanaged =>
-        (int)Syscall3(SyscallNumbers.Bpf, command, (long)attr, sizeof(T));
-}
-
-// The kernel's BTF objects (Bpf/Btf/KernelBtfObjects): vmlinux's and each module's BTF is an object with an id;
-// a program attaching to a module's function or tracepoint names it by fd (attach_btf_obj_fd, Linux 5.11).
-internal static unsafe partial class Libc
-{
-    public const int BPF_BTF_GET_FD_BY_ID = 19, BPF_BTF_GET_NEXT_ID = 23;
-
-    /// <summary><c>struct bpf_btf_info</c> (Linux 5.11 for name and kernel_btf), filled by BPF_OBJ_GET_INFO_BY_FD.
-    /// With Btf null and BtfSize 0 the kernel copies no type data.</summary>
+    /// <summary><c>struct bpf_btf_info</c>: a BTF object's data (when asked for), id, name, and whether the kernel
+    /// made it (vmlinux and modules) rather than a program loader.</summary>
     [StructLayout(LayoutKind.Sequential)]
     public struct BpfBtfInfo
     {
@@ -103,4 +150,8 @@ internal static unsafe partial class Libc
         public ulong Name;
         public uint NameLength, KernelBtf;
     }
+
+    /// <summary>bpf(cmd, attr, size): a new fd or 0 on success, -1 with errno set.</summary>
+    public static int Bpf<T>(int command, T* attr) where T : unmanaged =>
+        (int)Syscall3(SyscallNumbers.Bpf, command, (long)attr, sizeof(T));
 }

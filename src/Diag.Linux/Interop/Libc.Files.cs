@@ -33,6 +33,9 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, EntryPoint = "read", SetLastError = true)]
     public static partial nint Read(int fd, byte* buffer, nuint count);
 
+    [LibraryImport(Lib, EntryPoint = "read", SetLastError = true)]
+    public static partial nint Read(SafeFileDescriptor fd, byte* buffer, nuint count);
+
     [LibraryImport(Lib, EntryPoint = "pread", SetLastError = true)]
     public static partial nint PRead(SafeFileDescriptor fd, byte* buffer, nuint count, long offset);
 
@@ -78,7 +81,7 @@ internal static unsafe partial class Libc
     // waiting on a stale network mount (AT_STATX_DONT_SYNC).
     public const int AT_EMPTY_PATH = 0x1000, AT_SYMLINK_NOFOLLOW = 0x100, AT_STATX_SYNC_AS_STAT = 0, AT_STATX_DONT_SYNC = 0x4000;
     public const uint STATX_TYPE = 0x1, STATX_MODE = 0x2, STATX_INO = 0x100, STATX_BASIC_STATS = 0x7ff;
-    public const ushort S_IFMT = 0xF000, S_IFIFO = 0x1000, S_IFDIR = 0x4000, S_IFREG = 0x8000, S_IFSOCK = 0xC000;
+    public const ushort S_IFMT = 0xF000, S_IFIFO = 0x1000, S_IFDIR = 0x4000, S_IFREG = 0x8000, S_IFLNK = 0xA000, S_IFSOCK = 0xC000;
 
     /// <summary><c>struct statx</c> (linux/stat.h, 256 bytes, the same on every architecture).</summary>
     [StructLayout(LayoutKind.Sequential, Size = 256)]

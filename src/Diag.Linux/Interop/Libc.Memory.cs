@@ -2,12 +2,15 @@ using System.Runtime.InteropServices;
 
 namespace Diag.Linux.Interop;
 
-// Memory: mappings (the clone trampoline's executable page), memfds (the core-dump probe runs from one), and
+// Memory: mappings (the clone trampoline's executable page, the eBPF ring buffer's shared pages), memfds (the core-dump probe runs from one), and
 // another process's memory (process_vm_readv, for decoding a tracee's arguments and copying a stack).
 internal static unsafe partial class Libc
 {
     public const int PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
-    public const int MAP_PRIVATE = 0x02, MAP_ANONYMOUS = 0x20;
+    public const int MAP_SHARED = 0x01, MAP_PRIVATE = 0x02, MAP_ANONYMOUS = 0x20;
+
+    /// <summary>mmap's failure value, (void *)-1.</summary>
+    public static readonly nint MAP_FAILED = -1;
 
     [LibraryImport(Lib, EntryPoint = "mmap", SetLastError = true)]
     public static partial void* MMap(void* address, nuint length, int protection, int flags, int fd, long offset);

@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Runtime.CompilerServices;
 
 namespace Diag.Linux.Output;
 
@@ -10,6 +11,7 @@ namespace Diag.Linux.Output;
 /// It is a read-only <see cref="IList"/> so that remoting sends it as a list (&lt;LST&gt;) and brings back an ArrayList:
 /// a mere enumerable comes back as an object on which member enumeration ($list.Name) finds nothing.
 /// </summary>
+[CollectionBuilder(typeof(ItemList), nameof(ItemList.Create))]
 public sealed class ItemList<T> : IReadOnlyList<T>, IList
 {
     private readonly T[] _items;
@@ -26,6 +28,9 @@ public sealed class ItemList<T> : IReadOnlyList<T>, IList
     public IEnumerator<T> GetEnumerator() => ((IEnumerable<T>)_items).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => _items.GetEnumerator();
+
+    /// <summary>The engine builds lists as arrays; the output property holds them as an ItemList.</summary>
+    public static implicit operator ItemList<T>(T[] items) => new(items);
 
     /// <summary>The items as text, joined by ", " (what Export-Csv writes).</summary>
     public override string ToString() => string.Join(", ", _items);
@@ -66,4 +71,7 @@ public sealed class ItemList<T> : IReadOnlyList<T>, IList
 public static class ItemList
 {
     public static ItemList<T> Of<T>(IEnumerable<T> items) => new(items);
+
+    /// <summary>For collection expressions (<c>[]</c>, <c>[a, b]</c>).</summary>
+    public static ItemList<T> Create<T>(ReadOnlySpan<T> items) => new(items.ToArray());
 }

@@ -33,9 +33,15 @@ internal sealed unsafe class DescriptorScanner
         if (dirFd is null) return errno;
         {
             byte* name = stackalloc byte[16];
+            int read = 0, denied = 0;
             foreach (int fd in _fds)
             {
-                if (_reader.ReadLink(dirFd, fd, default, out var target) != 0) continue; // closed meanwhile
+                // /proc/PID/fd lists for anyone who may read the directory, but each link needs ptrace read access:
+                // a process with capabilities this session lacks (PID 1 to a root without CAP_SYS_RESOURCE) lists and refuses.
+                int linkErrno = _reader.ReadLink(dirFd, fd, default, out var target);
+                if (linkErrno is Errno.EACCES or Errno.EPERM) { denied++; continue; }
+                if (linkErrno != 0) continue; // closed meanwhile
+                read++;
                 var kind = DescriptorLink.Parse(target, out ulong inode);
                 FormatName(fd, name);
                 switch (kind)
@@ -62,7 +68,7 @@ internal sealed unsafe class DescriptorScanner
                         break;
                 }
             }
-            return 0;
+            return denied > 0 && read == 0 ? Errno.EACCES : 0;
         }
     }
 

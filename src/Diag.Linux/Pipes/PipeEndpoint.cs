@@ -1,3 +1,4 @@
+using Diag.Linux.Output;
 using System.Globalization;
 
 namespace Diag.Linux.Pipes;
@@ -39,7 +40,7 @@ public sealed class PipeEndpoint
     /// <summary>Who is at the other end: for a pipe or FIFO, the descriptors that move data the other way
     /// (the readers of a write end, the writers of a read end, every other holder of a ReadWrite one),
     /// including this process's own; for a socket, the holders of the socket it is connected to.</summary>
-    public PipePeer[] Peers { get; internal init; } = Array.Empty<PipePeer>();
+    public ItemList<PipePeer> Peers { get; internal init; } = ItemList<PipePeer>.Empty;
 
     /// <summary>Bytes waiting in the pipe (FIONREAD), or for a socket in its receive queue (for a datagram socket,
     /// the size of the next datagram); null when not readable.</summary>
@@ -49,7 +50,7 @@ public sealed class PipeEndpoint
     public long? Capacity { get; internal init; }
 
     /// <summary>Threads of any holder blocked reading or writing this pipe, or either end of this socket connection.</summary>
-    public BlockedThread[] BlockedThreads { get; internal init; } = Array.Empty<BlockedThread>();
+    public ItemList<BlockedThread> BlockedThreads { get; internal init; } = ItemList<BlockedThread>.Empty;
 
     /// <summary>What is wrong, if anything.</summary>
     public string Diagnosis => DiagnosisValue.ToString();

@@ -36,8 +36,38 @@ public sealed class PipeScanResult
     /// <summary>Processes whose threads' current system calls could not be read (needs ptrace access).</summary>
     public int ProcessesWithoutThreads { get; internal init; }
 
+    /// <summary>What was read and how long it took, for -Verbose.</summary>
+    public string Description { get; internal init; } = "";
+
     /// <summary>True when the scan was stopped by its cancellation token; the result is then empty.</summary>
     public bool Cancelled { get; internal init; }
+
+    /// <summary>What the scan could not look at, each worded once with what to do: for the cmdlet's warnings.</summary>
+    public IReadOnlyList<string> Warnings
+    {
+        get
+        {
+            var warnings = new List<string>();
+            if (ProcessesNotPermitted > 0)
+                warnings.Add(Plural(ProcessesNotPermitted, "process", "processes") + " could not be inspected (not permitted to read /proc/PID/fd): " +
+                             "their ends of pipes and sockets are missing, so a NoReader, NoWriter or SelfLoop may be wrong. To see them: " +
+                             Ptrace.PtraceRefusal.PermissionRemedy() + ".");
+            if (ProcessesInOtherNetworkNamespaces > 0)
+                warnings.Add(Plural(ProcessesInOtherNetworkNamespaces, "process has", "processes have") + " sockets in another network namespace (a container) " +
+                             "that could not be entered: their Unix sockets are not shown. Run as root (entering a namespace needs CAP_SYS_ADMIN), " +
+                             "or run Get-PipePeer in that namespace: nsenter --net=/proc/PID/ns/net pwsh.");
+            if (PipesWithoutFill > 0)
+                warnings.Add("BufferedBytes and Capacity are empty for " + Plural(PipesWithoutFill, "pipe", "pipes") + ": reading a pipe's fill needs " +
+                             "pidfd_getfd (Linux 5.6 or later) and ptrace access to one of its holders. Run as root or with CAP_SYS_PTRACE.");
+            if (ProcessesWithoutThreads > 0)
+                warnings.Add("BlockedThreads is empty for " + Plural(ProcessesWithoutThreads, "process", "processes") + ": a thread's current system call " +
+                             "needs ptrace access to read. Run as root or with CAP_SYS_PTRACE.");
+            return warnings;
+        }
+    }
+
+    private static string Plural(int count, string one, string many) =>
+        count.ToString(System.Globalization.CultureInfo.InvariantCulture) + " " + (count == 1 ? one : many);
 }
 
 /// <summary>A requested descriptor that is not a pipe, FIFO or Unix socket.</summary>

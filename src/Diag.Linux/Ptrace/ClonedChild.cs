@@ -6,7 +6,8 @@ namespace Diag.Linux.Ptrace;
 /// <summary>
 /// The native memory of one child started through <see cref="CloneTrampoline"/>: its request and its
 /// stack. The child shares the tracer's memory (CLONE_VM) until it execs or exits, so this must not be
-/// freed before then.
+/// freed before then. Every such child dies with the thread that cloned it (PR_SET_PDEATHSIG SIGKILL, kept
+/// across execve): a command launched for a trace or a core probe never outlives a killed pwsh.
 /// </summary>
 internal sealed unsafe class ClonedChild : IDisposable
 {
@@ -20,6 +21,8 @@ internal sealed unsafe class ClonedChild : IDisposable
         Request->Flags = flags;
         Request->Mode = mode;
         Request->StackTop = (ulong)(_stack + StackSize);
+        // The child sets PR_SET_PDEATHSIG and compares its parent with this, so that it never outlives this process.
+        Request->ParentPid = (ulong)Libc.GetPid();
     }
 
     public CloneTrampoline.Request* Request { get; private set; }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Diag.Linux.Interop;
-using Diag.Linux.Tracing;
 
 namespace Diag.Linux.Ptrace;
 

@@ -31,7 +31,6 @@ internal sealed class TracerWaker : IDisposable
         try
         {
             child.Request->WakeFd = (ulong)wakeFd;
-            child.Request->ParentPid = (ulong)Libc.GetPid();
             return new TracerWaker(child, child.Start());
         }
         catch

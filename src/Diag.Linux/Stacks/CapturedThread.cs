@@ -1,5 +1,4 @@
 using Diag.Linux.Ptrace;
-using Diag.Linux.Tracing;
 
 namespace Diag.Linux.Stacks;
 

@@ -1,5 +1,4 @@
 using Diag.Linux.Ptrace;
-using Diag.Linux.Tracing;
 
 namespace Diag.Linux.Stacks;
 
@@ -20,4 +19,17 @@ public sealed class ProcessStacks
     /// <summary>Threads asked for that are not threads of the process (one each, TargetNotFound), and threads another
     /// tracer holds (gdb, strace: one for all of them, AlreadyTraced, naming it).</summary>
     public IReadOnlyList<TargetException> ThreadFailures { get; internal init; } = [];
+
+    /// <summary>What was read and what it cost the process, for -Verbose.</summary>
+    public string Description => Threads.Count == 0
+        ? $"Process {ProcessId} ({ProcessName}): no thread read."
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"Process {ProcessId} ({ProcessName}): {Threads.Count} thread(s) read, {Threads.Sum(t => t.Frames.Count)} frames; each thread stopped for " +
+            $"{Median(Threads.Select(t => t.StopDuration.TotalMicroseconds)):0} µs (median), {Threads.Max(t => t.StopDuration.TotalMicroseconds):0} µs at most; the process as a whole never stopped.");
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? 0 : sorted[sorted.Length / 2];
+    }
 }

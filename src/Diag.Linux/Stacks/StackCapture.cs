@@ -1,8 +1,8 @@
-using Diag.Linux.Ptrace;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.ExceptionServices;
 using Diag.Linux.Interop;
+using Diag.Linux.Ptrace;
 using Diag.Linux.Tracing;
 
 namespace Diag.Linux.Stacks;

@@ -43,6 +43,22 @@ public sealed class StackFrame
 
     internal FrameKind KindValue { get; init; }
 
+    /// <summary>True for code of the program itself: its executable, libraries outside the system's library
+    /// directories, and code a runtime generated (JIT); false for the C library, the loader, the vDSO and the kernel.
+    /// Not a property (it is derived from Module and Kind): remoting and JSON carry what it is derived from.</summary>
+    internal bool IsProgramCode => KindValue switch
+    {
+        FrameKind.Jit => true,
+        FrameKind.Native => Module is { } m && !SystemLibrary(m),
+        _ => false,
+    };
+
+    private static bool SystemLibrary(string module) =>
+        module.StartsWith('[') // [vdso], [vsyscall]
+        || module.StartsWith("/lib/", StringComparison.Ordinal) || module.StartsWith("/lib64/", StringComparison.Ordinal)
+        || module.StartsWith("/usr/lib/", StringComparison.Ordinal) || module.StartsWith("/usr/lib64/", StringComparison.Ordinal)
+        || module.StartsWith("/usr/libexec/", StringComparison.Ordinal);
+
     /// <summary>The pstack line of the frame.</summary>
     public override string ToString() => Format(Number, Address, Module, Function, SourceFile, Line, Kind, Offset);
 

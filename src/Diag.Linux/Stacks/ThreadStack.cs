@@ -1,3 +1,4 @@
+using Diag.Linux.Output;
 namespace Diag.Linux.Stacks;
 
 /// <summary>
@@ -27,7 +28,12 @@ public sealed class ThreadStack
     public string? CurrentSyscall { get; internal init; }
 
     /// <summary>The frames, innermost (#0) first. Empty when the thread could not be stopped.</summary>
-    public StackFrame[] Frames { get; internal init; } = [];
+    public ItemList<StackFrame> Frames { get; internal init; } = ItemList<StackFrame>.Empty;
+
+    /// <summary>The innermost frame in the program's own code (its executable, its own libraries, code a runtime
+    /// generated), not in the C library or the loader: what the thread is doing, where frame #0 is often only
+    /// <c>__futex_abstimed_wait_common</c>. Null when every frame is a system library's.</summary>
+    public StackFrame? ProgramFrame => Frames.FirstOrDefault(f => f.IsProgramCode);
 
     /// <summary>The kernel's stack of the thread (-Kernel), innermost first, read before it was stopped; null when not asked for or not readable.</summary>
     public StackFrame[]? KernelFrames { get; internal init; }

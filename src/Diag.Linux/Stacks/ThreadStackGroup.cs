@@ -1,3 +1,4 @@
+using Diag.Linux.Output;
 namespace Diag.Linux.Stacks;
 
 /// <summary>
@@ -17,10 +18,10 @@ public sealed class ThreadStackGroup
     public int Count { get; internal init; }
 
     /// <summary>Their thread IDs, ascending.</summary>
-    public int[] ThreadIds { get; internal init; } = [];
+    public ItemList<int> ThreadIds { get; internal init; } = ItemList<int>.Empty;
 
     /// <summary>Their thread names, in the order of <see cref="ThreadIds"/>.</summary>
-    public string[] ThreadNames { get; internal init; } = [];
+    public ItemList<string> ThreadNames { get; internal init; } = ItemList<string>.Empty;
 
     /// <summary>The system call of the first thread, null when it was in user code.</summary>
     public string? CurrentSyscall { get; internal init; }
@@ -29,7 +30,10 @@ public sealed class ThreadStackGroup
     public string Signature { get; internal init; } = "";
 
     /// <summary>The frames of the first thread.</summary>
-    public StackFrame[] Frames { get; internal init; } = [];
+    public ItemList<StackFrame> Frames { get; internal init; } = ItemList<StackFrame>.Empty;
+
+    /// <summary>The innermost frame in the program's own code, as <see cref="ThreadStack.ProgramFrame"/>.</summary>
+    public StackFrame? ProgramFrame => Frames.FirstOrDefault(f => f.IsProgramCode);
 
     /// <summary>"N threads: signature", one line.</summary>
     public override string ToString() => $"{Count} thread{(Count == 1 ? "" : "s")}: {Signature}";

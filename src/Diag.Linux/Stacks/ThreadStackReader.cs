@@ -1,9 +1,8 @@
-using Diag.Linux.Interop;
-using Diag.Linux.Ptrace;
 using System.Globalization;
+using Diag.Linux.Interop;
 using Diag.Linux.ProcFs;
+using Diag.Linux.Ptrace;
 using Diag.Linux.Syscalls;
-using Diag.Linux.Tracing;
 
 namespace Diag.Linux.Stacks;
 

@@ -1,8 +1,6 @@
-using Diag.Linux.Ptrace;
 using System.Diagnostics;
 using Diag.Linux.Interop;
-using Diag.Linux.ProcFs;
-using Diag.Linux.Tracing;
+using Diag.Linux.Ptrace;
 
 namespace Diag.Linux.Stacks;
 

@@ -1,7 +1,6 @@
-using Diag.Linux.Ptrace;
 using System.Globalization;
 using Diag.Linux.ProcFs;
-using Diag.Linux.Tracing;
+using Diag.Linux.Ptrace;
 
 namespace Diag.Linux.Threads;
 

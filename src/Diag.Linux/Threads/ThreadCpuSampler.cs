@@ -1,5 +1,6 @@
-using Diag.Linux.ProcFs;
 using Diag.Linux.Interop;
+using Diag.Linux.ProcFs;
+using Diag.Linux.Time;
 
 namespace Diag.Linux.Threads;
 
@@ -67,8 +68,9 @@ public sealed class ThreadCpuSampler : IDisposable
         long start = previous.StartTimestamp;
         for (int n = 1; count is null || n <= count; n++)
         {
-            var due = TimeSpan.FromTicks(interval.Ticks * n) - System.Diagnostics.Stopwatch.GetElapsedTime(start);
-            if (due > TimeSpan.Zero && cancellationToken.WaitHandle.WaitOne(due)) yield break;
+            var dueAt = LongWait.Times(interval, n);
+            var due = dueAt == TimeSpan.MaxValue ? TimeSpan.MaxValue : dueAt - System.Diagnostics.Stopwatch.GetElapsedTime(start);
+            if (due > TimeSpan.Zero && LongWait.Wait(cancellationToken.WaitHandle, due)) yield break;
             if (cancellationToken.IsCancellationRequested) yield break;
 
             long readStart = System.Diagnostics.Stopwatch.GetTimestamp();

@@ -22,11 +22,11 @@ public static class ToaOptionInput
             char c = text[i];
             if (c == '0' && i + 1 < text.Length && text[i + 1] is 'x' or 'X' && (i == 0 || !char.IsAsciiHexDigit(text[i - 1]))) { i++; continue; }
             if (char.IsWhiteSpace(c) || c is ':' or '-' or ',') continue;
-            if (!char.IsAsciiHexDigit(c)) return Problem(ToaProblemKind.InvalidHex, $"'{hex}' is not hex: '{c}' at position {i + 1}");
+            if (!char.IsAsciiHexDigit(c)) return Problem(ToaProblemKind.InvalidHex, $"'{Quote(hex)}' is not hex: '{c}' at position {i + 1}");
             digits.Append(c);
         }
-        if (digits.Length == 0) return Problem(ToaProblemKind.InvalidHex, $"'{hex}' has no hex digits");
-        if (digits.Length % 2 != 0) return Problem(ToaProblemKind.InvalidHex, $"'{hex}' has an odd number of hex digits ({digits.Length}): not whole bytes");
+        if (digits.Length == 0) return Problem(ToaProblemKind.InvalidHex, $"'{Quote(hex)}' has no hex digits");
+        if (digits.Length % 2 != 0) return Problem(ToaProblemKind.InvalidHex, $"'{Quote(hex)}' has an odd number of hex digits ({digits.Length}): not whole bytes");
         return FromBytes(Convert.FromHexString(digits.ToString()), map, kind);
     }
 
@@ -54,6 +54,9 @@ public static class ToaOptionInput
             $"{bytes.Length} bytes are no TOA option: an option with its kind and length is {string.Join(", ", lengths)} bytes long " +
             $"(its length byte says so), its data alone {string.Join(", ", lengths.Select(l => (l - 2).ToString(CultureInfo.InvariantCulture)))}");
     }
+
+    /// <summary>The input as a message quotes it: whole when short, else its start and its length.</summary>
+    private static string Quote(string hex) => TextExcerpt.Of(hex, TextExcerpt.QuoteLimit);
 
     private static ToaRecord Record(ToaOption o) => new()
     {

@@ -18,6 +18,9 @@ public enum ToaProblemKind
     /// <summary>A file that is neither pcap nor pcapng.</summary>
     UnknownCaptureFormat,
 
+    /// <summary>A pcap or pcapng file of a major version whose layout is unknown (libpcap refuses it too).</summary>
+    UnsupportedCaptureVersion,
+
     /// <summary>A capture whose link type has no reader here (packets of that interface are skipped).</summary>
     UnsupportedLinkType,
 
@@ -42,8 +45,12 @@ public sealed class ToaProblem
     /// <summary>The text line (1-based), for text input.</summary>
     public long? LineNumber { get; internal init; }
 
-    /// <summary>The line itself, for text input.</summary>
+    /// <summary>The line itself, for text input; a line longer than 200 characters is quoted by its start and its
+    /// length (<see cref="LineLength"/> has the whole length), so that a huge line does not make a huge error.</summary>
     public string? Line { get; internal init; }
+
+    /// <summary>The whole length of the line, in characters, for text input.</summary>
+    public long? LineLength { get; internal init; }
 
     /// <summary>The capture file, for file input.</summary>
     public string? Path { get; internal init; }
@@ -51,7 +58,7 @@ public sealed class ToaProblem
     /// <summary>Byte offset in the capture file where the bad record or block starts.</summary>
     public long? FileOffset { get; internal init; }
 
-    /// <summary>The packet's number (from 1).</summary>
+    /// <summary>The packet's number (from 1); null for a damaged block that held no packet.</summary>
     public long? PacketNumber { get; internal init; }
 
     public override string ToString() => Message;

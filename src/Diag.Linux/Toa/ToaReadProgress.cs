@@ -16,4 +16,7 @@ public sealed class ToaReadProgress
 
     /// <summary>Packets read.</summary>
     public long Packets => _reader.Packets;
+
+    /// <summary>True while the input is a FIFO that no program has written to yet.</summary>
+    public bool WaitingForWriter => _reader.WaitingForWriter;
 }

@@ -9,9 +9,10 @@ namespace Diag.Linux.Tracing;
 /// </summary>
 public interface ISyscallTraceSession : IDisposable
 {
-    /// <summary>Completed calls (and calls cut short by the end of the trace or of their thread), when
-    /// <see cref="TraceOptions.CollectEvents"/> is set. Completes when the trace ends.</summary>
-    ChannelReader<SyscallEvent> Events { get; }
+    /// <summary>With <see cref="TraceOptions.CollectEvents"/>: calls (<see cref="SyscallEvent"/>, also those cut
+    /// short by the end of the trace or of their thread), signals (<see cref="SignalEvent"/>) and thread exits
+    /// (<see cref="ExitEvent"/>), in the order the tracer saw them. Completes when the trace ends.</summary>
+    ChannelReader<TraceEvent> Events { get; }
 
     /// <summary>Lifecycle messages: attached, thread exited, child followed, target exited, detached, warnings.
     /// Completes when the trace ends.</summary>

@@ -1,6 +1,6 @@
-using Diag.Linux.Ptrace;
 using System.Collections;
 using Diag.Linux.Interop;
+using Diag.Linux.Ptrace;
 
 namespace Diag.Linux.Tracing;
 

@@ -1,7 +1,7 @@
-using Diag.Linux.Ptrace;
 using System.Text;
 using System.Threading.Channels;
 using Diag.Linux.Interop;
+using Diag.Linux.Ptrace;
 
 namespace Diag.Linux.Tracing;
 

@@ -1,9 +1,7 @@
-using Diag.Linux.Ptrace;
-using Diag.Linux.ProcFs;
-using System.Diagnostics;
 using System.Globalization;
 using Diag.Linux.Interop;
-using Diag.Linux.Syscalls;
+using Diag.Linux.ProcFs;
+using Diag.Linux.Ptrace;
 
 namespace Diag.Linux.Tracing;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Diag.Linux.Interop;
-using Diag.Linux.Syscalls;
 
 namespace Diag.Linux.Tracing;
 
@@ -28,6 +27,7 @@ internal sealed unsafe partial class PtraceEngine
 
         var detached = 0;
         var deadline = Stopwatch.GetTimestamp() + (long)(DetachTimeout.TotalSeconds * Stopwatch.Frequency);
+        var nextPrune = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 10;
         while (pending.Count > 0)
         {
             int status;
@@ -35,6 +35,13 @@ internal sealed unsafe partial class PtraceEngine
             var now = Stopwatch.GetTimestamp();
             if (pid == 0)
             {
+                // A thread that is gone without a report left to come (reaped already, or never ours to
+                // wait for) is not one that failed to stop.
+                if (now > nextPrune)
+                {
+                    pending.RemoveWhere(tid => !TaskExists(tid));
+                    nextPrune = now + Stopwatch.Frequency / 10;
+                }
                 if (now > deadline)
                     break;
                 Thread.Sleep(1);
@@ -89,7 +96,7 @@ internal sealed unsafe partial class PtraceEngine
                 if (_tracees.Remove(pid, out var tracee))
                     FinishUnfinished(tracee, now);
             }
-            else if (Libc.Kill(pid, 0) < 0)
+            else if (!TaskExists(pid))
             {
                 pending.Remove(pid);
             }
@@ -102,6 +109,7 @@ internal sealed unsafe partial class PtraceEngine
         var end = Stopwatch.GetTimestamp();
         foreach (var tracee in _tracees.Values)
             FinishUnfinished(tracee, end);
+        pending.RemoveWhere(tid => !TaskExists(tid));
         if (pending.Count > 0)
             _session.Notice(TraceNoticeKind.Warning,
                 $"{pending.Count} thread(s) did not stop within {DetachTimeout.TotalSeconds} s (uninterruptible sleep?); " +
@@ -125,6 +133,10 @@ internal sealed unsafe partial class PtraceEngine
             RecordExit(status);
         }
     }
+
+    /// <summary>The thread still exists (running, stopped or a zombie not yet reaped): /proc has its
+    /// directory, which a thread's TID opens as well as a process's PID.</summary>
+    private static bool TaskExists(int tid) => Directory.Exists("/proc/" + tid.ToString(CultureInfo.InvariantCulture));
 
     private void StopWaker()
     {

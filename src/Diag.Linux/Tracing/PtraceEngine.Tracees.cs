@@ -1,9 +1,7 @@
-using Diag.Linux.Ptrace;
-using Diag.Linux.ProcFs;
-using System.Diagnostics;
 using System.Globalization;
 using Diag.Linux.Interop;
-using Diag.Linux.Syscalls;
+using Diag.Linux.ProcFs;
+using Diag.Linux.Ptrace;
 
 namespace Diag.Linux.Tracing;
 
@@ -36,8 +34,11 @@ internal sealed unsafe partial class PtraceEngine
         if (Libc.Ptrace(Libc.PTRACE_GETEVENTMSG, parent.ThreadId, 0, (nint)(&message)) < 0)
             return;
         var tid = (int)message;
-        if (_tracees.ContainsKey(tid) || _released.Remove(tid) || tid <= 0)
-            return; // its own first stop came first (see Adopt)
+        // Its own first stop came first (see Adopt): it is traced already, or was let go, or has even
+        // run to its end and been reaped (a short-lived child): adding it now would leave a tracee that
+        // never reports again, and the trace would wait for it for ever.
+        if (tid <= 0 || _adoptedEarly.Remove(tid) || _tracees.ContainsKey(tid) || _released.Remove(tid))
+            return;
         var isThread = ptraceEvent == Libc.PTRACE_EVENT_CLONE && IsThreadClone(parent, tid);
         if (isThread)
         {
@@ -80,12 +81,14 @@ internal sealed unsafe partial class PtraceEngine
             if (_tracedProcesses.Contains(tgid) && tgid != tid)
             {
                 _session.Notice(TraceNoticeKind.Verbose, $"thread {tid} created in process {tgid}, traced", tgid, tid);
+                _adoptedEarly.Add(tid);
                 return AddTracee(tid, tgid);
             }
             if (_options.FollowForks && tgid == tid)
             {
                 _tracedProcesses.Add(tid);
                 _session.Notice(TraceNoticeKind.Verbose, $"child process {tid} followed", tid, tid);
+                _adoptedEarly.Add(tid);
                 return AddTracee(tid, tid);
             }
         }
@@ -127,6 +130,8 @@ internal sealed unsafe partial class PtraceEngine
         if (_tracees.Remove(pid, out var tracee))
         {
             FinishUnfinished(tracee, now);
+            if (_collectEvents)
+                EmitExit(tracee, status, now);
             if (tracee.ThreadId == tracee.ProcessId)
             {
                 var how = Libc.WIfExited(status)

@@ -1,7 +1,7 @@
-using Diag.Linux.Ptrace;
 using System.Diagnostics;
-using System.Globalization;
+using System.Runtime.CompilerServices;
 using Diag.Linux.Interop;
+using Diag.Linux.Ptrace;
 using Diag.Linux.Syscalls;
 
 namespace Diag.Linux.Tracing;
@@ -23,7 +23,7 @@ internal sealed unsafe partial class PtraceEngine
 {
     private const int WaitAll = Libc.__WALL | Libc.__WNOTHREAD;
     private const int SyscallStopSignal = Libc.SIGTRAP | 0x80;
-    private const int SysClone = 56, SysClone3 = 435;
+    private const int SysClone = 56, SysClone3 = 435, SysRestartSyscall = 219;
     private const ulong CloneThread = 0x10000;
     private static readonly TimeSpan DetachTimeout = TimeSpan.FromSeconds(3);
 
@@ -36,6 +36,7 @@ internal sealed unsafe partial class PtraceEngine
     private readonly HashSet<int> _tracedProcesses = new();
     private readonly HashSet<int> _unwantedChildren = new();   // new processes not followed: let go at their first stop
     private readonly HashSet<int> _released = new();           // let go before their creator's clone event came
+    private readonly HashSet<int> _adoptedEarly = new();       // traced from their own first stop, before their creator's clone event came
     private readonly Dictionary<int, SyscallCounters> _countersByProcess = new();
     private readonly List<SyscallCounters> _allCounters = new();
     private int _ptraceOptions;
@@ -46,6 +47,7 @@ internal sealed unsafe partial class PtraceEngine
     private bool _started;
     private int? _exitCode;
     private int? _terminatingSignal;
+    private long _unfinishedCalls;
     private TraceEndReason _endReason = TraceEndReason.Stopped;
     private long _startTimestamp;
     private long _endTimestamp;
@@ -106,6 +108,7 @@ internal sealed unsafe partial class PtraceEngine
                 _ => null,
             },
             DroppedEvents = _droppedEvents.Total,
+            UnfinishedCalls = _unfinishedCalls,
             DroppedEventsBySyscall = _droppedEvents.ToDictionary(),
             Backend = TraceBackend.Ptrace,
         };
@@ -129,6 +132,9 @@ internal sealed unsafe partial class PtraceEngine
         if (_options.FollowForks)
             _ptraceOptions |= Libc.PTRACE_O_TRACEFORK | Libc.PTRACE_O_TRACEVFORK;
 
+        // Compiled before the first tracee is stopped: a thread held at its attach stop while the JIT
+        // compiles the loop lets a second standard signal arrive and merge with the first.
+        WarmUp(_collectEvents);
         _waker = TracerWaker.Start(_session.WakeFd);
         _startTime = DateTime.Now;
         _startTimestamp = Stopwatch.GetTimestamp();
@@ -156,6 +162,7 @@ internal sealed unsafe partial class PtraceEngine
         _session.SignalStarted();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Loop()
     {
         while (true)
@@ -201,6 +208,7 @@ internal sealed unsafe partial class PtraceEngine
     /// syscall-heavy loop three times slower on 2 vCPUs. The poll costs at most that much CPU per
     /// blocking call of the tracee.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int WaitForStop(int* status)
     {
         long start = 0;
@@ -234,6 +242,7 @@ internal sealed unsafe partial class PtraceEngine
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Dispatch(int pid, int status, long now)
     {
         if (!Libc.WIfStopped(status))
@@ -268,14 +277,18 @@ internal sealed unsafe partial class PtraceEngine
                 break;
             case 0:
                 // Signal-delivery-stop (seized tracees report group-stops as PTRACE_EVENT_STOP):
-                // deliver the signal as if we were not here.
+                // deliver the signal as if we were not here, at once and before any other work, so that
+                // the thread is back to dequeue the next one (two instances of a standard signal pending
+                // together merge into one).
                 tracee.GroupStopped = false;
-                Restart(tracee, Libc.PTRACE_SYSCALL, signal);
+                OnSignalDelivery(tracee, signal, now);
                 break;
             case Libc.PTRACE_EVENT_STOP when IsStoppingSignal(signal):
                 // Group-stop: LISTEN keeps it stopped (as SIGSTOP demands) but tells us when SIGCONT comes.
                 tracee.GroupStopped = true;
                 Restart(tracee, Libc.PTRACE_LISTEN, 0);
+                if (_collectEvents && _started)
+                    EmitStop(tracee, signal, now);
                 break;
             case Libc.PTRACE_EVENT_STOP:
                 // Interrupt stop: right after attach, a new child's first stop, or the end of a group-stop.
@@ -295,6 +308,7 @@ internal sealed unsafe partial class PtraceEngine
     private static bool IsStoppingSignal(int signal) =>
         signal is Libc.SIGSTOP or Libc.SIGTSTP or Libc.SIGTTIN or Libc.SIGTTOU;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Restart(Tracee tracee, int request, int signal)
     {
         // ESRCH: the tracee was killed while stopped; its exit is reported by waitpid.
@@ -304,6 +318,7 @@ internal sealed unsafe partial class PtraceEngine
     }
 
     /// <summary>The hot path: one call per syscall stop, no allocation unless events are collected.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void OnSyscallStop(Tracee tracee, long now)
     {
         Libc.PtraceSyscallInfo info;
@@ -321,13 +336,13 @@ internal sealed unsafe partial class PtraceEngine
             tracee.CallThreadId = tracee.ThreadId;
             tracee.Number = number;
             tracee.EntryTimestamp = now;
-            tracee.EntryArguments = null;
+            tracee.Decoding = null;
             var arguments = tracee.Arguments;
             for (var i = 0; i < arguments.Length; i++)
                 arguments[i] = info.Arguments[i];
             tracee.Counted = IsSelected(number) && IsNativeAbi(info.Arch, tracee);
-            if (tracee.Counted && _collectEvents && SyscallDecoder.DecodesAtEntry(number))
-                tracee.EntryArguments = Decode(tracee, 0, completed: false);
+            if (tracee.Counted && _collectEvents)
+                tracee.Decoding = Enter(tracee, info.StackPointer);
         }
         else if (info.Op == Libc.PTRACE_SYSCALL_INFO_EXIT && tracee.InSyscall)
         {
@@ -337,7 +352,11 @@ internal sealed unsafe partial class PtraceEngine
             var elapsed = now - tracee.EntryTimestamp;
             tracee.Counters.Record(tracee.Number, elapsed, info.ReturnValue);
             if (_collectEvents)
+            {
                 Emit(tracee, info.ReturnValue, elapsed, completed: true);
+                if (tracee.Number != SysRestartSyscall)
+                    tracee.PreviousNumber = tracee.Number;
+            }
         }
     }
 

@@ -15,7 +15,7 @@ internal sealed class PtraceTraceSession : ISyscallTraceSession
     private const int NoticeCapacity = 10_000;
     private static readonly TimeSpan DisposeTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly Channel<SyscallEvent> _events = Channel.CreateBounded<SyscallEvent>(
+    private readonly Channel<TraceEvent> _events = Channel.CreateBounded<TraceEvent>(
         new BoundedChannelOptions(EventCapacity) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly Channel<TraceNotice> _notices = Channel.CreateBounded<TraceNotice>(
         new BoundedChannelOptions(NoticeCapacity) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
@@ -30,7 +30,7 @@ internal sealed class PtraceTraceSession : ISyscallTraceSession
 
     private PtraceTraceSession(int wakeFd) => _wakeFd = wakeFd;
 
-    public ChannelReader<SyscallEvent> Events => _events.Reader;
+    public ChannelReader<TraceEvent> Events => _events.Reader;
 
     public ChannelReader<TraceNotice> Notices => _notices.Reader;
 
@@ -94,7 +94,7 @@ internal sealed class PtraceTraceSession : ISyscallTraceSession
     /// <summary>Called by the engine once the target is attached or the launched command has exec'd.</summary>
     internal void SignalStarted() => _started.Set();
 
-    internal bool TryWriteEvent(SyscallEvent e) => _events.Writer.TryWrite(e);
+    internal bool TryWriteEvent(TraceEvent e) => _events.Writer.TryWrite(e);
 
     internal void Notice(TraceNoticeKind kind, string message, int? processId = null, int? threadId = null)
     {

@@ -1,3 +1,4 @@
+using Diag.Linux.Output;
 namespace Diag.Linux.Tracing;
 
 /// <summary>
@@ -32,7 +33,7 @@ public sealed class SyscallSummary
     public string ErrorBreakdown { get; internal init; } = "";
 
     /// <summary>Errors by errno, most frequent first.</summary>
-    public ErrnoCount[] ErrorCounts { get; internal init; } = [];
+    public ItemList<ErrnoCount> ErrorCounts { get; internal init; } = ItemList<ErrnoCount>.Empty;
 
     /// <summary>Wall time spent in the calls (entry stop to exit stop).</summary>
     public TimeSpan TotalTime { get; internal init; }
@@ -48,7 +49,7 @@ public sealed class SyscallSummary
 
     /// <summary>How long the calls took, as log2 buckets from the first to the last non-empty one; empty
     /// when the trace did not time calls.</summary>
-    public LatencyBucket[] LatencyHistogram { get; internal init; } = [];
+    public ItemList<LatencyBucket> LatencyHistogram { get; internal init; } = ItemList<LatencyBucket>.Empty;
 
     /// <summary>Which backend counted the calls: Ptrace or Kernel (a name, as every Diag property that names a state).</summary>
     public string Backend => BackendValue.ToString();

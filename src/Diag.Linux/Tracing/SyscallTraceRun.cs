@@ -1,6 +1,7 @@
-using Diag.Linux.Ptrace;
 using System.Diagnostics;
 using System.Globalization;
+using Diag.Linux.Ptrace;
+using Diag.Linux.Time;
 
 namespace Diag.Linux.Tracing;
 
@@ -99,7 +100,7 @@ public sealed class SyscallTraceRun : IDisposable
         var watch = Stopwatch.StartNew();
         using var cancellation = cancellationToken.Register(RequestStop);
         using var deadline = _settings.Duration is { } duration
-            ? new Timer(_ => { _deadlineReached = true; RequestStop(); }, null, duration, Timeout.InfiniteTimeSpan)
+            ? new DeadlineTimer(duration, () => { _deadlineReached = true; RequestStop(); })
             : null;
         var undelivered = new SyscallTally();
         var nextProgress = TimeSpan.Zero;
@@ -120,7 +121,7 @@ public sealed class SyscallTraceRun : IDisposable
                     if (_deadlineReached)
                     {
                         // Past the deadline nothing more is written: what is left is counted, not delivered late.
-                        undelivered.Add(e.Syscall);
+                        undelivered.Add(e.TallyName);
                         continue;
                     }
                     yield return new TraceRunItem { Kind = TraceRunItemKind.Event, Target = entry.Target, Event = e };
@@ -198,7 +199,7 @@ public sealed class SyscallTraceRun : IDisposable
             entry.AddWaits(waits, cancellationToken);
         try
         {
-            Task.WaitAny(waits.ToArray(), (int)Math.Ceiling(timeout.TotalMilliseconds), cancellationToken);
+            Task.WaitAny(waits.ToArray(), (int)Math.Min(Math.Ceiling(timeout.TotalMilliseconds), LongWait.MaxSlice.TotalMilliseconds), cancellationToken);
         }
         catch (OperationCanceledException)
         {
@@ -240,7 +241,8 @@ public sealed class SyscallTraceRun : IDisposable
         if (lost.Total > 0)
             return string.Create(CultureInfo.InvariantCulture,
                 $"{lost.Total} events of {entry.Description} were not delivered ({lost.Describe()}): the pipeline took them more slowly than the target made them. The target was not held up and the summary still counts every call. Narrow the trace with -Syscall, or leave out -Event for the summary.");
-        if (result.Summary.Count == 0)
+        // A call that never returned (exit_group) is shown as an event but not counted in the summary.
+        if (result.Summary.Count == 0 && result.UnfinishedCalls == 0)
         {
             var filter = _options.Syscalls is null ? "system call" : "system call matching -Syscall";
             // The trace's own length includes attaching and detaching: say the window the user asked for.

@@ -10,7 +10,8 @@ public sealed record TraceOptions
     /// <summary>Follow fork, vfork and clone children that are new processes (their threads too).</summary>
     public bool FollowForks { get; init; }
 
-    /// <summary>Produce one <see cref="SyscallEvent"/> per call on <see cref="ISyscallTraceSession.Events"/>.</summary>
+    /// <summary>Produce events on <see cref="ISyscallTraceSession.Events"/>: one <see cref="SyscallEvent"/> per call,
+    /// a <see cref="SignalEvent"/> per signal and an <see cref="ExitEvent"/> per thread that ends.</summary>
     public bool CollectEvents { get; init; }
 
     /// <summary>Split the summary per thread (<see cref="SyscallSummary.ThreadId"/> set).</summary>

@@ -28,6 +28,10 @@ public sealed record TraceResult(IReadOnlyList<SyscallSummary> Summary, TimeSpan
     /// <summary><see cref="DroppedEvents"/> by syscall name.</summary>
     public IReadOnlyDictionary<string, long> DroppedEventsBySyscall { get; init; } = new Dictionary<string, long>();
 
+    /// <summary>Calls that passed the filter and never returned (exit_group, a call cut short by the end of the
+    /// trace or of its thread): not in <see cref="Summary"/>, which counts returns, as strace -c does.</summary>
+    public long UnfinishedCalls { get; init; }
+
     /// <summary>Which backend traced: Ptrace or Kernel.</summary>
     public TraceBackend Backend { get; init; }
 }

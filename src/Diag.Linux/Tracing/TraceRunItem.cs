@@ -10,7 +10,8 @@ public enum TraceRunItemKind
     /// <summary>A lifecycle message or a warning: <see cref="TraceRunItem.MessageKind"/>, <see cref="TraceRunItem.Message"/>.</summary>
     Message,
 
-    /// <summary>One syscall: <see cref="TraceRunItem.Event"/> (with <see cref="TraceOptions.CollectEvents"/>).</summary>
+    /// <summary>One event (with <see cref="TraceOptions.CollectEvents"/>): a call, a signal or a thread's exit,
+    /// <see cref="TraceRunItem.Event"/>.</summary>
     Event,
 
     /// <summary>A line a launched command wrote to a captured stream: <see cref="TraceRunItem.Output"/>.</summary>
@@ -36,7 +37,8 @@ public readonly struct TraceRunItem
     /// <summary>The target the item concerns (all kinds but Progress).</summary>
     public TraceTarget? Target { get; init; }
 
-    public SyscallEvent? Event { get; init; }
+    /// <summary>A <see cref="SyscallEvent"/>, <see cref="SignalEvent"/> or <see cref="ExitEvent"/>.</summary>
+    public TraceEvent? Event { get; init; }
 
     public LaunchedOutputLine? Output { get; init; }
 

@@ -1,5 +1,3 @@
-using Diag.Linux.Syscalls;
-
 namespace Diag.Linux.Tracing;
 
 /// <summary>The tracer's state for one traced thread. Touched only by the tracer thread.</summary>
@@ -40,8 +38,12 @@ internal sealed class Tracee
     /// <summary>The current call's six argument registers, copied at its entry stop.</summary>
     public ulong[] Arguments { get; } = new ulong[6];
 
-    /// <summary>Arguments decoded at entry, for calls whose memory is gone at exit (execve).</summary>
-    public SyscallArgument[]? EntryArguments { get; set; }
+    /// <summary>The current call's inputs, decoded at its entry stop (events only); its exit finishes it.</summary>
+    public Syscalls.Decoding.DecodeContext? Decoding { get; set; }
+
+    /// <summary>The call this thread made before the current one (restart_syscall excepted): what a
+    /// restart_syscall resumes, which strace shows as <c>restart_syscall(&lt;... resuming interrupted nanosleep ...&gt;)</c>.</summary>
+    public int PreviousNumber { get; set; } = -1;
 
     /// <summary>In group-stop (SIGSTOP and friends), parked with PTRACE_LISTEN.</summary>
     public bool GroupStopped { get; set; }

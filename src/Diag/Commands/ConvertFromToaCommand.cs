@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Collections;
 using System.Diagnostics;
 using System.Management.Automation;
@@ -10,7 +11,7 @@ namespace Diag.Commands;
 /// <summary>
 /// ConvertFrom-Toa: the real client address that a full-NAT load balancer (LVS, DPVS, cloud ELBs)
 /// carries in a TCP option, from tcpdump's text (streamed, as <c>tcpdump -l</c> prints it), from a
-/// pcap or pcapng file, or from one option given as hex or bytes.
+/// pcap or pcapng file (a FIFO too, live), or from one option given as hex or bytes.
 /// </summary>
 [Cmdlet(VerbsData.ConvertFrom, "Toa", DefaultParameterSetName = TextSet)]
 [OutputType(typeof(ToaRecord))]
@@ -19,8 +20,10 @@ public sealed class ConvertFromToaCommand : DiagCmdlet
     private const string TextSet = "Text", PathSet = "Path", LiteralPathSet = "LiteralPath", HexSet = "Hex", ByteSet = "Byte";
     private const int ProgressId = 1;
 
+    private long _records;
     private readonly List<object> _output = new();
-    private readonly HashSet<ToaNoticeKind> _warned = new();
+    private readonly Stopwatch _clock = new();
+    private readonly List<string> _notRead = new();
     private ToaKindMap _map = ToaKindMap.Default;
     private int? _kindHint;
     private TcpdumpTextDecoder? _text;
@@ -52,6 +55,13 @@ public sealed class ConvertFromToaCommand : DiagCmdlet
     [ValidateNotNullOrEmpty]
     public byte[] Byte { get; set; } = [];
 
+    /// <summary>How long to read the captures (a FIFO that tcpdump writes live, above all); a bare number is seconds.
+    /// Without it: to the end of each file, or until the FIFO's writer closes it, or Ctrl+C.</summary>
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    [SecondsOrTimeSpan]
+    public TimeSpan? Duration { get; set; }
+
     /// <summary>Option kinds your balancers use, and their layouts: a kind number (port and address), or @{ kind = 'Toa', 'ToaV6' | 'ToaVip' | 'Vtoa' | 'V6Vtoa' | @() }.</summary>
     [Parameter]
     [ToaOptionKind]
@@ -69,7 +79,13 @@ public sealed class ConvertFromToaCommand : DiagCmdlet
             ThrowTerminatingError(new DiagError(e, "InvalidOptionKind", ErrorCategory.InvalidArgument, OptionKind,
                 "Map kind numbers (2-255) to layouts: -OptionKind 230, or -OptionKind @{ 230 = 'Toa', 'ToaV6'; 200 = @() }.").ToErrorRecord());
         }
+        if (Duration is { } d && d <= TimeSpan.Zero)
+        {
+            ThrowTerminatingError(new DiagError(new ArgumentOutOfRangeException(nameof(Duration), d, "The duration must be positive."),
+                "InvalidDuration", ErrorCategory.InvalidArgument, d, "Give a number of seconds such as -Duration 60, or a TimeSpan such as 00:10:00.").ToErrorRecord());
+        }
         if (ParameterSetName == TextSet) _text = new TcpdumpTextDecoder(_map);
+        _clock.Start();
     }
 
     protected override void ProcessRecord()
@@ -103,21 +119,45 @@ public sealed class ConvertFromToaCommand : DiagCmdlet
 
     protected override void EndProcessing()
     {
+        if (_notRead.Count > 0)
+        {
+            WriteWarning($"-Duration ({Duration}) ended before {_notRead.Count} file(s) were read: {string.Join(", ", _notRead.Take(5))}" +
+                         (_notRead.Count > 5 ? ", …" : "") + ". Give a longer -Duration, or read them in a command of their own.");
+        }
         if (_text is null) return;
         _text.Complete(_output);
         Flush(null);
+        WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"Text read: {_records:N0} TOAs found."));
     }
 
     private void ReadCapture(string file)
     {
+        // -Duration is one deadline for the whole command, whatever number of files it reads.
+        TimeSpan? left = Duration is { } d ? d - _clock.Elapsed : null;
+        if (left <= TimeSpan.Zero)
+        {
+            _notRead.Add(file);
+            return;
+        }
         var reader = new ToaCaptureReader(_map);
+        var recordsBefore = _records;
         var progress = new ProgressRecord(ProgressId, "ConvertFrom-Toa", "Reading " + file);
         var watch = Stopwatch.StartNew();
         var shown = TimeSpan.Zero;
-        foreach (var item in reader.Read(file, StopToken))
+        bool waitShown = false;
+        foreach (var item in reader.Read(file, StopToken, left))
         {
             if (item is not ToaReadProgress) Write(item, file);
-            if (watch.Elapsed - shown > TimeSpan.FromMilliseconds(500))
+            if (reader.WaitingForWriter && !waitShown)
+            {
+                // Shown at once: a FIFO nobody writes to yet looks like a hang otherwise.
+                waitShown = true;
+                progress.StatusDescription = $"Waiting for a program to write to the FIFO {file} (tcpdump -U -w {file} …)";
+                progress.PercentComplete = -1;
+                WriteProgress(progress);
+                shown = watch.Elapsed;
+            }
+            else if (watch.Elapsed - shown > TimeSpan.FromMilliseconds(500) && !reader.WaitingForWriter)
             {
                 shown = watch.Elapsed;
                 progress.StatusDescription = $"Reading {file}: packet {reader.Packets:N0}";
@@ -125,11 +165,13 @@ public sealed class ConvertFromToaCommand : DiagCmdlet
                 WriteProgress(progress);
             }
         }
-        if (shown > TimeSpan.Zero)
+        if (shown > TimeSpan.Zero || waitShown)
         {
             progress.RecordType = ProgressRecordType.Completed;
             WriteProgress(progress);
         }
+        WriteVerbose(string.Create(CultureInfo.InvariantCulture,
+            $"{file}: {reader.Packets:N0} packets read in {watch.Elapsed.TotalMilliseconds:0.0} ms, {_records - recordsBefore:N0} TOAs found."));
     }
 
     private void Flush(object? target)
@@ -143,12 +185,17 @@ public sealed class ConvertFromToaCommand : DiagCmdlet
         switch (item)
         {
             case ToaRecord record:
+                _records++;
                 WriteObject(record);
                 break;
             case ToaProblem problem:
                 WriteDiagError(ToaErrors.From(problem, problem.Line ?? target, fromHex: ParameterSetName is HexSet or ByteSet));
                 break;
-            case ToaNotice notice when notice.Kind == ToaNoticeKind.OptionsCut || _warned.Add(notice.Kind):
+            // The engine says each notice once per input (a file, or the text stream).
+            case ToaNotice { IsVerbose: true } notice:
+                WriteVerbose(notice.Message);
+                break;
+            case ToaNotice notice:
                 WriteWarning(notice.Message);
                 break;
         }

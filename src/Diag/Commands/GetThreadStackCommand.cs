@@ -1,9 +1,7 @@
-using System.Diagnostics;
 using System.Management.Automation;
 using Diag.Commands.Infrastructure;
 using Diag.Linux.Ptrace;
 using Diag.Linux.Stacks;
-using Diag.Linux.Tracing;
 
 namespace Diag.Commands;
 
@@ -80,6 +78,7 @@ public sealed class GetThreadStackCommand : ProcessCmdlet
                 WriteProgress(progress);
             }
             var stacks = reader.Read(pid, _requests[pid], StopToken);
+            WriteVerbose(stacks.Description);
             WriteResult(pid, stacks);
         }
         if (_order.Count > 1)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Management.Automation;
 using Diag.Commands.Infrastructure;
 using Diag.Linux.CoreDumps;
@@ -11,7 +10,7 @@ namespace Diag.Commands;
 /// proves it with a probe that crashes with the process's settings, never the process itself.
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "CoreDumpConfig", DefaultParameterSetName = SystemSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
-[OutputType(typeof(CoreDumpCheck), typeof(CoreDumpVerdict))]
+[OutputType(typeof(CoreDumpVerdict))]
 public sealed class TestCoreDumpConfigCommand : ProcessCmdlet
 {
     private const string SystemSet = "System";
@@ -39,7 +38,13 @@ public sealed class TestCoreDumpConfigCommand : ProcessCmdlet
         foreach (int pid in pids)
         {
             if (StopToken.IsCancellationRequested) return;
-            var report = inspector.InspectProcess(pid);
+            var report = inspector.InspectProcess(pid, out var refusal);
+            if (refusal is not null)
+            {
+                // A process that matched -Name and has exited since (a zombie for a moment) is not an error either.
+                if (!SkipIfExitedSinceNameMatch(pid, "it was checked")) WriteDiagError(TargetErrors.From(refusal));
+                continue;
+            }
             if (report is null)
             {
                 if (!SkipIfExitedSinceNameMatch(pid, "it was checked")) WriteDiagError(ProcessErrors.ProcessNotFound(pid, WithoutProcessAlternative));
@@ -68,9 +73,10 @@ public sealed class TestCoreDumpConfigCommand : ProcessCmdlet
                          "Run as root (or with CAP_SYS_PTRACE) to check them.");
     }
 
+    // One object per process, its checks inside: Where-Object, Export-Csv and Format-Table then work on processes.
     private void Write(CoreDumpReport report)
     {
-        WriteObject(report.Checks, enumerateCollection: true);
+        WriteVerbose(report.Description);
         WriteObject(report.Verdict);
     }
 }

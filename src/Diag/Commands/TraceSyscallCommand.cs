@@ -9,7 +9,7 @@ namespace Diag.Commands;
 /// <para type="synopsis">Counts or streams the system calls of a process, a thread or a command, like strace -c and strace -f -e.</para>
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Trace, "Syscall", DefaultParameterSetName = NameSet)]
-[OutputType(typeof(SyscallSummary), typeof(SyscallTraceTotal), typeof(SyscallEvent))]
+[OutputType(typeof(SyscallSummary), typeof(SyscallTraceTotal), typeof(SyscallEvent), typeof(SignalEvent), typeof(ExitEvent))]
 public sealed class TraceSyscallCommand : ProcessCmdlet
 {
     // A process is named first (Trace-Syscall nginx attaches to nginx, as Get-Process nginx finds it); launching a
@@ -228,8 +228,7 @@ public sealed class TraceSyscallCommand : ProcessCmdlet
             }
             catch (ArgumentException e)
             {
-                ThrowTerminatingError(new DiagError(e, "UnknownSyscall", ErrorCategory.InvalidArgument, Syscall,
-                    "Use a syscall name (tab completion lists them), a wildcard, or a class: file, network, memory, process, signal, ipc, desc, clock, creds.").ToErrorRecord());
+                ThrowTerminatingError(TraceErrors.UnknownSyscall(e, Syscall).ToErrorRecord());
             }
         }
         var followFork = MyInvocation.BoundParameters.ContainsKey(nameof(FollowFork)) ? FollowFork.IsPresent : ParameterSetName == LaunchSet;

@@ -1,4 +1,3 @@
-using System.Management.Automation;
 using Diag.Linux.Conntrack;
 using Diag.Linux.Interop;
 

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Diag.Linux.Bpf;
 using Diag.Linux.Bpf.Btf;
 using Diag.Linux.Interop;
 
@@ -190,8 +190,8 @@ public sealed class BtfKernelTests
         fixed (byte* l = license)
         {
             Libc.BpfProgLoadAttr attr = default;
-            attr.ProgType = Libc.BPF_PROG_TYPE_TRACING;
-            attr.ExpectedAttachType = Libc.BPF_TRACE_RAW_TP;
+            attr.ProgType = (uint)BpfProgramType.Tracing;
+            attr.ExpectedAttachType = (uint)BpfAttachType.TraceRawTracepoint;
             attr.AttachBtfId = (uint)btfId;
             attr.AttachBtfObjectFd = (uint)btf.Value;
             attr.InsnCount = 2;

@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
 using System.Text;
+using Diag.Linux.Bpf;
 using Diag.Linux.Bpf.Btf;
 using Diag.Linux.Interop;
-using Diag.Linux.Tracing.Kernel;
-using static Diag.Linux.Tracing.Kernel.BpfRegister;
+using static Diag.Linux.Bpf.BpfRegister;
 
 namespace Diag.Linux.Tests.Bpf;
 
@@ -14,24 +14,23 @@ namespace Diag.Linux.Tests.Bpf;
 /// </summary>
 public sealed class BtfProgramTests
 {
-    // Helpers the syscall programs do not use (enum bpf_func_id), so not in BpfHelper yet.
-    private const BpfHelper GetCurrentTask = (BpfHelper)35, ProbeReadUser = (BpfHelper)112;
+    private const BpfHelper GetCurrentTask = BpfHelper.GetCurrentTask, ProbeReadUser = BpfHelper.ProbeReadUser;
 
     // The map value the program fills: pid, tgid, comm, arg_start, arg_end, argv length, argv, done flag.
     private const int PidAt = 0, TgidAt = 4, CommAt = 8, ArgStartAt = 24, ArgEndAt = 32, ArgvLengthAt = 40, ArgvAt = 48,
         ArgvCapacity = 4096, DoneAt = ArgvAt + ArgvCapacity, ValueSize = DoneAt + 8;
 
-    [Fact]
+    [RootFact]
     public unsafe void AProgramRelocatedWithBtfReadsThisThreadsPidCommAndArgv()
     {
         var layout = BtfLayout.Running();
         var tid = Libc.GetTid();
-        using var map = BpfMap.Create("diag_core_test", Libc.BPF_MAP_TYPE_ARRAY, 4, ValueSize, 1);
-        var code = Program(layout, map.Fd, tid);
-        using var program = BpfProgram.Load("diag_core_test", code);
+        using var map = BpfMap.Create("diag_core_test", BpfMapType.Array, 4, ValueSize, 1);
+        var code = Program(layout, map.Fd.Value, tid);
+        using var program = BpfProgram.LoadRawTracepoint("diag_core_test", code);
 
         var value = new byte[ValueSize];
-        using (RawTracepointLink.Attach("sys_enter", program))
+        using (RawTracepointLink.Attach(program, "sys_enter"))
         {
             var key = 0;
             fixed (byte* v = value)
@@ -61,7 +60,7 @@ public sealed class BtfProgramTests
         Assert.Equal(cmdline[..length], value[ArgvAt..(ArgvAt + length)]);
     }
 
-    [Fact]
+    [RootFact]
     public void AFieldThisKernelLacksIsNamedBeforeAnythingIsLoaded()
     {
         var layout = BtfLayout.Running();

@@ -48,7 +48,7 @@ internal sealed class CoreDumpFixture : IDisposable
     /// that changed credentials, as mysqld does after starting as root.</summary>
     public void Process(string name, uint[] uids, uint[] gids, ulong? coreLimit, string cwd, string[]? commandLine = null,
         string environment = "", string maps = "", string cgroup = "0::/user.slice/session-1.scope\n", ulong? fileSizeLimit = null,
-        long residentKiB = 2048, string? root = null)
+        long residentKiB = 2048, string? root = null, ulong? coreHardLimit = null)
     {
         var dir = $"proc/{Pid}";
         Write($"{dir}/comm", name + "\n");
@@ -59,7 +59,7 @@ internal sealed class CoreDumpFixture : IDisposable
             $"NSpid:\t{Pid}\nKthread:\t0\nVmSize:\t{residentKiB * 4} kB\nRssAnon:\t{residentKiB} kB\nRssFile:\t1024 kB\nRssShmem:\t0 kB\nVmSwap:\t0 kB\n" +
             $"SigCgt:\t0000000000000000\nCapEff:\t{(uids[1] == 0 ? "000001ffffffffff" : "0000000000000000")}\n");
         Write($"{dir}/stat", $"{Pid} ({name}) S 1 {Pid} {Pid} 0 -1 4194560 100 0 0 0 10 5 0 0 20 0 1 0 1234 1000000 500 18446744073709551615\n");
-        Write($"{dir}/limits", Limits(coreLimit, fileSizeLimit));
+        Write($"{dir}/limits", Limits(coreLimit, fileSizeLimit, coreHardLimit));
         Write($"{dir}/maps", maps);
         Write($"{dir}/coredump_filter", "00000033\n");
         Write($"{dir}/cgroup", cgroup);
@@ -75,15 +75,16 @@ internal sealed class CoreDumpFixture : IDisposable
         File.CreateSymbolicLink(path, Path.Combine(Root, target));
     }
 
-    private static string Limits(ulong? core, ulong? fileSize)
+    private static string Limits(ulong? core, ulong? fileSize, ulong? coreHard = null)
     {
         string V(ulong? v) => v is { } n ? n.ToString(CultureInfo.InvariantCulture) : "unlimited";
         return "Limit                     Soft Limit           Hard Limit           Units     \n" +
                $"Max file size             {V(fileSize),-20} {V(fileSize),-20} bytes     \n" +
-               $"Max core file size        {V(core),-20} unlimited            bytes     \n";
+               $"Max core file size        {V(core),-20} {V(coreHard),-20} bytes     \n";
     }
 
-    public CoreDumpReport Inspect() => new CoreDumpInspector(Root).InspectProcess(Pid) ?? throw new InvalidOperationException("fixture process not found");
+    public CoreDumpReport Inspect(bool canRaiseHardLimits = true) =>
+        new CoreDumpInspector(Root, canRaiseHardLimits).InspectProcess(Pid) ?? throw new InvalidOperationException("fixture process not found");
 
     public CoreDumpReport InspectSystem() => new CoreDumpInspector(Root).InspectSystem();
 

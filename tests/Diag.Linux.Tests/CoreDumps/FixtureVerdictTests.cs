@@ -65,7 +65,30 @@ public sealed class FixtureVerdictTests
 
         Assert.Equal(CheckStatus.Fail, limit.StatusValue);
         Assert.Contains("systemd-coredump", limit.Message);
-        Assert.Contains($"prlimit --pid {CoreDumpFixture.Pid} --core=unlimited:unlimited", limit.Remedy);
+        Assert.Contains($"prlimit --pid {CoreDumpFixture.Pid} --core=unlimited:;", limit.Remedy);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void AHardLimitIsRaisedNowOnlyWhereThisSessionMay(bool canRaiseHardLimits)
+    {
+        using var f = new CoreDumpFixture("/var/crash/core.%e.%p");
+        f.Directory("var/crash");
+        f.Process("worker", Root, Root, coreLimit: 0, cwd: "srv", coreHardLimit: 0);
+
+        var limit = f.Inspect(canRaiseHardLimits).Check(CoreDumpCheckName.CoreLimit);
+
+        Assert.Equal("soft 0, hard 0", limit.Actual);
+        if (canRaiseHardLimits)
+            Assert.StartsWith($"now: prlimit --pid {CoreDumpFixture.Pid} --core=unlimited:unlimited;", limit.Remedy);
+        else
+        {
+            // A root without CAP_SYS_RESOURCE (a container) cannot: say so, and give only what works.
+            Assert.DoesNotContain("prlimit", limit.Remedy);
+            Assert.Contains("CAP_SYS_RESOURCE", limit.Remedy);
+            Assert.StartsWith("lasting: ", limit.Remedy);
+        }
     }
 
     [Fact]
@@ -172,6 +195,37 @@ public sealed class FixtureVerdictTests
         Assert.Equal(CheckStatus.Pass, report.Status(CoreDumpCheckName.CoreDirectory));
         Assert.Equal(CoreDumpOutcome.Written, report.Verdict.VerdictValue);
         Assert.Equal($"/var/crash/core.worker.{CoreDumpFixture.Pid}.<time>", report.Verdict.Destination);
+    }
+
+    [Fact]
+    public void ALinkPlantedInADirectoryOthersCanWriteIsWarnedAbout()
+    {
+        // The process works in a world-writable directory where someone planted dumps -> a root-only directory.
+        using var f = new CoreDumpFixture("dumps/core.%p");
+        var shared = f.Directory("tmp/shared");
+        File.SetUnixFileMode(shared, (UnixFileMode)Convert.ToInt32("1777", 8));
+        var rootOnly = f.Directory("root-only");
+        File.CreateSymbolicLink(Path.Combine(shared, "dumps"), rootOnly);
+        f.Process("worker", Root, Root, coreLimit: null, cwd: "tmp/shared");
+
+        var check = f.Inspect().Check(CoreDumpCheckName.CoreDirectory);
+
+        Assert.Equal(CheckStatus.Warning, check.StatusValue);
+        Assert.Contains("dumps is a symbolic link (to " + rootOnly + ")", check.Message);
+        Assert.Contains("mode 1777", check.Message);
+        Assert.Contains("core_pattern", check.Remedy);
+    }
+
+    [Fact]
+    public void ALinkInADirectoryOnlyRootCanWriteIsNotARedirect()
+    {
+        using var f = new CoreDumpFixture("dumps/core.%p");
+        var own = f.Directory("srv/app");
+        File.SetUnixFileMode(own, (UnixFileMode)Convert.ToInt32("0755", 8));
+        File.CreateSymbolicLink(Path.Combine(own, "dumps"), f.Directory("var/crash"));
+        f.Process("worker", Root, Root, coreLimit: null, cwd: "srv/app");
+
+        Assert.Equal(CheckStatus.Pass, f.Inspect().Status(CoreDumpCheckName.CoreDirectory));
     }
 
     // fs.suid_dumpable against mysqld after it switched from root to mysql (the files of its /proc directory belong to root).

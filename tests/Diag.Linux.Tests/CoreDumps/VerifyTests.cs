@@ -8,7 +8,7 @@ namespace Diag.Linux.Tests.CoreDumps;
 /// </summary>
 public sealed class VerifyTests
 {
-    [Fact]
+    [RootFact]
     public void AWritableDirectoryAndUnlimitedLimitGiveACoreWhichIsDeleted()
     {
         using var dir = CoreDumpTargets.Directory(CoreDumpTargets.Private);
@@ -29,7 +29,7 @@ public sealed class VerifyTests
         Assert.Equal(0, target.Status()["threads"]); // still answering: untouched
     }
 
-    [Fact]
+    [RootFact]
     public void AZeroLimitGivesNoCore()
     {
         using var dir = CoreDumpTargets.Directory(CoreDumpTargets.Private);
@@ -45,7 +45,7 @@ public sealed class VerifyTests
         Assert.Contains("as the checks say", report.Verdict.Summary);
     }
 
-    [Fact]
+    [RootFact]
     public void ADirectoryTheProcessCannotWriteGivesNoCoreEvenForARootProbe()
     {
         using var dir = CoreDumpTargets.Directory(CoreDumpTargets.Private);
@@ -59,7 +59,7 @@ public sealed class VerifyTests
         Assert.Empty(CoreDumpTargets.Entries(dir));
     }
 
-    [Fact]
+    [RootFact]
     public void AProcessThatSwitchedFromRootDumpsAsSuidDumpableSays()
     {
         using var dir = CoreDumpTargets.Directory(CoreDumpTargets.Shared);
@@ -72,7 +72,7 @@ public sealed class VerifyTests
         Assert.Empty(CoreDumpTargets.Entries(dir));
     }
 
-    [Fact]
+    [RootFact]
     public void ADeletedCurrentDirectoryGivesNoCore()
     {
         var dir = System.IO.Directory.CreateTempSubdirectory("diag-core-gone-");
@@ -91,7 +91,7 @@ public sealed class VerifyTests
         Assert.Equal(ProbeOutcome.NoCore, report.Verdict.VerifiedValue);
     }
 
-    [Fact]
+    [RootFact]
     public void AnExistingCoreIsNeverReplacedByTheProbe()
     {
         var pattern = CoreDumpTargets.Kernel.Pattern;
@@ -116,7 +116,7 @@ public sealed class VerifyTests
         Assert.Contains("already there", inspector.InspectProcess(target.Pid)!.Check(CoreDumpCheckName.CoreFileName).Message);
     }
 
-    [Fact]
+    [RootFact]
     public void AProbeProvesTheKernelsSideButMysqldsOwnHandlingStillStopsTheCore()
     {
         using var dir = CoreDumpTargets.Directory(CoreDumpTargets.Private);

@@ -13,7 +13,7 @@ public sealed partial class PermissionTests
 {
     private const int Nobody = 65534;
 
-    [Fact]
+    [RootFact]
     public void ProcessesOfOtherUsersAreCountedAndYourOwnAreComplete()
     {
         using var mine = TargetProcess.Start("as-user", Nobody.ToString(), "pipeline", "100");
@@ -29,7 +29,7 @@ public sealed partial class PermissionTests
         Assert.Equal(100, output.BufferedBytes); // pidfd_getfd is allowed on your own processes
     }
 
-    [Fact]
+    [RootFact]
     public void AMissingEndIsQualifiedWhenSomeProcessesCouldNotBeInspected()
     {
         using var orphans = TargetProcess.Start("as-user", Nobody.ToString(), "pipe-orphans");
@@ -39,7 +39,7 @@ public sealed partial class PermissionTests
         Assert.Contains($"({result.ProcessesNotPermitted} processes could not be inspected; one of them may hold the other end.)", noReader.Message);
     }
 
-    [Fact]
+    [RootFact]
     public void AnotherUsersProcessAskedForByIdIsDenied()
     {
         using var roots = TargetProcess.Start("pipeline", "100");
@@ -50,7 +50,7 @@ public sealed partial class PermissionTests
         Assert.Empty(result.Endpoints);
     }
 
-    [Fact]
+    [RootFact]
     public void WithoutPrivilegesSocketsInAnotherNetworkNamespaceAreCounted()
     {
         // Made in a new network namespace by root, then run as nobody: nobody may read its descriptors but not

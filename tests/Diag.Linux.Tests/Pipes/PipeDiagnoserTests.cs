@@ -56,7 +56,7 @@ public sealed class PipeDiagnoserTests
     }
 
     [Fact]
-    public void ANonBlockingSelfPipeIsOkEvenFull()
+    public void AFullNonBlockingSelfPipeIsFullNotASelfLoop()
     {
         var writeEnd = H(Php, 1, EndpointAccess.Write);
         var (diagnosis, message) = Pipe(writeEnd, [writeEnd, H(Php, 3, EndpointAccess.Read)], 65536, 65536, nonBlocking: true);

@@ -136,7 +136,7 @@ public sealed class PipeTests
     {
         // threads 6 0: "read-3" blocks reading a pipe whose both ends are the process's own.
         using var target = TargetProcess.Start("threads", "6", "0");
-        var pipe = PipeScan.OfProcesses(target.Pid).Endpoints.Where(e => e.KindValue == EndpointKind.Pipe && e.BlockedThreads.Length > 0).ToList();
+        var pipe = PipeScan.OfProcesses(target.Pid).Endpoints.Where(e => e.KindValue == EndpointKind.Pipe && e.BlockedThreads.Count > 0).ToList();
         var writeEnd = Assert.Single(pipe, e => e.AccessValue == EndpointAccess.Write);
         Assert.Equal(PipeDiagnosis.Ok, writeEnd.DiagnosisValue);
         Assert.Equal(target.Threads["read-3"], Assert.Single(writeEnd.BlockedThreads).ThreadId);

@@ -43,7 +43,7 @@ public sealed class KnownFunctionTests
         using var target = StackTestSupport.StartParked(executable);
         var nested = StackTestSupport.Read(target.Pid).Thread(target.Threads["nested"]);
 
-        Assert.Equal(Enumerable.Range(0, nested.Frames.Length), nested.Frames.Select(f => f.Number));
+        Assert.Equal(Enumerable.Range(0, nested.Frames.Count), nested.Frames.Select(f => f.Number));
         var libc = nested.Frames[0];
         Assert.Matches(@"/libc\.so\.6$", libc.Module);
         Assert.Equal(FrameKind.Native, libc.KindValue);
@@ -116,7 +116,7 @@ public sealed class KnownFunctionTests
         {
             var stack = ours.Thread(target.Threads[name]);
             var theirs = gdb[stack.ThreadId];
-            Assert.Equal(theirs.Count, stack.Frames.Length);
+            Assert.Equal(theirs.Count, stack.Frames.Count);
             for (var i = 0; i < theirs.Count; i++)
             {
                 var frame = stack.Frames[i];

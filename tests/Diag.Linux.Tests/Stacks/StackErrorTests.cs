@@ -1,7 +1,6 @@
 using Diag.Linux.Ptrace;
 using Diag.Linux.Stacks;
 using Diag.Linux.Tests.Tracing;
-using Diag.Linux.Tracing;
 
 namespace Diag.Linux.Tests.Stacks;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Diag.Linux.Stacks;
 
 namespace Diag.Linux.Tests.Stacks;
 
@@ -27,7 +26,7 @@ public sealed class StrippedBinaryTests
         var binary = Build(work.Path, withMiniDebugInfo: false);
         using var target = StackTestSupport.StartParked(binary);
         var nested = StackTestSupport.Read(target.Pid).Thread(target.Threads["nested"]);
-        Assert.Equal(9, nested.Frames.Length); // unwinding needs no symbols
+        Assert.Equal(9, nested.Frames.Count); // unwinding needs no symbols
         Assert.True(nested.Complete);
         Assert.Equal("pause", nested.Frames[0].Function);
         Assert.All(nested.Frames.Skip(1).Take(6), f => Assert.Null(f.Function));

@@ -47,6 +47,24 @@ internal sealed unsafe class PinnedTraceeMemory : ITraceeMemory, IDisposable
     public ulong AddStringArray(params string[] strings) =>
         AddUInt64s(strings.Select(AddCString).Append(0UL).ToArray());
 
+    /// <summary>Changes memory between a call's entry and exit, as the kernel does for what it fills in.</summary>
+    public void WriteInt32(ulong address, int value) => Write(address, BitConverter.GetBytes(value));
+
+    public void WriteUInt64(ulong address, ulong value) => Write(address, BitConverter.GetBytes(value));
+
+    public void Write(ulong address, ReadOnlySpan<byte> bytes)
+    {
+        foreach (var (_, start, length) in _regions)
+        {
+            if (address >= start && address + (ulong)bytes.Length <= start + (ulong)length)
+            {
+                bytes.CopyTo(new Span<byte>((void*)address, bytes.Length));
+                return;
+            }
+        }
+        throw new ArgumentOutOfRangeException(nameof(address), "no buffer holds this range");
+    }
+
     public int Read(ulong address, Span<byte> destination)
     {
         foreach (var (_, start, length) in _regions)

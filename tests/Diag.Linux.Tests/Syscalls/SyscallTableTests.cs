@@ -1,6 +1,5 @@
 using Diag.Linux.Interop;
 using Diag.Linux.Syscalls;
-using Xunit;
 
 namespace Diag.Linux.Tests.Syscalls;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Diag.Linux.ProcFs;
 using Diag.Linux.Threads;
-using Xunit;
 using ThreadState = Diag.Linux.Threads.ThreadStates;
 
 namespace Diag.Linux.Tests.Threads;

@@ -1,7 +1,6 @@
 using Diag.Linux.Interop;
 using Diag.Linux.Netlink;
 using Diag.Linux.Threads;
-using Xunit;
 using ThreadState = Diag.Linux.Threads.ThreadStates;
 
 namespace Diag.Linux.Tests.Threads;

@@ -1,6 +1,5 @@
 using Diag.Linux.Ptrace;
 using Diag.Linux.Threads;
-using Diag.Linux.Tracing;
 
 namespace Diag.Linux.Tests.Threads;
 

@@ -1,6 +1,5 @@
 using Diag.Linux.Interop;
 using Diag.Linux.Threads;
-using Xunit;
 using ThreadState = Diag.Linux.Threads.ThreadStates;
 
 namespace Diag.Linux.Tests.Threads;

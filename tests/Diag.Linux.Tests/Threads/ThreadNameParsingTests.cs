@@ -1,5 +1,4 @@
 using Diag.Linux.Threads;
-using Xunit;
 using ThreadState = Diag.Linux.Threads.ThreadStates;
 
 namespace Diag.Linux.Tests.Threads;

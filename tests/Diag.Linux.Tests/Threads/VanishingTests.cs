@@ -1,5 +1,4 @@
 using Diag.Linux.Threads;
-using Xunit;
 
 namespace Diag.Linux.Tests.Threads;
 
@@ -56,8 +55,7 @@ public sealed class VanishingTests
     public void MissingPidIsReportedOnceAndTheOthersAreSampled()
     {
         using var target = TargetProcess.Start("threads", "1", "0");
-        int pidMax = int.Parse(File.ReadAllText("/proc/sys/kernel/pid_max").Trim());
-        int missing = pidMax + 1;
+        int missing = ProcessState.UnusedPid();
 
         var batch = ThreadSampling.SampleOnce(ThreadSelection.ForProcessIds(new[] { target.Pid, missing, target.Pid, missing }), 0.2);
 

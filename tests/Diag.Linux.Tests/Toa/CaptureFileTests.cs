@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Net;
 using Diag.Linux.Toa;
-using Diag.TestSupport;
 using static Diag.Linux.Tests.Toa.ToaTestSupport;
 using P = Diag.TestSupport.TestPackets;
 

@@ -1,7 +1,6 @@
 using System.Text;
 using Diag.Linux.Toa;
 using Diag.Linux.Toa.Text;
-using Diag.TestSupport;
 using P = Diag.TestSupport.TestPackets;
 
 namespace Diag.Linux.Tests.Toa;

@@ -1,5 +1,4 @@
 using Diag.Linux.Tracing;
-using Xunit;
 using TraceOptions = Diag.Linux.Tracing.TraceOptions;
 
 namespace Diag.Linux.Tests.Tracing;

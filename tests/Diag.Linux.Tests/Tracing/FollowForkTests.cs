@@ -1,5 +1,4 @@
 using Diag.Linux.Tracing;
-using Xunit;
 
 namespace Diag.Linux.Tests.Tracing;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Diag.Linux.Tracing;
-using Xunit;
 using TraceOptions = Diag.Linux.Tracing.TraceOptions;
 
 namespace Diag.Linux.Tests.Tracing;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Diag.Linux.Interop;
 using Diag.Linux.Tracing;
-using Xunit;
 using TraceOptions = Diag.Linux.Tracing.TraceOptions;
 
 namespace Diag.Linux.Tests.Tracing;

@@ -1,7 +1,6 @@
-using Diag.Linux.Ptrace;
 using System.Diagnostics;
+using Diag.Linux.Ptrace;
 using Diag.Linux.Tracing;
-using Xunit;
 using TraceOptions = Diag.Linux.Tracing.TraceOptions;
 
 namespace Diag.Linux.Tests.Tracing;

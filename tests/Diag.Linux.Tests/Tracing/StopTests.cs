@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Diag.Linux.Tracing;
-using Xunit;
 using TraceOptions = Diag.Linux.Tracing.TraceOptions;
 
 namespace Diag.Linux.Tests.Tracing;
@@ -23,7 +22,7 @@ public sealed class StopTests
 
         // The calls they were blocked in never returned while traced: events marked not completed.
         Assert.True(events.Wait(TimeSpan.FromSeconds(5)));
-        Assert.Contains(events.Result, e => !e.Completed && e.Syscall == "futex" && e.ThreadId == target.Threads["futex-0"]);
+        Assert.Contains(events.Result.OfType<SyscallEvent>(), e => !e.Completed && e.Syscall == "futex" && e.ThreadId == target.Threads["futex-0"]);
         Assert.DoesNotContain(TraceTestSupport.Row(session.Completion.Result, "futex")?.ErrorCounts ?? [], e => e.Error.StartsWith("ERESTART", StringComparison.Ordinal));
         TraceTestSupport.AssertRunningAndUntraced(target.Pid);
         Assert.Equal(1, target.Status()["threads"]); // it still answers: the futex thread is there

@@ -1,7 +1,7 @@
 using Diag.Linux.Ptrace;
-using Stopwatch = System.Diagnostics.Stopwatch;
 using Diag.Linux.Tracing;
 using static Diag.Linux.Tests.Tracing.TraceTestSupport;
+using Stopwatch = System.Diagnostics.Stopwatch;
 
 namespace Diag.Linux.Tests.Tracing;
 

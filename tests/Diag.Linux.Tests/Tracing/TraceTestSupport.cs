@@ -1,7 +1,6 @@
 using System.Globalization;
 using Diag.Linux.Syscalls;
 using Diag.Linux.Tracing;
-using Xunit;
 
 namespace Diag.Linux.Tests.Tracing;
 
@@ -13,8 +12,15 @@ internal static class TraceTestSupport
     public static TraceTarget.Launch LaunchTarget(params string[] args) =>
         new(TargetProcess.ExecutablePath, args, null);
 
-    /// <summary>Traces until the target exits; returns the result and every event and notice.</summary>
+    /// <summary>Traces until the target exits; returns the result, every call and every notice.</summary>
     public static (TraceResult Result, List<SyscallEvent> Events, List<TraceNotice> Notices) RunToEnd(TraceTarget target, TraceOptions options)
+    {
+        var (result, events, notices) = RunToEndWithAllEvents(target, options);
+        return (result, events.OfType<SyscallEvent>().ToList(), notices);
+    }
+
+    /// <summary>Traces until the target exits; returns the result, every event (calls, signals, exits) and notice.</summary>
+    public static (TraceResult Result, List<TraceEvent> Events, List<TraceNotice> Notices) RunToEndWithAllEvents(TraceTarget target, TraceOptions options)
     {
         using var session = PtraceSyscallTracer.Start(target, options);
         var events = Drain(session.Events);
@@ -32,7 +38,7 @@ internal static class TraceTestSupport
         Thread.Sleep(duration);
         session.Stop();
         Assert.True(session.Completion.Wait(Patience), "the trace did not end after Stop");
-        return (session.Completion.Result, events.Result, notices.Result);
+        return (session.Completion.Result, events.Result.OfType<SyscallEvent>().ToList(), notices.Result);
     }
 
     public static Task<List<T>> Drain<T>(System.Threading.Channels.ChannelReader<T> reader) => Task.Run(async () =>
@@ -85,17 +91,9 @@ internal static class TraceTestSupport
         }
     }
 
-    /// <summary>A process id no process can have: above PID_MAX_LIMIT (2^22), which pid_max never exceeds.
-    /// (A free pid below pid_max may be handed out between the check and its use on a busy machine.)</summary>
-    public static int UnusedPid() => (1 << 22) + 1234;
+    public static int UnusedPid() => ProcessState.UnusedPid();
 
-    public static int TracerPid(int tid)
-    {
-        foreach (var line in File.ReadLines($"/proc/{tid}/status"))
-            if (line.StartsWith("TracerPid:", StringComparison.Ordinal))
-                return int.Parse(line["TracerPid:".Length..].Trim(), CultureInfo.InvariantCulture);
-        return 0;
-    }
+    public static int TracerPid(int tid) => ProcessState.TracerPid(tid);
 
     /// <summary>Starts strace on a process or thread and waits until it has attached: the "already traced" peer.</summary>
     public static System.Diagnostics.Process AttachStrace(int pid)

@@ -239,6 +239,120 @@ public sealed class ConvertFromToaCmdletTests : IClassFixture<PowerShellSession>
 
     private static object? Get(PSObject o, string property) => o.Properties[property].Value;
 
+    /// <summary>A FIFO in the test's directory, made by mkfifo.</summary>
+    private string MakeFifo(string name)
+    {
+        var path = Path.Combine(_dir, name);
+        using var mkfifo = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("mkfifo") { ArgumentList = { path } })!;
+        mkfifo.WaitForExit();
+        Assert.Equal(0, mkfifo.ExitCode);
+        return path;
+    }
+
+    [Fact]
+    public async Task CtrlCEndsTheWaitForAFifosWriter()
+    {
+        // Issue 24: the pipeline thread sat in open(2) and Ctrl+C could not stop it. Only a hang takes a minute.
+        _pwsh.SetVariable("fifo", MakeFifo("nowriter.fifo"));
+        var r = await Task.Run(() => _pwsh.InvokeAndStop("ConvertFrom-Toa -Path $fifo", TimeSpan.FromSeconds(1))).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Empty(r.Output);
+        Assert.Empty(r.Errors);
+        Assert.Contains(r.Progress, p => p.StatusDescription.StartsWith("Waiting for a program to write to the FIFO", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void DurationEndsTheWaitWithAWarningThatSaysHowToFeedTheFifo()
+    {
+        _pwsh.SetVariable("fifo", MakeFifo("late.fifo"));
+        var r = _pwsh.Invoke("ConvertFrom-Toa -LiteralPath $fifo -Duration 0.5").AssertClean();
+        Assert.Empty(r.Output);
+        var warning = Assert.Single(r.Warnings);
+        Assert.Contains("no program wrote to", warning);
+        Assert.Contains("tcpdump -U -w", warning);
+    }
+
+    [Fact]
+    public async Task AFifoFedByAWriterGivesItsClientsAndEndsWhenTheWriterCloses()
+    {
+        var fifo = MakeFifo("live.fifo");
+        _pwsh.SetVariable("fifo", fifo);
+        var writer = Task.Run(() =>
+        {
+            using var stream = new FileStream(fifo, FileMode.Open, FileAccess.Write); // returns once the cmdlet has opened it
+            stream.Write(File.ReadAllBytes(Path.Combine(_dir, "a.pcap")));
+        });
+        var r = _pwsh.Invoke("ConvertFrom-Toa -Path $fifo -Duration 00:10:00").AssertClean();
+        await writer.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(["10.10.1.1", "10.10.1.2", "10.10.1.3"], r.Output.Select(o => Get(o, "ClientAddress")!.ToString()));
+        Assert.Empty(r.Warnings);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-5")]
+    public void ADurationThatIsNotPositiveIsRefusedBeforeReading(string duration)
+    {
+        var error = _pwsh.Invoke($"ConvertFrom-Toa -Path (Join-Path $dir 'a.pcap') -Duration {duration}").SingleError();
+        Assert.Equal("InvalidDuration,Diag.Commands.ConvertFromToaCommand", error.FullyQualifiedErrorId);
+    }
+
+    [Fact]
+    public void RegisteredExperimentsAreSaidOnceInTheVerboseStreamNotAsErrors()
+    {
+        // An AccECN handshake: its 13-byte kind-254 option (ExID 0xACC0) on every ACK was one InvalidToaLength each.
+        var path = Path.Combine(_dir, "accecn.pcap");
+        using (var w = CaptureWriter.Pcap(File.Create(path), CaptureWriter.Ethernet))
+        {
+            var time = new DateTime(2024, 5, 1, 12, 0, 0, DateTimeKind.Utc);
+            for (int i = 0; i < 5; i++)
+                w.Write(TestPackets.Ethernet(TestPackets.Tcp(IPAddress.Parse("192.168.0.5"), 40000, IPAddress.Parse("10.0.0.2"), 80,
+                    [.. TestPackets.Nop, .. TestPackets.Nop, .. TestPackets.AccEcn(0, (uint)i, 0)], TestPackets.Ack)), time.AddSeconds(i));
+        }
+        _pwsh.SetVariable("accecn", path);
+        var r = _pwsh.Invoke("ConvertFrom-Toa -Path $accecn -Verbose").AssertClean();
+        Assert.Empty(r.Output);
+        Assert.Empty(r.Warnings);
+        var verbose = Assert.Single(r.Verbose);
+        Assert.Contains("0xACC0", verbose);
+        Assert.Contains("AccECN", verbose);
+    }
+
+    [Fact]
+    public void AFileOfAVersionLibpcapRefusesIsAnErrorOrAWarningAsItsLayoutIsKnown()
+    {
+        var r = _pwsh.Invoke("""
+            $bytes = [IO.File]::ReadAllBytes((Join-Path $dir 'a.pcap'))
+            $v14 = Join-Path $dir 'v14.pcap'; $bytes[4] = 1; [IO.File]::WriteAllBytes($v14, $bytes)
+            $v25 = Join-Path $dir 'v25.pcap'; $bytes[4] = 2; $bytes[6] = 5; [IO.File]::WriteAllBytes($v25, $bytes)
+            ConvertFrom-Toa -LiteralPath $v14, $v25 -WarningVariable w -WarningAction SilentlyContinue
+            $w.Count
+            """);
+        var error = r.SingleError();
+        Assert.Equal("UnsupportedCaptureVersion,Diag.Commands.ConvertFromToaCommand", error.FullyQualifiedErrorId);
+        Assert.Contains("version 1.4", error.Exception.Message);
+        Assert.Equal(4, r.Output.Count); // three clients from v25.pcap, and the warning count
+        Assert.Equal(1, (int)r.Output[^1].BaseObject);
+    }
+
+    [Fact]
+    public void AHugeBadLineMakesASmallErrorRecord()
+    {
+        // Issue 24: one 10 MB bad line was a 10 MB message, ErrorDetails and TargetObject.
+        var huge = "IP 1.1.1.1.5 > 2.2.2.2.80: Flags [S], options [unknown-200 0x" + new string('z', 10 << 20) + "], length 0";
+        _pwsh.SetVariable("huge", huge);
+        var error = _pwsh.Invoke("$huge | ConvertFrom-Toa").SingleError();
+        Assert.Equal("InvalidHex,Diag.Commands.ConvertFromToaCommand", error.FullyQualifiedErrorId);
+        var target = Assert.IsType<string>(error.TargetObject);
+        Assert.True(target.Length <= 200, $"TargetObject is {target.Length} characters");
+        Assert.Contains($"({huge.Length} characters)", target);
+        Assert.True(error.Exception.Message.Length < 500, $"the message is {error.Exception.Message.Length} characters");
+        Assert.True(error.ErrorDetails!.Message.Length < 500);
+
+        var hexError = _pwsh.Invoke("ConvertFrom-Toa -Hex ('g' * 10MB)").SingleError();
+        Assert.True(((string)hexError.TargetObject).Length <= 200);
+        Assert.True(hexError.Exception.Message.Length < 300);
+    }
+
     [Fact]
     public void AStartJobStyleSessionSendsBackAddressesAsAddresses()
     {

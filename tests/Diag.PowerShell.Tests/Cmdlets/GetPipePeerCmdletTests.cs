@@ -36,7 +36,7 @@ public sealed class GetPipePeerCmdletTests : IClassFixture<PowerShellSession>, I
     public void TheSelfLoopIsFoundAndComposesWithWhereObject()
     {
         var row = Assert.Single(_pwsh.Invoke("Get-PipePeer -Id $worker -FileDescriptor 1 | Where-Object Diagnosis -eq 'SelfLoop'").AssertClean().Output);
-        Assert.Equal($"{_worker.ReadyPid} diag-test-target 1066r", ((object[])row.Properties["Peers"].Value).Single().ToString());
+        Assert.Equal($"{_worker.ReadyPid} diag-test-target 1066r", ((System.Collections.IEnumerable)row.Properties["Peers"].Value).Cast<object>().Single().ToString());
         Assert.Equal(row.Properties["Capacity"].Value, row.Properties["BufferedBytes"].Value);
         var stuck = _pwsh.Invoke("Get-PipePeer -Id $worker | Where-Object Diagnosis -ne 'Ok' | Group-Object Inode").AssertClean().Output;
         Assert.Equal(4, (int)Assert.Single(stuck).Properties["Count"].Value);

@@ -141,10 +141,14 @@ public sealed class GetThreadStackCmdletTests : IClassFixture<PowerShellSession>
     public void FormatTableGivesOneLinePerThread()
     {
         var text = _pwsh.Format("Get-ThreadStack -Id $target | Format-Table", 120);
-        Assert.Contains("SYSCALL", text);
-        Assert.Contains("recvfrom < stack_blocking_recvfrom < stack_recvfrom_thread", text);
-        var narrow = _pwsh.Format("Get-ThreadStack -Id $target | Format-Table", 80);
-        Assert.Contains("stack_spin_loop", narrow);
+        Assert.Contains("recvfrom < stack_blocking_recvfrom < stack_recv", text);
+        // At 80 columns a thread still says what it is blocked in and where in the program's own code: the waiter's
+        // frame #0 is glibc's syscall(), its program frame stack_futex_wait.
+        var narrow = _pwsh.Format("Get-ThreadStack -Id $target | Format-Table", 80).Split('\n');
+        Assert.All(narrow, l => Assert.True(l.TrimEnd().Length <= 80, l));
+        Assert.Contains(narrow, l => l.Contains(" waiter ") && l.Contains("futex") && l.Contains("stack_futex_wait"));
+        Assert.Contains(narrow, l => l.Contains(" receiver ") && l.Contains("recvfrom") && l.Contains("stack_blocking_recvfr"));
+        Assert.Contains(narrow, l => l.Contains(" spinner ") && l.Contains("running") && l.Contains("stack_spin_loop"));
     }
 
     [Fact]

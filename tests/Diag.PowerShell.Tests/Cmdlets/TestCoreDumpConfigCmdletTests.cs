@@ -32,19 +32,28 @@ public sealed class TestCoreDumpConfigCmdletTests : IClassFixture<PowerShellSess
     }
 
     [Fact]
-    public void ChecksComeFirstThenOneVerdict()
+    public void OneVerdictPerProcessHoldsItsChecks()
     {
-        var output = _pwsh.Invoke("Get-Process -Id $target | Test-CoreDumpConfig").AssertClean().Output;
+        var verdict = Assert.Single(_pwsh.Invoke("Get-Process -Id $target | Test-CoreDumpConfig").AssertClean().Output);
 
-        Assert.True(output.Count > 8);
-        Assert.All(output.SkipLast(1), o => Assert.Equal(CheckType, o.TypeNames[0]));
-        var verdict = output[^1];
         Assert.Equal(VerdictType, verdict.TypeNames[0]);
         Assert.Equal("NotWritten", verdict.Properties["Verdict"].Value.ToString());
-        Assert.Contains("CoreLimit", ((Array)verdict.Properties["Blockers"].Value).Cast<object>().Select(b => b.ToString()));
-        var limit = output.Single(o => o.Properties["Check"]?.Value?.ToString() == "CoreLimit");
+        Assert.Contains("CoreLimit", ((System.Collections.IEnumerable)verdict.Properties["Blockers"].Value).Cast<object>().Select(b => b.ToString()));
+        var checks = ((System.Collections.IEnumerable)verdict.Properties["Checks"].Value).Cast<object>().Select(PSObject.AsPSObject).ToList();
+        Assert.True(checks.Count > 8);
+        var limit = checks.Single(o => o.Properties["Check"]?.Value?.ToString() == "CoreLimit");
         Assert.Equal("Fail", limit.Properties["Status"].Value.ToString());
         Assert.Equal(_target.Pid, limit.Properties["ProcessId"].Value);
+    }
+
+    [Fact]
+    public void WhereObjectOnTheVerdictGivesOneRowPerProcess()
+    {
+        // The help's example: what to fix, one row per process (checks and verdicts used to share one stream).
+        var text = _pwsh.Format("Test-CoreDumpConfig -Id $target, $PID | Where-Object Verdict -ne Written | Format-Table ProcessId, ProcessName, Verdict, Blockers", 120);
+        var rows = text.Split('\n').Where(l => l.Trim().Length > 0).Skip(2).ToList(); // below the header and its underline
+        Assert.Contains(rows, r => r.TrimStart().StartsWith(_target.Pid.ToString(), StringComparison.Ordinal) && r.Contains("NotWritten") && r.Contains("CoreLimit"));
+        Assert.All(rows, r => Assert.Matches(@"^\s*\d+\s", r));
     }
 
     [Theory]
@@ -84,14 +93,15 @@ public sealed class TestCoreDumpConfigCmdletTests : IClassFixture<PowerShellSess
     [Fact]
     public void WithoutAProcessItChecksTheSystemWideSettings()
     {
-        var output = _pwsh.Invoke("Test-CoreDumpConfig").AssertClean().Output;
-        Assert.All(output, o => Assert.Null(o.Properties["ProcessId"].Value));
-        var checks = output.SkipLast(1).Select(o => o.Properties["Check"].Value.ToString()).ToList();
+        var verdict = Assert.Single(_pwsh.Invoke("Test-CoreDumpConfig").AssertClean().Output);
+        Assert.Equal(VerdictType, verdict.TypeNames[0]);
+        Assert.Null(verdict.Properties["ProcessId"].Value);
+        Assert.All(Checks(verdict), o => Assert.Null(o.Properties["ProcessId"].Value));
+        var checks = Checks(verdict).Select(o => o.Properties["Check"].Value.ToString()).ToList();
         Assert.Contains("CorePattern", checks);
         Assert.Contains("LoginLimit", checks);
         Assert.Contains("ServiceLimit", checks);
         Assert.DoesNotContain("CoreLimit", checks);
-        Assert.Equal(VerdictType, output[^1].TypeNames[0]);
     }
 
     [Fact]
@@ -104,19 +114,19 @@ public sealed class TestCoreDumpConfigCmdletTests : IClassFixture<PowerShellSess
     [Fact]
     public void WhatIfRunsNoProbe()
     {
-        var output = _pwsh.Invoke("Test-CoreDumpConfig -Id $target -Verify -WhatIf").AssertClean().Output;
-        Assert.DoesNotContain(output, o => o.Properties["Check"]?.Value?.ToString() == "Probe");
-        Assert.Equal("NotRun", output[^1].Properties["Verified"].Value.ToString());
+        var verdict = Assert.Single(_pwsh.Invoke("Test-CoreDumpConfig -Id $target -Verify -WhatIf").AssertClean().Output);
+        Assert.DoesNotContain(Checks(verdict), o => o.Properties["Check"]?.Value?.ToString() == "Probe");
+        Assert.Equal("NotRun", verdict.Properties["Verified"].Value.ToString());
     }
 
     [Fact]
     public void VerifyAddsTheProbeLineAgreesAndLeavesNothingBehind()
     {
-        var output = _pwsh.Invoke("Test-CoreDumpConfig -Id $target -Verify").AssertClean().Output;
-        var probe = output.Single(o => o.Properties["Check"]?.Value?.ToString() == "Probe");
+        var verdict = Assert.Single(_pwsh.Invoke("Test-CoreDumpConfig -Id $target -Verify").AssertClean().Output);
+        var probe = Checks(verdict).Single(o => o.Properties["Check"]?.Value?.ToString() == "Probe");
         Assert.Equal("Fail", probe.Properties["Status"].Value.ToString()); // a core limit of 0: no core, as predicted
         Assert.StartsWith("As the checks predict", probe.Properties["Message"].Value.ToString());
-        Assert.Equal("NoCore", output[^1].Properties["Verified"].Value.ToString());
+        Assert.Equal("NoCore", verdict.Properties["Verified"].Value.ToString());
         Assert.Empty(Directory.GetFileSystemEntries(_directory.FullName));
         Assert.False(_target.HasExited);
     }
@@ -127,13 +137,12 @@ public sealed class TestCoreDumpConfigCmdletTests : IClassFixture<PowerShellSess
         var text = _pwsh.Format("Test-CoreDumpConfig -Id $target", 80);
         var lines = text.Split('\n');
         Assert.All(lines, l => Assert.True(l.TrimEnd().Length <= 80, $"longer than 80: '{l}'"));
-        Assert.Contains(lines, l => l.StartsWith("STATUS CHECK", StringComparison.Ordinal) && l.Contains("EXPECTED / REMEDY"));
-        Assert.Contains(lines, l => l.StartsWith("FAIL   CoreLimit", StringComparison.Ordinal) && l.Contains("now: prlimit"));
-        Assert.Contains($"Core dump checklist: diag-test-target ({_target.Pid})", text);
-        Assert.Contains(lines, l => l.StartsWith("Verdict", StringComparison.Ordinal) && l.TrimEnd().EndsWith("NotWritten"));
-        Assert.Contains(lines, l => l.StartsWith("Summary", StringComparison.Ordinal) && l.Contains("CoreLimit"));
-        // The remedy is there in full, only wrapped.
-        Assert.Contains("--core=unlimited:unlimited", Unwrapped(text, "EXPECTED / REMEDY"));
+        Assert.Contains($"diag-test-target ({_target.Pid}): NOTWRITTEN", text);
+        Assert.Contains(lines, l => l.StartsWith("  FAIL CoreLimit", StringComparison.Ordinal));
+        // Each remedy step on a line of its own, whole, so that the command is copied from the screen as it is.
+        Assert.Contains(lines, l => l.TrimEnd() == $"       > now: prlimit --pid {_target.Pid} --core=unlimited:");
+        Assert.Contains(lines, l => l.StartsWith("  PASS CorePattern", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("  Core goes to: ", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -143,17 +152,17 @@ public sealed class TestCoreDumpConfigCmdletTests : IClassFixture<PowerShellSess
         Assert.DoesNotContain("…", text);
         Assert.Contains($"prlimit --pid {_target.Pid}", text);
         Assert.Contains(_directory.FullName, text);
-        Assert.Contains("PASS   CorePattern", text);
+        Assert.Contains("  PASS CorePattern", text);
     }
 
     [Fact]
     public void VerdictsOnTheirOwnAreATableAndFormatListTheirList()
     {
-        var table = _pwsh.Format("Test-CoreDumpConfig -Id $target | Where-Object Verdict", 80);
+        var table = _pwsh.Format("Test-CoreDumpConfig -Id $target | Format-Table", 80);
         Assert.Contains("VERDICT", table);
         Assert.Contains("NotWritten", table);
         Assert.Contains("FIX FIRST", table);
-        var list = _pwsh.Format("Test-CoreDumpConfig -Id $target | Where-Object Verdict | Format-List", 80);
+        var list = _pwsh.Format("Test-CoreDumpConfig -Id $target | Format-List", 80);
         Assert.Contains($"VERDICT      : NOTWRITTEN - diag-test-target ({_target.Pid})", list);
         Assert.Contains("not verified (add -Verify)", list);
     }
@@ -162,14 +171,14 @@ public sealed class TestCoreDumpConfigCmdletTests : IClassFixture<PowerShellSess
     public void ObjectsSurviveARemotingSerializationRoundTrip()
     {
         var r = _pwsh.Invoke("""
-            $all = Test-CoreDumpConfig -Id $target
-            $copy = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($all))
+            $verdict = Test-CoreDumpConfig -Id $target
+            $copy = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($verdict))
             [pscustomobject]@{
-                Count = $copy.Count
-                CheckType = $copy[0].PSObject.TypeNames[0]
-                VerdictType = $copy[-1].PSObject.TypeNames[0]
-                Verdict = "$($copy[-1].Verdict)"
-                Same = ($copy[0].Actual -eq $all[0].Actual -and $copy[0].Remedy -eq $all[0].Remedy)
+                CheckType = @($copy.Checks)[0].PSObject.TypeNames[0]
+                VerdictType = $copy.PSObject.TypeNames[0]
+                Verdict = "$($copy.Verdict)"
+                Same = (@($copy.Checks)[0].Actual -eq @($verdict.Checks)[0].Actual -and @($copy.Checks)[0].Remedy -eq @($verdict.Checks)[0].Remedy)
+                Steps = @(@($copy.Checks | Where-Object Check -eq CoreLimit)[0].RemedySteps).Count
             }
             """).AssertClean();
         var result = Assert.Single(r.Output);
@@ -177,6 +186,7 @@ public sealed class TestCoreDumpConfigCmdletTests : IClassFixture<PowerShellSess
         Assert.Equal("Deserialized." + VerdictType, result.Properties["VerdictType"].Value);
         Assert.Equal("NotWritten", result.Properties["Verdict"].Value);
         Assert.True((bool)result.Properties["Same"].Value);
+        Assert.Equal(3, result.Properties["Steps"].Value); // "now: prlimit …", "lasting: …", "or …": nested three levels deep
     }
 
     [Fact]
@@ -184,23 +194,18 @@ public sealed class TestCoreDumpConfigCmdletTests : IClassFixture<PowerShellSess
     {
         using var child = new OutOfProcessSession();
         var remote = child.Invoke($"Test-CoreDumpConfig -Id {_target.Pid}").AssertClean().Output;
-        Assert.Contains("Deserialized." + CheckType, remote[0].TypeNames);
+        Assert.Contains("Deserialized." + VerdictType, remote[0].TypeNames);
         _pwsh.SetVariable("remote", remote.ToArray());
 
         var text = _pwsh.Format("$remote", 80);
 
-        Assert.Contains("STATUS CHECK", text);
-        Assert.Contains("FAIL   CoreLimit", text);
-        Assert.Contains($"Core dump checklist: diag-test-target ({_target.Pid})", text);
-        Assert.Contains("NotWritten", text);
+        Assert.Contains($"diag-test-target ({_target.Pid}): NOTWRITTEN", text);
+        Assert.Contains("  FAIL CoreLimit", text);
+        Assert.Contains($"> now: prlimit --pid {_target.Pid} --core=unlimited:", text);
+        var checkType = _pwsh.Invoke("@($remote[0].Checks)[0].PSObject.TypeNames[0]").AssertClean().Output.Single().ToString();
+        Assert.Equal("Deserialized." + CheckType, checkType);
     }
 
-    /// <summary>The text of a wrapped table column joined again, so that a long value can be found whole.</summary>
-    private static string Unwrapped(string table, string header)
-    {
-        var lines = table.Split('\n');
-        var head = lines.First(l => l.Contains(header));
-        int column = head.IndexOf(header, StringComparison.Ordinal);
-        return string.Concat(lines.Where(l => l.Length > column).Select(l => l[column..].TrimEnd()));
-    }
+    private static List<PSObject> Checks(PSObject verdict) =>
+        ((System.Collections.IEnumerable)verdict.Properties["Checks"].Value).Cast<object>().Select(PSObject.AsPSObject).ToList();
 }

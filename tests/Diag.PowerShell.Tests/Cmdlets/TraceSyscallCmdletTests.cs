@@ -110,7 +110,8 @@ public sealed class TraceSyscallCmdletTests : IClassFixture<PowerShellSession>
         Assert.Single(summary.Verbose, v => v.Contains(": kernel: "));
 
         var events = _pwsh.Invoke("Trace-Syscall -FilePath $TestTarget -ArgumentList getppid, 3, 0 -Syscall getppid -Event -Verbose").AssertClean();
-        Assert.Equal(3, events.Output.Count);
+        Assert.Equal(3, events.Output.Count(o => (string?)o.Properties["Syscall"]?.Value == "getppid"));
+        Assert.Equal("Diag.Linux.Tracing.ExitEvent", events.Output[^1].TypeNames[0]); // the command's exit ends the stream
         Assert.Single(events.Verbose, v => v.Contains("ptrace: events need the tracee's memory"));
 
         var refused = _pwsh.Invoke("Trace-Syscall -FilePath $TestTarget -ArgumentList getppid, 3, 0 -Event -Backend Kernel").SingleError();
@@ -286,11 +287,41 @@ public sealed class TraceSyscallCmdletTests : IClassFixture<PowerShellSession>
     public void EventTimesAreLocalLikeGetDate()
     {
         var r = _pwsh.Invoke("""
-            $e = Trace-Syscall -FilePath $TestTarget -ArgumentList getppid, 1, 0 -Syscall getppid -Event
+            $e = Trace-Syscall -FilePath $TestTarget -ArgumentList getppid, 1, 0 -Syscall getppid -Event | Where-Object Syscall
             $e.Timestamp.Kind
             [math]::Abs(((Get-Date) - $e.Timestamp).TotalMinutes) -lt 1
             """).AssertClean();
         Assert.Equal(new object[] { DateTimeKind.Local, true }, r.Output.Select(o => o.BaseObject).ToArray());
+    }
+
+    [Fact]
+    public void SignalsAndExitsComeInTheEventStreamAndTheTableAsStraceShowsThem()
+    {
+        const string script = "Trace-Syscall -FilePath /bin/sh -ArgumentList '-c', 'trap : USR1; kill -USR1 $$; exit 3' -Syscall kill -Event";
+        var events = _pwsh.Invoke(script).AssertClean().Output;
+        Assert.Equal(["Diag.Linux.Tracing.SyscallEvent", "Diag.Linux.Tracing.SignalEvent", "Diag.Linux.Tracing.ExitEvent"],
+            events.Select(e => e.TypeNames[0]).ToArray());
+        Assert.Equal("SIGUSR1", events[1].Properties["Signal"].Value);
+        Assert.Equal("SI_USER", events[1].Properties["Code"].Value);
+        Assert.Equal(3, events[2].Properties["ExitCode"].Value);
+        Assert.Equal(3, _pwsh.Invoke("$LASTEXITCODE").AssertClean().Output.Single().BaseObject);
+
+        foreach (var width in new[] { 80, 120 })
+        {
+            var text = _pwsh.Format(script, width);
+            Assert.Contains("kill(", text);
+            Assert.Contains("--- SIGUSR1 {si_signo=SIGUSR1,", text);
+            Assert.Contains("+++ exited with 3 +++", text);
+            Assert.All(text.Split('\n'), line => Assert.True(line.Length <= width));
+        }
+    }
+
+    [Fact]
+    public void ACallThatNeverReturnsIsShownWithoutAWarningThatNothingMatched()
+    {
+        var r = _pwsh.Invoke("Trace-Syscall -FilePath $TestTarget -ArgumentList getppid, 1, 0 -Syscall exit_group -Event").AssertClean();
+        Assert.Empty(r.Warnings);
+        Assert.Contains(r.Output, o => (string?)o.Properties["Syscall"]?.Value == "exit_group" && (string)o.Properties["ReturnText"].Value == "?");
     }
 
     private static bool HoldsBpfLinks() =>

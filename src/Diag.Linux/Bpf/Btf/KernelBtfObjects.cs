@@ -4,7 +4,7 @@ using Diag.Linux.Interop;
 namespace Diag.Linux.Bpf.Btf;
 
 /// <summary>One BTF object the kernel holds: vmlinux's, a module's, or a program's.</summary>
-internal readonly record struct KernelBtfObject(uint Id, string Name, bool IsKernel);
+internal readonly record struct KernelBtfObjectInfo(uint Id, string Name, bool IsKernel);
 
 /// <summary>
 /// The kernel's BTF objects, walked by id (BPF_BTF_GET_NEXT_ID, GET_FD_BY_ID and OBJ_GET_INFO_BY_FD, as
@@ -18,21 +18,24 @@ internal static unsafe class KernelBtfObjects
 
     /// <summary>The kernel BTF object (vmlinux's or a loaded module's) named <paramref name="name"/>, owned by the
     /// caller; null when no loaded module has that name. Throws <see cref="SyscallException"/> (EPERM without privilege).</summary>
-    public static SafeFileDescriptor? Open(string name)
+    public static SafeFileDescriptor? Open(string name) => OpenWithInfo(name)?.Fd;
+
+    /// <summary>As <see cref="Open"/>, with the object's id.</summary>
+    public static (SafeFileDescriptor Fd, KernelBtfObjectInfo Info)? OpenWithInfo(string name)
     {
         foreach (var (fd, found) in Walk())
         {
             if (found.IsKernel && found.Name == name)
-                return fd;
+                return (fd, found);
             fd.Dispose();
         }
         return null;
     }
 
     /// <summary>Every BTF object the kernel holds now.</summary>
-    public static IReadOnlyList<KernelBtfObject> List()
+    public static IReadOnlyList<KernelBtfObjectInfo> List()
     {
-        var objects = new List<KernelBtfObject>();
+        var objects = new List<KernelBtfObjectInfo>();
         foreach (var (fd, found) in Walk())
         {
             fd.Dispose();
@@ -42,7 +45,7 @@ internal static unsafe class KernelBtfObjects
     }
 
     /// <summary>Each object with an open fd that the consumer owns (the walk disposes of nothing it yielded).</summary>
-    private static IEnumerable<(SafeFileDescriptor Fd, KernelBtfObject Object)> Walk()
+    private static IEnumerable<(SafeFileDescriptor Fd, KernelBtfObjectInfo Object)> Walk()
     {
         uint id = 0;
         while (NextId(id) is { } next)
@@ -51,7 +54,7 @@ internal static unsafe class KernelBtfObjects
             var fd = OpenById(id);
             if (fd is null)
                 continue; // unloaded between the two calls
-            KernelBtfObject info;
+            KernelBtfObjectInfo info;
             try
             {
                 info = Info(fd, id);
@@ -88,7 +91,7 @@ internal static unsafe class KernelBtfObjects
         throw SyscallException.FromLastError("bpf(BPF_BTF_GET_FD_BY_ID)", $"BTF object {id}");
     }
 
-    private static KernelBtfObject Info(SafeFileDescriptor fd, uint id)
+    private static KernelBtfObjectInfo Info(SafeFileDescriptor fd, uint id)
     {
         var name = stackalloc byte[NameCapacity];
         Libc.BpfBtfInfo info = default;
@@ -103,6 +106,6 @@ internal static unsafe class KernelBtfObjects
         GC.KeepAlive(fd);
         var text = new ReadOnlySpan<byte>(name, NameCapacity);
         var end = text.IndexOf((byte)0);
-        return new KernelBtfObject(info.Id, Encoding.UTF8.GetString(end < 0 ? text : text[..end]), info.KernelBtf != 0);
+        return new KernelBtfObjectInfo(info.Id, Encoding.UTF8.GetString(end < 0 ? text : text[..end]), info.KernelBtf != 0);
     }
 }

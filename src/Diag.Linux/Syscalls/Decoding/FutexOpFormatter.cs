@@ -30,7 +30,7 @@ internal static class FutexOpFormatter
     public static string? FormatTimeout(int op, ulong value, ITraceeMemory memory) => Command(op) switch
     {
         FutexConstants.FUTEX_WAIT or FutexConstants.FUTEX_LOCK_PI or FutexConstants.FUTEX_LOCK_PI2
-            or FutexConstants.FUTEX_WAIT_BITSET or FutexConstants.FUTEX_WAIT_REQUEUE_PI => TimespecFormatter.Read(memory, value),
+            or FutexConstants.FUTEX_WAIT_BITSET or FutexConstants.FUTEX_WAIT_REQUEUE_PI => TimeFormatter.ReadTimespec(memory, value),
         FutexConstants.FUTEX_REQUEUE or FutexConstants.FUTEX_CMP_REQUEUE or FutexConstants.FUTEX_CMP_REQUEUE_PI
             or FutexConstants.FUTEX_WAKE_OP => NumberText.UInt((uint)value),
         FutexConstants.FUTEX_WAKE or FutexConstants.FUTEX_WAKE_BITSET or FutexConstants.FUTEX_UNLOCK_PI

@@ -7,7 +7,8 @@ namespace Diag.Linux.Syscalls.Decoding;
 /// <summary>
 /// Prints a struct sockaddr the way a troubleshooter reads it: AF_INET as <c>127.0.0.1:53</c>,
 /// AF_INET6 as <c>[::1]:53</c>, AF_UNIX as its quoted path (<c>"@name"</c> for the abstract
-/// namespace), other families as <c>{sa_family=AF_NETLINK}</c>.
+/// namespace, <c>{sa_family=AF_UNIX}</c> unnamed), AF_NETLINK as strace does
+/// (<c>{sa_family=AF_NETLINK, nl_pid=0, nl_groups=00000000}</c>), other families as <c>{sa_family=AF_PACKET}</c>.
 /// </summary>
 internal static class SockaddrFormatter
 {
@@ -41,6 +42,9 @@ internal static class SockaddrFormatter
                 return $"[{address}]:{Port(sockaddr)}";
             case SocketFlagSets.AF_UNIX:
                 return UnixPath(sockaddr[2..]);
+            case SocketFlagSets.AF_NETLINK when sockaddr.Length >= 12:
+                return FormattableString.Invariant(
+                    $"{{sa_family=AF_NETLINK, nl_pid={BinaryPrimitives.ReadInt32LittleEndian(sockaddr[4..])}, nl_groups={BinaryPrimitives.ReadUInt32LittleEndian(sockaddr[8..]):x8}}}");
             default:
                 return "{sa_family=" + SocketFlagSets.AddressFamilies.Format(family) + "}";
         }
@@ -52,7 +56,7 @@ internal static class SockaddrFormatter
     private static string UnixPath(ReadOnlySpan<byte> path)
     {
         if (path.Length == 0)
-            return "\"\""; // unnamed (socketpair, unbound)
+            return "{sa_family=AF_UNIX}"; // unnamed (socketpair, unbound), as strace shows it
         if (path[0] == 0)
         {
             // Abstract namespace: not NUL-terminated, the length says where it ends.

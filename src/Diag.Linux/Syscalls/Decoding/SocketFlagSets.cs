@@ -139,6 +139,7 @@ internal static class SocketFlagSets
         ("SOL_SOCKET", 1),
         ("SOL_IP", 0),
         ("SOL_TCP", 6),
+        ("SOL_UDP", 17),
         ("SOL_IPV6", 41),
         ("SOL_RAW", 255),
         ("SOL_PACKET", 263),
@@ -258,4 +259,31 @@ internal static class SocketFlagSets
         ("TCP_ZEROCOPY_RECEIVE", 35),
         ("TCP_INQ", 36),
         ("TCP_TX_DELAY", 37));
+
+    public const int SOL_IP = 0, SOL_IPV6 = 41, AF_NETLINK = 16;
+
+    /// <summary>SOL_IP option names (IP_*).</summary>
+    public static readonly ValueNames IpOptions = new(
+        ("IP_TOS", 0x1), ("IP_TTL", 0x2), ("IP_HDRINCL", 0x3), ("IP_OPTIONS", 0x4), ("IP_RECVOPTS", 0x6),
+        ("IP_RETOPTS", 0x7), ("IP_PKTINFO", 0x8), ("IP_MTU_DISCOVER", 0xa), ("IP_RECVERR", 0xb),
+        ("IP_RECVTTL", 0xc), ("IP_RECVTOS", 0xd), ("IP_MTU", 0xe), ("IP_FREEBIND", 0xf),
+        ("IP_TRANSPARENT", 0x13), ("IP_RECVORIGDSTADDR", 0x14), ("IP_BIND_ADDRESS_NO_PORT", 0x18),
+        ("IP_MULTICAST_IF", 0x20), ("IP_MULTICAST_TTL", 0x21), ("IP_MULTICAST_LOOP", 0x22),
+        ("IP_ADD_MEMBERSHIP", 0x23), ("IP_DROP_MEMBERSHIP", 0x24));
+
+    /// <summary>SOL_IPV6 option names (IPV6_*).</summary>
+    public static readonly ValueNames Ipv6Options = new(
+        ("IPV6_UNICAST_HOPS", 0x10), ("IPV6_MULTICAST_IF", 0x11), ("IPV6_MULTICAST_HOPS", 0x12),
+        ("IPV6_MULTICAST_LOOP", 0x13), ("IPV6_MTU_DISCOVER", 0x17), ("IPV6_MTU", 0x18), ("IPV6_RECVERR", 0x19),
+        ("IPV6_V6ONLY", 0x1a), ("IPV6_RECVPKTINFO", 0x31), ("IPV6_PKTINFO", 0x32), ("IPV6_RECVTCLASS", 0x42),
+        ("IPV6_TCLASS", 0x43));
+
+    /// <summary>AF_NETLINK protocols (NETLINK_*).</summary>
+    public static readonly ValueNames NetlinkProtocols = new(
+        ("NETLINK_ROUTE", 0), ("NETLINK_UNUSED", 1), ("NETLINK_USERSOCK", 2), ("NETLINK_FIREWALL", 3),
+        ("NETLINK_SOCK_DIAG", 4), ("NETLINK_NFLOG", 5), ("NETLINK_XFRM", 6), ("NETLINK_SELINUX", 7),
+        ("NETLINK_ISCSI", 8), ("NETLINK_AUDIT", 9), ("NETLINK_FIB_LOOKUP", 10), ("NETLINK_CONNECTOR", 11),
+        ("NETLINK_NETFILTER", 12), ("NETLINK_IP6_FW", 13), ("NETLINK_DNRTMSG", 14), ("NETLINK_KOBJECT_UEVENT", 15),
+        ("NETLINK_GENERIC", 16), ("NETLINK_SCSITRANSPORT", 18), ("NETLINK_ECRYPTFS", 19), ("NETLINK_RDMA", 20),
+        ("NETLINK_CRYPTO", 21));
 }

@@ -39,8 +39,9 @@ internal static class StringArgumentReader
         return Finish(collected, limit);
     }
 
-    /// <summary>A counted buffer: the first <paramref name="limit"/> of <paramref name="length"/> bytes, quoted.</summary>
-    public static string ReadBuffer(ITraceeMemory memory, ulong address, ulong length, int limit = DefaultLimit)
+    /// <summary>A counted buffer: the first <paramref name="limit"/> of <paramref name="length"/> bytes,
+    /// quoted; every byte as \xNN with <paramref name="forceHex"/> (random bytes, as strace shows getrandom's).</summary>
+    public static string ReadBuffer(ITraceeMemory memory, ulong address, ulong length, int limit = DefaultLimit, bool forceHex = false)
     {
         if (address == 0)
             return "NULL";
@@ -48,7 +49,9 @@ internal static class StringArgumentReader
         var bytes = new byte[shown];
         if (shown > 0 && TraceeMemoryReads.ReadAvailable(memory, address, bytes) != shown)
             return NumberText.Hex(address);
-        return StringEscaper.Quote(bytes, truncated: length > (ulong)limit);
+        return forceHex
+            ? StringEscaper.QuoteHex(bytes, truncated: length > (ulong)limit)
+            : StringEscaper.Quote(bytes, truncated: length > (ulong)limit);
     }
 
     private static string Finish(List<byte> collected, int limit)

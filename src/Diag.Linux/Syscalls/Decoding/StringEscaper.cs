@@ -34,4 +34,17 @@ internal static class StringEscaper
             text.Append("...");
         return text.ToString();
     }
+
+    /// <summary>Every byte as \xNN.</summary>
+    public static string QuoteHex(ReadOnlySpan<byte> bytes, bool truncated)
+    {
+        var text = new StringBuilder(bytes.Length * 4 + 6);
+        text.Append('"');
+        foreach (var b in bytes)
+            text.Append("\\x").Append(b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
+        text.Append('"');
+        if (truncated)
+            text.Append("...");
+        return text.ToString();
+    }
 }

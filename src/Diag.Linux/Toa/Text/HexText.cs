@@ -3,9 +3,12 @@ namespace Diag.Linux.Toa.Text;
 /// <summary>Hex digits in tcpdump's text, read without allocating.</summary>
 internal static class HexText
 {
-    private const string Digits = "0123456789abcdefABCDEF";
+    private static readonly System.Buffers.SearchValues<char> Digits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
 
     public static bool IsHex(ReadOnlySpan<char> text) => !text.IsEmpty && text.IndexOfAnyExcept(Digits) < 0;
+
+    /// <summary>True when <paramref name="text"/> holds a character that is not a hex digit.</summary>
+    public static bool HasNonHex(ReadOnlySpan<char> text) => text.IndexOfAnyExcept(Digits) >= 0;
 
     /// <summary>Decodes an even number of hex digits into <paramref name="bytes"/> (half as long); false at a non-hex character.</summary>
     public static bool TryDecode(ReadOnlySpan<char> hex, Span<byte> bytes)

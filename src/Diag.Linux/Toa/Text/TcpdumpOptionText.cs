@@ -14,6 +14,8 @@ namespace Diag.Linux.Toa.Text;
 /// data bytes, the rest dropped (<c>exp-3039</c>), or with experiment id f989 as TCP Fast Open,
 /// <c>exp-tfo cookie &lt;hex&gt;</c> (4.99.3 prints the same).</item>
 /// </list>
+/// When the capture ends inside the options, tcpdump prints what it had and then <c>[|tcp]</c>
+/// (<c>unknown-200 0x3039 [|tcp]</c>); such an option is marked cut.
 /// </summary>
 internal static class TcpdumpOptionText
 {
@@ -64,6 +66,17 @@ internal static class TcpdumpOptionText
         return end;
     }
 
+    /// <summary>True when tcpdump's truncation mark follows the option's text at <paramref name="end"/>.</summary>
+    private static bool CutAt(ReadOnlySpan<char> line, int end)
+    {
+        var rest = line[end..];
+        if (rest.StartsWith(" ", StringComparison.Ordinal)) rest = rest[1..];
+        return rest.StartsWith(TruncationMark, StringComparison.Ordinal);
+    }
+
+    /// <summary>What tcpdump prints where the captured bytes end inside a TCP header (nd_print_trunc).</summary>
+    public const string TruncationMark = "[|tcp]";
+
     /// <summary>4.5+ <c>unknown-KIND 0xHEX</c> and 3.x <c>opt-KIND:HEX</c>.</summary>
     private static void ReadKindThenHex(ReadOnlySpan<char> line, int start, string separator, ToaKindMap map, List<TextOption> found)
     {
@@ -77,7 +90,7 @@ internal static class TcpdumpOptionText
             hexEnd = RunEnd(line, hexStart);
         }
         // No separator: an option with no data (tcpdump prints no " 0x" then), which no TOA layout fits.
-        found.Add(new TextOption(kind, TextOptionForm.Hex, hexStart, hexEnd - hexStart, 0, start));
+        found.Add(new TextOption(kind, TextOptionForm.Hex, hexStart, hexEnd - hexStart, 0, start, CutAt(line, hexEnd)));
     }
 
     /// <summary>4.5+ kind 254: <c>exp-3039</c>, or <c>exp-tfo cookie HEX</c> when the port is f989.</summary>
@@ -88,14 +101,16 @@ internal static class TcpdumpOptionText
         var rest = line[start..];
         if (rest.Length >= 4 && HexText.IsHex(rest[..4]) && (rest.Length == 4 || IsOptionEnd(rest[4])))
         {
-            found.Add(new TextOption(Kind, TextOptionForm.PortOnly, 0, 0, int.Parse(rest[..4], System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture), start));
+            found.Add(new TextOption(Kind, TextOptionForm.PortOnly, 0, 0, int.Parse(rest[..4], System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture), start,
+                CutAt(line, start + 4)));
             return;
         }
         const string Cookie = "tfo cookie ";
         if (rest.StartsWith(Cookie, StringComparison.Ordinal))
         {
             int hexStart = start + Cookie.Length;
-            found.Add(new TextOption(Kind, TextOptionForm.FastOpenCookie, hexStart, RunEnd(line, hexStart) - hexStart, FastOpenPort, start));
+            int hexEnd = RunEnd(line, hexStart);
+            found.Add(new TextOption(Kind, TextOptionForm.FastOpenCookie, hexStart, hexEnd - hexStart, FastOpenPort, start, CutAt(line, hexEnd)));
         }
         // "exp-tfo cookiereq", "exp-tfo (invalid)", "exp-tfo malformed": a real TCP Fast Open option, not a TOA.
     }
@@ -119,6 +134,6 @@ internal static class TcpdumpOptionText
         int split = bestFit > 0 ? bestFit : bestKindOnly;
         if (split <= 0) return;
         int k = int.Parse(run[..split], provider: System.Globalization.CultureInfo.InvariantCulture);
-        found.Add(new TextOption(k, TextOptionForm.Hex, start + split, run.Length - split, 0, start - Unknown40.Length));
+        found.Add(new TextOption(k, TextOptionForm.Hex, start + split, run.Length - split, 0, start - Unknown40.Length, CutAt(line, end)));
     }
 }

@@ -13,5 +13,7 @@ internal enum TextOptionForm
     FastOpenCookie,
 }
 
-/// <summary>One option of a TOA kind found in a tcpdump line; the hex is <c>line[HexStart..HexStart+HexLength]</c>.</summary>
-internal readonly record struct TextOption(int Kind, TextOptionForm Form, int HexStart, int HexLength, int Port, int Position);
+/// <summary>One option of a TOA kind found in a tcpdump line; the hex is <c>line[HexStart..HexStart+HexLength]</c>.
+/// <see cref="Cut"/> when tcpdump ran out of captured bytes inside it and said so (<c>unknown-200 0x3039 [|tcp]</c>):
+/// its hex is only the part that was captured.</summary>
+internal readonly record struct TextOption(int Kind, TextOptionForm Form, int HexStart, int HexLength, int Port, int Position, bool Cut = false);

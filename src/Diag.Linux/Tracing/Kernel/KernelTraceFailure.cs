@@ -1,6 +1,7 @@
+using Diag.Linux.Bpf;
+using Diag.Linux.Interop;
 using Diag.Linux.ProcFs;
 using Diag.Linux.Ptrace;
-using Diag.Linux.Interop;
 
 namespace Diag.Linux.Tracing.Kernel;
 

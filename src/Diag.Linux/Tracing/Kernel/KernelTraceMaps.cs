@@ -1,4 +1,4 @@
-using Diag.Linux.Interop;
+using Diag.Linux.Bpf;
 using static Diag.Linux.Tracing.Kernel.SyscallStatsLayout;
 
 namespace Diag.Linux.Tracing.Kernel;
@@ -49,27 +49,27 @@ internal sealed unsafe class KernelTraceMaps : IDisposable
             var valueSize = ValueSize(settings.MeasureLatency);
             if (settings.Keyed)
             {
-                maps.Stats = maps.Add("diag_stats", Libc.BPF_MAP_TYPE_HASH, StatsKey.Size, valueSize, KeyedStatsEntries);
-                maps.Zero = maps.Add("diag_zero", Libc.BPF_MAP_TYPE_ARRAY, 4, valueSize, 1);
+                maps.Stats = maps.Add("diag_stats", BpfMapType.Hash, StatsKey.Size, valueSize, KeyedStatsEntries);
+                maps.Zero = maps.Add("diag_zero", BpfMapType.Array, 4, valueSize, 1);
             }
             else
             {
-                maps.Stats = maps.Add("diag_stats", Libc.BPF_MAP_TYPE_PERCPU_ARRAY, 4, valueSize, MaxSyscalls);
+                maps.Stats = maps.Add("diag_stats", BpfMapType.PerCpuArray, 4, valueSize, MaxSyscalls);
             }
-            maps.Errors = maps.Add("diag_errors", Libc.BPF_MAP_TYPE_HASH, ErrorKey.Size, 8, ErrorEntries);
-            maps.Lost = maps.Add("diag_lost", Libc.BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, LostSlots);
+            maps.Errors = maps.Add("diag_errors", BpfMapType.Hash, ErrorKey.Size, 8, ErrorEntries);
+            maps.Lost = maps.Add("diag_lost", BpfMapType.PerCpuArray, 4, 8, LostSlots);
             if (settings.MeasureLatency)
             {
-                maps.Entries = maps.Add("diag_entries", Libc.BPF_MAP_TYPE_LRU_HASH, 4, 16, EntryEntries);
-                maps.ExecEntries = maps.Add("diag_exec", Libc.BPF_MAP_TYPE_LRU_HASH, 4, 16, ExecEntryEntries);
+                maps.Entries = maps.Add("diag_entries", BpfMapType.LruHash, 4, 16, EntryEntries);
+                maps.ExecEntries = maps.Add("diag_exec", BpfMapType.LruHash, 4, 16, ExecEntryEntries);
             }
             if (settings.FollowForks)
-                maps.Traced = maps.Add("diag_traced", Libc.BPF_MAP_TYPE_HASH, 4, 4, TracedEntries);
+                maps.Traced = maps.Add("diag_traced", BpfMapType.Hash, 4, 4, TracedEntries);
             if (settings.WatchExit)
-                maps.Exit = maps.Add("diag_exit", Libc.BPF_MAP_TYPE_ARRAY, 4, 8, 1);
+                maps.Exit = maps.Add("diag_exit", BpfMapType.Array, 4, 8, 1);
             if (syscalls is not null)
             {
-                maps.Selected = maps.Add("diag_selected", Libc.BPF_MAP_TYPE_ARRAY, 4, 4, MaxSyscalls);
+                maps.Selected = maps.Add("diag_selected", BpfMapType.Array, 4, 4, MaxSyscalls);
                 uint one = 1;
                 foreach (var number in syscalls)
                     if ((uint)number < MaxSyscalls)
@@ -122,7 +122,7 @@ internal sealed unsafe class KernelTraceMaps : IDisposable
         _all.Clear();
     }
 
-    private BpfMap Add(string name, uint type, int keySize, int valueSize, int maxEntries)
+    private BpfMap Add(string name, BpfMapType type, int keySize, int valueSize, int maxEntries)
     {
         var map = BpfMap.Create(name, type, keySize, valueSize, maxEntries);
         _all.Add(map);

@@ -1,9 +1,10 @@
-using Diag.Linux.Ptrace;
 using System.Diagnostics;
 using System.Globalization;
 using System.Threading.Channels;
+using Diag.Linux.Bpf;
 using Diag.Linux.Interop;
 using Diag.Linux.ProcFs;
+using Diag.Linux.Ptrace;
 
 namespace Diag.Linux.Tracing.Kernel;
 
@@ -19,7 +20,7 @@ internal sealed unsafe class KernelTraceSession : ISyscallTraceSession
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan DisposeTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly Channel<SyscallEvent> _events = Channel.CreateBounded<SyscallEvent>(1);
+    private readonly Channel<TraceEvent> _events = Channel.CreateBounded<TraceEvent>(1);
     private readonly Channel<TraceNotice> _notices = Channel.CreateBounded<TraceNotice>(
         new BoundedChannelOptions(NoticeCapacity) { SingleWriter = false, FullMode = BoundedChannelFullMode.DropWrite });
     private readonly TaskCompletionSource<TraceResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -42,7 +43,7 @@ internal sealed unsafe class KernelTraceSession : ISyscallTraceSession
 
     private KernelTraceSession(KernelTraceSettings settings) => _settings = settings;
 
-    public ChannelReader<SyscallEvent> Events => _events.Reader;
+    public ChannelReader<TraceEvent> Events => _events.Reader;
 
     public ChannelReader<TraceNotice> Notices => _notices.Reader;
 
@@ -197,12 +198,12 @@ internal sealed unsafe class KernelTraceSession : ISyscallTraceSession
 
     private BpfProgram Load(string name, BpfInstruction[] code)
     {
-        var program = BpfProgram.Load(name, code);
+        var program = BpfProgram.LoadRawTracepoint(name, code);
         _programs.Add(program);
         return program;
     }
 
-    private void Attach(string tracepoint, BpfProgram program) => _links.Add(RawTracepointLink.Attach(tracepoint, program));
+    private void Attach(string tracepoint, BpfProgram program) => _links.Add(RawTracepointLink.Attach(program, tracepoint));
 
     /// <summary>The BTF-typed counting program where the kernel takes it, else the plain one (same counts,
     /// bpf_probe_read_kernel for the syscall number).</summary>
@@ -213,8 +214,8 @@ internal sealed unsafe class KernelTraceSession : ISyscallTraceSession
             BpfProgram? typed = null;
             try
             {
-                typed = BpfProgram.Load("diag_sys_exit", programs.SysExit(), _settings.SysExitBtfId);
-                _links.Add(RawTracepointLink.Attach("sys_exit", typed, typed: true));
+                typed = BpfProgram.LoadTracing("diag_sys_exit", programs.SysExit(), BpfAttachType.TraceRawTracepoint, _settings.SysExitBtfId);
+                _links.Add(RawTracepointLink.AttachBtf(typed, "sys_exit"));
                 _programs.Add(typed);
                 return;
             }

@@ -1,3 +1,4 @@
+using Diag.Linux.Bpf;
 namespace Diag.Linux.Tracing.Kernel;
 
 /// <summary>

@@ -1,9 +1,9 @@
-using Diag.Linux.Ptrace;
-using Diag.Linux.ProcFs;
-using System.Globalization;
 using System.Runtime.InteropServices;
+using Diag.Linux.Bpf;
 using Diag.Linux.Bpf.Btf;
 using Diag.Linux.Interop;
+using Diag.Linux.ProcFs;
+using Diag.Linux.Ptrace;
 
 namespace Diag.Linux.Tracing.Kernel;
 

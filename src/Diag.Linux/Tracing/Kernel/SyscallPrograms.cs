@@ -1,7 +1,8 @@
-using static Diag.Linux.Tracing.Kernel.BpfRegister;
+using Diag.Linux.Bpf;
+using static Diag.Linux.Bpf.BpfRegister;
 using static Diag.Linux.Tracing.Kernel.SyscallStatsLayout;
-using C = Diag.Linux.Tracing.Kernel.BpfCondition;
-using S = Diag.Linux.Tracing.Kernel.BpfSize;
+using C = Diag.Linux.Bpf.BpfCondition;
+using S = Diag.Linux.Bpf.BpfSize;
 
 namespace Diag.Linux.Tracing.Kernel;
 
@@ -346,7 +347,7 @@ internal sealed class SyscallPrograms
         Lookup(a, _maps.Zero!, SlotZeroKey);
         a.JumpIf(C.Equal, R0, 0, @out);
         a.Mov(R3, R0);
-        a.LoadMap(R1, _maps.Stats.Fd);
+        a.LoadMap(R1, _maps.Stats);
         a.Mov(R2, R10);
         a.Add(R2, SlotStatsKey);
         a.Mov(R4, (int)Interop.Libc.BPF_NOEXIST);
@@ -457,7 +458,7 @@ internal sealed class SyscallPrograms
     /// <summary>r0 = map[*(r10 + keySlot)] (clobbers r1–r5).</summary>
     private static void Lookup(BpfAssembler a, BpfMap map, int keySlot)
     {
-        a.LoadMap(R1, map.Fd);
+        a.LoadMap(R1, map);
         a.Mov(R2, R10);
         a.Add(R2, keySlot);
         a.Call(BpfHelper.MapLookupElem);
@@ -466,7 +467,7 @@ internal sealed class SyscallPrograms
     /// <summary>r0 = map_update(map, r10 + keySlot, r10 + valueSlot, flags) (clobbers r1–r5).</summary>
     private static void Update(BpfAssembler a, BpfMap map, int keySlot, int valueSlot, ulong flags)
     {
-        a.LoadMap(R1, map.Fd);
+        a.LoadMap(R1, map);
         a.Mov(R2, R10);
         a.Add(R2, keySlot);
         a.Mov(R3, R10);

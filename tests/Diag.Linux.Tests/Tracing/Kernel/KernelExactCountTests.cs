@@ -1,7 +1,7 @@
 using Diag.Linux.Tracing;
 using Diag.Linux.Tracing.Kernel;
-using TraceOptions = Diag.Linux.Tracing.TraceOptions;
 using static Diag.Linux.Tests.Tracing.Kernel.KernelTraceTestSupport;
+using TraceOptions = Diag.Linux.Tracing.TraceOptions;
 
 namespace Diag.Linux.Tests.Tracing.Kernel;
 
@@ -9,7 +9,7 @@ namespace Diag.Linux.Tests.Tracing.Kernel;
 /// command, the commanded calls of an attached process and of one of its threads.</summary>
 public sealed class KernelExactCountTests
 {
-    [Theory]
+    [RootTheory]
     [InlineData(true)]
     [InlineData(false)]
     public void LaunchedCommandTableEqualsPtracesAndStraces(bool measureTime)
@@ -28,7 +28,7 @@ public sealed class KernelExactCountTests
         Assert.Equal(Describe(strace), Describe(Table(kernel)));
     }
 
-    [Fact]
+    [RootFact]
     public void CountingWithoutTheTypedProgramGivesTheSameTable()
     {
         // Counting uses a BTF-typed sys_exit program where the kernel has BTF; the plain one (bpf_probe_read_kernel
@@ -48,7 +48,7 @@ public sealed class KernelExactCountTests
         }
     }
 
-    [Fact]
+    [RootFact]
     public void ErrorsByErrnoEqualPtraces()
     {
         var target = TraceTestSupport.LaunchTarget("getppid", "10", "9");
@@ -67,7 +67,7 @@ public sealed class KernelExactCountTests
         Assert.Equal(ptrace.Summary.Count(r => r.Errors > 0), failing.Count);
     }
 
-    [Theory]
+    [RootTheory]
     [InlineData(true)]
     [InlineData(false)]
     public void AttachedProcessCountsTheCommandedCallsLikePtraceAndStrace(bool measureTime)
@@ -93,7 +93,7 @@ public sealed class KernelExactCountTests
         TraceTestSupport.AssertRunningAndUntraced(target.Pid);
     }
 
-    [Theory]
+    [RootTheory]
     [InlineData(true)]
     [InlineData(false)]
     public void ThreadTargetCountsOnlyThatThread(bool measureTime)
@@ -116,7 +116,7 @@ public sealed class KernelExactCountTests
         }
     }
 
-    [Theory]
+    [RootTheory]
     [InlineData(true)]
     [InlineData(false)]
     public void ExecFromANonLeaderThreadCountsBothExecs(bool measureTime)
@@ -127,7 +127,7 @@ public sealed class KernelExactCountTests
         Assert.Equal(2, Calls(kernel, "execve")); // the launch, then the thread's, which returns as the leader
     }
 
-    [Theory]
+    [RootTheory]
     [InlineData(true)]
     [InlineData(false)]
     public void SyscallFilterCountsOnlyTheChosenCalls(bool measureTime)
@@ -139,7 +139,7 @@ public sealed class KernelExactCountTests
         Assert.Equal(3, TraceTestSupport.Row(kernel, "openat")!.Errors);
     }
 
-    [Fact]
+    [RootFact]
     public void ByThreadNamesTheThread()
     {
         var (kernel, _) = RunToEnd(TraceTestSupport.LaunchTarget("getppid", "100", "0"), new TraceOptions { ByThread = true });

@@ -1,6 +1,6 @@
 using Diag.Linux.Tracing;
-using TraceOptions = Diag.Linux.Tracing.TraceOptions;
 using static Diag.Linux.Tests.Tracing.Kernel.KernelTraceTestSupport;
+using TraceOptions = Diag.Linux.Tracing.TraceOptions;
 
 namespace Diag.Linux.Tests.Tracing.Kernel;
 
@@ -8,7 +8,7 @@ namespace Diag.Linux.Tests.Tracing.Kernel;
 /// so their calls are counted exactly; descendants too; new threads of a thread target are not followed.</summary>
 public sealed class KernelFollowForkTests
 {
-    [Theory]
+    [RootTheory]
     [InlineData(true)]
     [InlineData(false)]
     public void FollowsEveryChildOfALaunchedCommand(bool measureTime)
@@ -26,7 +26,7 @@ public sealed class KernelFollowForkTests
         Assert.Equal(3, notices.Count(n => n.Message.Contains("followed", StringComparison.Ordinal)));
     }
 
-    [Theory]
+    [RootTheory]
     [InlineData(true)]
     [InlineData(false)]
     public void FollowedTableEqualsPtracesAndStraces(bool measureTime)
@@ -42,7 +42,7 @@ public sealed class KernelFollowForkTests
         Assert.Equal(Describe(strace), Describe(Table(kernel)));
     }
 
-    [Fact]
+    [RootFact]
     public void WithoutFollowForksTheChildrenAreNotCounted()
     {
         var (kernel, _) = RunToEnd(TraceTestSupport.LaunchTarget("fork", "3", "5"), new TraceOptions());
@@ -50,7 +50,7 @@ public sealed class KernelFollowForkTests
         Assert.Equal(4, Calls(kernel, "wait4")); // three children, then ECHILD
     }
 
-    [Theory]
+    [RootTheory]
     [InlineData(true)]
     [InlineData(false)]
     public void FollowsTheChildrenOfAnAttachedProcessAndOfAThread(bool measureTime)
@@ -70,7 +70,7 @@ public sealed class KernelFollowForkTests
         Assert.DoesNotContain(thread.Summary, r => r.ThreadId != target.Threads["caller"] && r.ProcessId == target.Pid);
     }
 
-    [Fact]
+    [RootFact]
     public void TraceOfAFollowingLaunchEndsWhenTheLastChildExits()
     {
         // The parent exits at once (daemon mode); the trace goes on with its child until that one exits too.

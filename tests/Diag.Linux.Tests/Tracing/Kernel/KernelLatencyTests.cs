@@ -1,6 +1,6 @@
 using Diag.Linux.Tracing;
-using TraceOptions = Diag.Linux.Tracing.TraceOptions;
 using static Diag.Linux.Tests.Tracing.Kernel.KernelTraceTestSupport;
+using TraceOptions = Diag.Linux.Tracing.TraceOptions;
 
 namespace Diag.Linux.Tests.Tracing.Kernel;
 
@@ -8,7 +8,7 @@ namespace Diag.Linux.Tests.Tracing.Kernel;
 /// measures for the same calls (ptrace adds its stops), never shorter than a sleep's length.</summary>
 public sealed class KernelLatencyTests
 {
-    [Fact]
+    [RootFact]
     public void EveryCallIsInTheHistogramAndTheTotalsAgreeWithIt()
     {
         var (kernel, _) = RunToEnd(TraceTestSupport.LaunchTarget("getppid", "2000", "5"), new TraceOptions());
@@ -27,7 +27,7 @@ public sealed class KernelLatencyTests
         Assert.True(kernel.Summary.Zip(kernel.Summary.Skip(1)).All(p => p.First.TotalTime >= p.Second.TotalTime), "sorted by time");
     }
 
-    [Fact]
+    [RootFact]
     public void KernelTimesAreWithinPtracesWhichAddItsStops()
     {
         var target = TraceTestSupport.LaunchTarget("getppid", "3000", "0");
@@ -42,7 +42,7 @@ public sealed class KernelLatencyTests
         Assert.True(p.LatencyHistogram[0].LowerBoundNanoseconds >= k.LatencyHistogram[0].LowerBoundNanoseconds);
     }
 
-    [Fact]
+    [RootFact]
     public void ASleepTakesAtLeastItsLength()
     {
         using var target = SpawnedTarget.Start("calls");
@@ -56,7 +56,7 @@ public sealed class KernelLatencyTests
         Assert.InRange(sleep.MaxTime.Ticks * 100, bucket.LowerBoundNanoseconds - 100, bucket.UpperBoundNanoseconds - 1); // TimeSpan: 100 ns ticks
     }
 
-    [Fact]
+    [RootFact]
     public void CountingAloneHasNoTimes()
     {
         var (kernel, _) = RunToEnd(TraceTestSupport.LaunchTarget("getppid", "100", "0"), new TraceOptions(), measureTime: false);
@@ -68,7 +68,7 @@ public sealed class KernelLatencyTests
         Assert.Equal(100, Calls(kernel, "getppid"));
     }
 
-    [Fact]
+    [RootFact]
     public void BucketsReadLikeAHistogram()
     {
         var buckets = LatencyBucket.FromCounts([0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 5, .. new long[29]]);

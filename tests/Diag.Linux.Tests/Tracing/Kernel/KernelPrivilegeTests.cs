@@ -1,5 +1,5 @@
 using System.Globalization;
-using Diag.Linux.Tracing;
+using Diag.Linux.Tests.Bpf;
 
 namespace Diag.Linux.Tests.Tracing.Kernel;
 
@@ -14,7 +14,7 @@ public sealed class KernelPrivilegeTests
     private static readonly string[] Nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--"];
     private static readonly string[] RootWithoutCapabilities = ["setpriv", "--inh-caps=-all", "--bounding-set=-all", "--"];
 
-    [Theory]
+    [RootTheory]
     [InlineData("nobody")]
     [InlineData("root without capabilities")]
     public void WithoutPrivilegesTheKernelBackendIsAccessDeniedWithTheRemedy(string who)
@@ -42,7 +42,7 @@ public sealed class KernelPrivilegeTests
         }
     }
 
-    [Fact]
+    [RootFact]
     public void WithoutPrivilegesAutoFallsBackToPtraceAndSaysWhy()
     {
         var probe = KernelProbe.Run(Nobody, "auto", TargetProcess.ExecutablePath, "getppid", "321", "0");
@@ -53,7 +53,7 @@ public sealed class KernelPrivilegeTests
         Assert.Equal(321, KernelProbe.Calls(probe, "getppid"));
     }
 
-    [Fact]
+    [RootFact]
     public void TheKernelBackendNeedsNoTracefs()
     {
         string[] hidden = ["unshare", "--mount", "--propagation", "private", "--", "sh", "-c",
@@ -65,7 +65,7 @@ public sealed class KernelPrivilegeTests
         Assert.Equal(222, KernelProbe.Calls(probe, "getppid"));
     }
 
-    [Fact]
+    [RootFact]
     public void WhenTheTracerIsKilledTheKernelDetachesEverythingAndTheTargetRunsOn()
     {
         using var target = SpawnedTarget.Start("calls");

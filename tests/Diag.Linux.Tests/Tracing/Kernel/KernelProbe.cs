@@ -25,9 +25,11 @@ internal static class KernelProbe
         return lines;
     }
 
-    public static Process Start(string[] wrapper, string[] probeArgs)
+    /// <summary>Starts the probe; <paramref name="mode"/> picks the program (kernel-probe, or bpf-probe for
+    /// <see cref="Bpf.BpfProbeProgram"/>).</summary>
+    public static Process Start(string[] wrapper, string[] probeArgs, string mode = "kernel-probe")
     {
-        var command = wrapper.Concat([Dotnet, Assembly, "kernel-probe"]).Concat(probeArgs).ToArray();
+        var command = wrapper.Concat([Dotnet, Assembly, mode]).Concat(probeArgs).ToArray();
         var info = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in command[1..])
             info.ArgumentList.Add(a);

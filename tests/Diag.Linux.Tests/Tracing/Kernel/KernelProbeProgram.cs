@@ -1,6 +1,5 @@
-using Diag.Linux.Interop;
-using Diag.Linux.Ptrace;
 using System.Globalization;
+using Diag.Linux.Ptrace;
 using Diag.Linux.Tracing;
 using Diag.Linux.Tracing.Kernel;
 using TraceOptions = Diag.Linux.Tracing.TraceOptions;
@@ -13,11 +12,14 @@ namespace Diag.Linux.Tests.Tracing.Kernel;
 /// a trace. It prints "KEY value" lines that <see cref="KernelProbe"/> reads back.
 ///   dotnet Diag.Linux.Tests.dll kernel-probe kernel|auto PROGRAM ARGS...   trace a launched command to its end
 ///   dotnet Diag.Linux.Tests.dll kernel-probe hold PID                       trace a process until killed
+///   dotnet Diag.Linux.Tests.dll bpf-probe hold                              see <see cref="Bpf.BpfProbeProgram"/>
 /// </summary>
 public static class KernelProbeProgram
 {
     public static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "bpf-probe")
+            return Bpf.BpfProbeProgram.Run(args[1..]);
         if (args.Length < 3 || args[0] != "kernel-probe")
         {
             Console.Error.WriteLine("usage: kernel-probe kernel|auto PROGRAM ARGS... | kernel-probe hold PID");
@@ -66,7 +68,7 @@ public static class KernelProbeProgram
     private static int Hold(int pid)
     {
         var session = (KernelTraceSession)KernelSyscallTracer.Start(new TraceTarget.Process(pid), new TraceOptions());
-        Console.WriteLine("PROGRAMS " + string.Join(' ', session.Programs.Select(p => BpfObjects.ProgramId(p.Fd))));
+        Console.WriteLine("PROGRAMS " + string.Join(' ', session.Programs.Select(p => p.Id)));
         Console.Out.Flush();
         Thread.Sleep(Timeout.Infinite); // until the test kills this process
         return 0;

@@ -1,9 +1,11 @@
-using Diag.Linux.Ptrace;
+using Diag.Linux.Bpf;
 using Diag.Linux.Interop;
+using Diag.Linux.Ptrace;
+using Diag.Linux.Tests.Bpf;
 using Diag.Linux.Tracing;
 using Diag.Linux.Tracing.Kernel;
+using static Diag.Linux.Bpf.BpfRegister;
 using TraceOptions = Diag.Linux.Tracing.TraceOptions;
-using static Diag.Linux.Tracing.Kernel.BpfRegister;
 
 namespace Diag.Linux.Tests.Tracing.Kernel;
 
@@ -90,7 +92,7 @@ public sealed class KernelStartErrorTests
         var a = new BpfAssembler();
         a.Mov(R0, R2); // r2 is not initialized at entry
         a.Exit();
-        var rejected = Assert.Throws<BpfProgramRejectedException>(() => BpfProgram.Load("diag_bad", a.Build()));
+        var rejected = Assert.Throws<BpfProgramRejectedException>(() => BpfProgram.LoadRawTracepoint("diag_bad", a.Build()));
         Assert.Equal(Errno.EACCES, rejected.Errno);
         Assert.Contains("R2 !read_ok", rejected.VerifierLog, StringComparison.Ordinal);
 
@@ -120,7 +122,7 @@ public sealed class KernelStartErrorTests
             Assert.Equal("ptrace: events need the tracee's memory to decode arguments", events.Reason);
             var drained = TraceTestSupport.Drain(events.Session.Events);
             Assert.True(events.Session.Completion.Wait(TraceTestSupport.Patience));
-            Assert.Equal(5, drained.Result.Count(e => e.Syscall == "getppid"));
+            Assert.Equal(5, drained.Result.OfType<SyscallEvent>().Count(e => e.Syscall == "getppid"));
             Assert.All(events.Session.Completion.Result.Summary, r => Assert.Equal(TraceBackend.Ptrace, r.BackendValue));
         }
 

@@ -1,8 +1,9 @@
 using System.Diagnostics;
+using Diag.Linux.Tests.Bpf;
 using Diag.Linux.Tracing;
 using Diag.Linux.Tracing.Kernel;
-using TraceOptions = Diag.Linux.Tracing.TraceOptions;
 using static Diag.Linux.Tests.Tracing.Kernel.KernelTraceTestSupport;
+using TraceOptions = Diag.Linux.Tracing.TraceOptions;
 
 namespace Diag.Linux.Tests.Tracing.Kernel;
 
@@ -10,7 +11,7 @@ namespace Diag.Linux.Tests.Tracing.Kernel;
 /// kernel, however it ends; the target runs on untouched.</summary>
 public sealed class KernelStartStopTests
 {
-    [Fact]
+    [RootFact]
     public void HundredStartsAndStopsLeakNothingAndLeaveTheTargetAsItWas()
     {
         using var target = SpawnedTarget.Start("calls");
@@ -22,7 +23,7 @@ public sealed class KernelStartStopTests
         for (var i = 0; i < 100; i++)
         {
             var session = (KernelTraceSession)KernelSyscallTracer.Start(new TraceTarget.Process(target.Pid), options);
-            programs.AddRange(session.Programs.Select(p => BpfObjects.ProgramId(p.Fd)));
+            programs.AddRange(session.Programs.Select(p => p.Id));
             var fds = BpfObjects.OpenFds();
             Assert.Equal(4, fds.GetValueOrDefault("anon_inode:bpf-prog")); // fork, exit, sys_enter, sys_exit
             Assert.Equal(4, fds.GetValueOrDefault("anon_inode:bpf_link"));
@@ -57,7 +58,7 @@ public sealed class KernelStartStopTests
         Assert.Equal(1, target.Status()["done"]); // only the command above ran
     }
 
-    [Fact]
+    [RootFact]
     public void MapsAreFreedWithTheirPrograms()
     {
         using var target = SpawnedTarget.Start("calls");
@@ -68,13 +69,13 @@ public sealed class KernelStartStopTests
             .ToList();
         Assert.NotEmpty(fds);
         var maps = fds.Select(BpfObjects.Id).ToList();
-        var programs = session.Programs.Select(p => BpfObjects.ProgramId(p.Fd)).ToList();
+        var programs = session.Programs.Select(p => p.Id).ToList();
         session.Dispose();
         Assert.True(session.Completion.Wait(TimeSpan.FromSeconds(10)));
         Assert.True(BpfObjects.AllGone(programs, maps), "maps and programs freed");
     }
 
-    [Fact]
+    [RootFact]
     public void StopReturnsAtOnceAndKillsALaunchedCommand()
     {
         using var session = KernelSyscallTracer.Start(new TraceTarget.Launch("sleep", ["30"], null), new TraceOptions());
@@ -93,7 +94,7 @@ public sealed class KernelStartStopTests
         Assert.NotNull(TraceTestSupport.Row(result, "execve"));
     }
 
-    [Fact]
+    [RootFact]
     public void TargetExitEndsTheTrace()
     {
         var target = SpawnedTarget.Start("calls");
@@ -107,7 +108,7 @@ public sealed class KernelStartStopTests
         Assert.Equal(10, Calls(session.Completion.Result, "getppid"));
     }
 
-    [Fact]
+    [RootFact]
     public void TargetKilledWhileTracedEndsTheTraceWithItsSignal()
     {
         using var target = SpawnedTarget.Start("progress");
@@ -124,7 +125,7 @@ public sealed class KernelStartStopTests
         Assert.Contains(notices.Result, n => n.Message == $"process {target.Pid} was killed by signal 9");
     }
 
-    [Fact]
+    [RootFact]
     public void ThreadExitEndsAThreadTrace()
     {
         using var target = SpawnedTarget.Start("threads", "3", "0");
