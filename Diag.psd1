@@ -5,21 +5,21 @@
     Author               = 'The Diag developers'
     CompanyName          = 'Diag'
     Copyright            = '(c) 2026 The Diag developers. All rights reserved.'
-    Description          = 'Linux troubleshooting as PowerShell objects: per-thread CPU (top -H), syscall tracing (strace -c, strace -f -e), thread stacks (pstack), pipe and Unix socket peers (lsof), core-dump readiness (ulimit -c, core_pattern), load-balancer TOA client addresses (tcpdump), conntrack table capacity (conntrack -S, dmesg) and the ARP/NDP neighbour table (ip neigh), from native /proc, ptrace, netlink and capture readers, composable in the pwsh pipeline.'
+    Description          = 'Linux troubleshooting as PowerShell objects: per-thread CPU (top -H), syscall tracing (strace -c, strace -f -e), thread stacks (pstack), pipe and Unix socket peers (lsof), memory maps with glibc arenas and growth (pmap), resource limits against their use (prlimit), exits of any process (waitpid), core-dump readiness (ulimit -c, core_pattern), load-balancer TOA client addresses (tcpdump), conntrack table capacity (conntrack -S, dmesg) and the ARP/NDP neighbour table (ip neigh), from native /proc, ptrace, netlink and capture readers, composable in the pwsh pipeline.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     # Loaded before the type data, which names engine types (a remoted NetworkAddress is rebuilt into one).
     RequiredAssemblies   = @('Diag.Linux.dll')
     TypesToProcess       = @('Diag.Output.types.ps1xml', 'Diag.CoreDump.types.ps1xml', 'Diag.ThreadStack.types.ps1xml', 'Diag.PipePeer.types.ps1xml', 'Diag.Syscall.types.ps1xml', 'Diag.Conntrack.types.ps1xml', 'Diag.Neighbor.types.ps1xml')
     # Diag.Fleet after the others: its views are chosen by name (Format-Table -View Fleet), never a type's default.
-    FormatsToProcess     = @('Diag.ThreadCpu.format.ps1xml', 'Diag.Syscall.format.ps1xml', 'Diag.CoreDump.format.ps1xml', 'Diag.Toa.format.ps1xml', 'Diag.PipePeer.format.ps1xml', 'Diag.ThreadStack.format.ps1xml', 'Diag.Conntrack.format.ps1xml', 'Diag.Neighbor.format.ps1xml', 'Diag.Fleet.format.ps1xml')
-    CmdletsToExport      = @('Get-ThreadCpu', 'Trace-Syscall', 'Test-CoreDumpConfig', 'ConvertFrom-Toa', 'Get-PipePeer', 'Get-ThreadStack', 'Test-ConntrackCapacity', 'Get-NetNeighbor')
+    FormatsToProcess     = @('Diag.ThreadCpu.format.ps1xml', 'Diag.Syscall.format.ps1xml', 'Diag.CoreDump.format.ps1xml', 'Diag.Toa.format.ps1xml', 'Diag.PipePeer.format.ps1xml', 'Diag.ThreadStack.format.ps1xml', 'Diag.ProcessMemory.format.ps1xml', 'Diag.ProcessLimit.format.ps1xml', 'Diag.ProcessExit.format.ps1xml', 'Diag.Conntrack.format.ps1xml', 'Diag.Neighbor.format.ps1xml', 'Diag.Fleet.format.ps1xml')
+    CmdletsToExport      = @('Get-ThreadCpu', 'Trace-Syscall', 'Test-CoreDumpConfig', 'ConvertFrom-Toa', 'Get-PipePeer', 'Get-ThreadStack', 'Get-ProcessMemoryMap', 'Get-ProcessLimit', 'Wait-ProcessExit', 'Test-ConntrackCapacity', 'Get-NetNeighbor')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{
-            Tags         = @('Linux', 'Diagnostics', 'Troubleshooting', 'top', 'strace', 'ptrace', 'procfs', 'pstack', 'lsof', 'pipe', 'coredump', 'tcpdump', 'pcap', 'TOA', 'conntrack', 'netfilter', 'ARP', 'neighbor', 'PSEdition_Core')
+            Tags         = @('Linux', 'Diagnostics', 'Troubleshooting', 'top', 'strace', 'ptrace', 'procfs', 'pstack', 'lsof', 'pipe', 'pmap', 'malloc', 'prlimit', 'ulimit', 'waitpid', 'pidfd', 'coredump', 'tcpdump', 'pcap', 'TOA', 'conntrack', 'netfilter', 'ARP', 'neighbor', 'PSEdition_Core')
             ReleaseNotes = @'
 - Trace-Syscall no longer fails on every trace with "TimeSpan overflowed" (the progress clock started at TimeSpan.MinValue); a process started by the same session is refused as Unsupported with the -FilePath remedy while it runs.
 - Tests run the cmdlets in a real PowerShell: pwsh 7.6.9 is pinned as a dotnet local tool (`dotnet tool restore`, then `dotnet pwsh`), Pester 5.7.1 comes from NuGet with the restore, and `dotnet tool restore && dotnet pwsh -NoProfile -File build.ps1 -Task Test` runs the xunit suites (including cmdlets hosted in-process by Microsoft.PowerShell.SDK 7.6.9 and an out-of-process pwsh as Start-Job uses) and the Pester files, and ends with one count over both, each failed test named above it. Every help example and the README's PowerShell lines are run by a test. The module compiles against PowerShellStandard.Library 5.1.1.

@@ -25,6 +25,10 @@
         @{ Name = 'php'; Arguments = @('pipe-selfloop') }
         @{ Name = 'php-fpm'; Arguments = @('unix-server', '@diag-php-fpm-%d') }
         @{ Name = 'atd'; Arguments = @('process-churn') }
+        # The Spring Boot service: eight threads, each with its own glibc arena holding 2 MiB.
+        @{ Name = 'java'; Arguments = @('arenas-hold', '8', '2048') }
+        # A worker that leaked descriptors up to 95% of a 1024 open-files limit.
+        @{ Name = 'php-worker'; Arguments = @('nofile-fill', '95', '1024') }
     )
     Examples = @{
         'Get-ThreadCpu/2' = @{ Replace = @{ '5060' = '{vpnserver.Pid}' } }
@@ -38,6 +42,10 @@
         'Get-PipePeer/2' = @{ Replace = @{ '2509' = '{php.Pid}' } }
         'Get-ThreadStack/3' = @{ Replace = @{ '2509' = '{nginx.Pid}' }; AllowEmpty = $true }
         'Get-ThreadStack/4' = @{ Replace = @{ '5060' = '{vpnserver.Pid}'; '5072' = '{vpnserver.Thread.NatThread}' } }
+        'Get-ProcessMemoryMap/3' = @{ Replace = @{ '-Interval 60' = '-Interval 1' }; AllowEmpty = $true }
+        'Wait-ProcessExit/1' = @{ StopAfter = 2 }
+        'Wait-ProcessExit/2' = @{ StopAfter = 2 }
+        'Wait-ProcessExit/3' = @{ Replace = @{ '-Timeout 10' = '-Timeout 1' }; ExpectErrorId = 'ProcessNotTerminated,Diag.Commands.WaitProcessExitCommand' }
         'Trace-Syscall/6' = @{ Replace = @{ '-Duration 10' = '-Duration 1' } }
         'Trace-Syscall/7' = @{ Replace = @{ '-Id 1 ' = '-Id {atd.Pid} '; '-Duration 5' = '-Duration 1' } }
         'Trace-Syscall/3' = @{ Replace = @{ '2509' = '{nginx.Pid}'; '-Duration 10' = '-Duration 1' }; AllowEmpty = $true }

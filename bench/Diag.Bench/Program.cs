@@ -8,6 +8,8 @@
 //   dotnet run -c Release --project bench/Diag.Bench -- btf [RUNS]                     (kernel BTF and kallsyms, cold, vs pahole and bpftool)
 //   dotnet run -c Release --project bench/Diag.Bench -- bpfattach [ATTACHES] [CALLS]   (the eBPF layer: load, attach, detach and per-call cost of each link type)
 //   dotnet run -c Release --project bench/Diag.Bench -- signals [RUNS] [LOAD]          (signals delivered and shown, against strace -f -p)
+//   dotnet run -c Release --project bench/Diag.Bench -- memorymap [MAPPINGS] [RUNS]    (Get-ProcessMemoryMap against pmap -X)
+//   dotnet run -c Release --project bench/Diag.Bench -- limits [RUNS]                  (Get-ProcessLimit against prlimit)
 //   dotnet run -c Release --project bench/Diag.Bench -- network [ENTRIES] [NEIGHBORS] [RUNS]  (vs conntrack -C/-S/-L, ip neigh, ip -s ntable)
 namespace Diag.Bench;
 
@@ -28,6 +30,8 @@ public static class Program
             case "btf-once": return BtfBenchmark.RunOnce();
             case "bpfattach": return BpfAttachBenchmark.Run(args[1..]);
             case "signals": return SignalBenchmark.Run(args[1..]);
+            case "memorymap": return MemoryMapBenchmark.Run(args[1..]);
+            case "limits": return ProcessLimitBenchmark.Run(args[1..]);
             case "network": return NetworkBenchmark.Run(args[1..]);
             default:
                 Console.Error.WriteLine("usage: Diag.Bench NAME [ARGUMENTS]: the names and their arguments are listed at the top of bench/Diag.Bench/Program.cs");

@@ -97,6 +97,14 @@ public sealed class TargetProcess : IDisposable
             .ToDictionary(kv => kv[0], kv => long.Parse(kv[1]));
     }
 
+    /// <summary>Writes one line to the target's standard input and returns at once (for commands that end it: "exit 3",
+    /// "raise 15", "crash").</summary>
+    public void Send(string line)
+    {
+        _process.StandardInput.WriteLine(line);
+        _process.StandardInput.Flush();
+    }
+
     /// <summary>Sends a command of the <c>calls</c> mode ("calls N M", "fork C N", "sleep MS") and waits for its "DONE".</summary>
     public void Command(string command)
     {

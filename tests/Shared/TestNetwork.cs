@@ -17,7 +17,7 @@ public sealed class TestNetwork : IDisposable
     public const string ClientAddress = "10.231.0.1", ServerAddress = "10.231.0.2";
     public const string ClientInterface = "veth-client", ServerInterface = "veth-server";
     private const string Prefix = "diag-test-";
-    private static int _counter;
+    private static int s_counter;
     private readonly List<Socket> _sockets = new();
 
     private TestNetwork(string client, string server)
@@ -35,7 +35,7 @@ public sealed class TestNetwork : IDisposable
     public static TestNetwork Create(string purpose)
     {
         RemoveStale();
-        int n = Interlocked.Increment(ref _counter);
+        int n = Interlocked.Increment(ref s_counter);
         string stem = $"{Prefix}{purpose}-{Environment.ProcessId}-{n}";
         var network = new TestNetwork(stem + "-c", stem + "-s");
         try

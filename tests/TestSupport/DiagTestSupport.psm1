@@ -120,5 +120,29 @@ function Get-DiagReadmeStatement {
     }
 }
 
+<#
+.SYNOPSIS
+    Runs a command in a pwsh as user and group 65534 (nobody), with the module imported, and returns its output.
+.DESCRIPTION
+    The pinned pwsh lives under root's NuGet folder, which nobody cannot enter: it is copied once per session to
+    /tmp/diag-pwsh-PID (Remove-DiagUnprivilegedPwsh deletes it). HOME is a fresh directory nobody may write.
+#>
+function Invoke-DiagAsNobody {
+    param([Parameter(Mandatory)] [string] $Command)
+    $copy = "/tmp/diag-pwsh-$PID"
+    if (-not (Test-Path "$copy/pwsh")) {
+        $null = New-Item -ItemType Directory -Force -Path $copy, "$copy-home"
+        Copy-Item -Recurse -Force -Path "$PSHOME/*" -Destination $copy
+        chmod -R a+rX $copy
+        chown 65534:65534 "$copy-home"
+    }
+    $script = "`$PSStyle.OutputRendering = 'PlainText'; Import-Module '$(Get-DiagModulePath)' -ErrorAction Stop; $Command"
+    & env "HOME=$copy-home" "DOTNET_CLI_HOME=$copy-home" setpriv --reuid=65534 --regid=65534 --clear-groups -- "$copy/pwsh" -NoProfile -NonInteractive -OutputFormat Text -Command $script 2>&1
+}
+
+function Remove-DiagUnprivilegedPwsh {
+    Remove-Item -Recurse -Force -ErrorAction SilentlyContinue -Path "/tmp/diag-pwsh-$PID", "/tmp/diag-pwsh-$PID-home"
+}
+
 Export-ModuleMember -Function Get-DiagModulePath, Get-DiagTestTargetPath, Start-DiagTestTarget, Stop-DiagTestTarget,
-    Get-DiagProcessState, Get-DiagTracerPid, Get-DiagReadmeStatement
+    Get-DiagProcessState, Get-DiagTracerPid, Get-DiagReadmeStatement, Invoke-DiagAsNobody, Remove-DiagUnprivilegedPwsh

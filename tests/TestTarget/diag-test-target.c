@@ -72,6 +72,21 @@
  *   netns MODE ARGS   runs MODE ARGS in a new network namespace, as a container's processes are.
  *   calls             thread "caller" makes getppid/open/fork/nanosleep calls on stdin commands (tracing.c).
  *   exec-on-line PROGRAM ARGS   waits for a line on stdin, then execs PROGRAM (tracing.c).
+ *
+ * Memory, limit and exit modes (procmem.c) also answer "exit N" (exit status N), "raise N" (die of signal N)
+ * and "crash" (core limit raised, SIGSEGV) on stdin:
+ *   arenas-hold T KIB T threads ("arena-i") that each malloc KIB KiB (default 1024) in 4 KiB blocks while all
+ *                     are alive, so each has its own glibc arena, then stay parked in futex.
+ *   grow-anon [STEP_MIB MS]  one 1 GiB anonymous mapping (MAP_NORESERVE), 1 MiB touched; "grow N" touches N more
+ *                     MiB (answers DONE grow); with STEP_MIB MS, thread "grower" touches STEP_MIB more every MS ms
+ *                     up to 512 MiB. status: touched_mib, start (the mapping's address).
+ *   nofile-fill P L   lowers its soft open-files limit to L (kept when 0) and opens /dev/null until P% of it is open.
+ *                     status: open.
+ *   mappings N        N one-page anonymous mappings, alternately rw-p and r--p (so the kernel cannot merge them).
+ *   nofile-spawn L MODE ARGS  lowers its soft open-files limit to L, then runs MODE ARGS in a child (which inherits
+ *                     it) and waits for it, as spawn does.
+ *   nofile-soft-max   raises its soft open-files limit to the hard limit, as Java and mysqld do at start.
+ *   exits             just the main thread, waiting for one of the commands above.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -98,6 +113,7 @@ static void die(const char *what) { perror(what); exit(2); }
 
 int mode_calls(void);                     /* tracing.c */
 int mode_signals(void);                   /* tracing.c */
+int procmem_mode(int argc, char **argv);  /* procmem.c: the memory, limit and exit modes, -1 for any other */
 int mode_exec_on_line(char **argv);       /* tracing.c */
 
 static pid_t tid(void) { return (pid_t)syscall(SYS_gettid); }
@@ -419,6 +435,7 @@ int main(int argc, char **argv)
         return main(argc - 1, argv + 1);
     }
     { int rc = pipes_mode(argc, argv); if (rc >= 0) return rc; }
+    { int rc = procmem_mode(argc, argv); if (rc >= 0) return rc; }
     if (!strcmp(mode, "thread-exec")) return mode_thread_exec(a);
     if (!strcmp(mode, "calls")) return mode_calls();
     if (!strcmp(mode, "signals")) return mode_signals();

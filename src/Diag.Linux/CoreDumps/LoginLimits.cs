@@ -2,20 +2,27 @@ using System.Globalization;
 
 namespace Diag.Linux.CoreDumps;
 
-/// <summary>One "core" line of pam_limits' configuration.</summary>
-internal sealed record LoginLimitEntry(string Domain, string Type, ulong? Bytes, string Where)
+/// <summary>One line of pam_limits' configuration for one item (core, nofile, nproc...). Value is the limit as the
+/// kernel counts it (bytes for the items limits.conf gives in KiB); null: unlimited.</summary>
+internal sealed record LoginLimitEntry(string Domain, string Type, string Item, ulong? Value, string Where)
 {
+    /// <summary>The value in bytes, for the size items (core).</summary>
+    public ulong? Bytes => Value;
+
     public override string ToString() =>
-        $"{Domain} {Type} core {(Bytes is { } b ? (b / 1024).ToString(CultureInfo.InvariantCulture) : "unlimited")} ({Where})";
+        $"{Domain} {Type} {Item} {(Value is { } v ? (LoginLimits.InKiB(Item) ? v / 1024 : v).ToString(CultureInfo.InvariantCulture) : "unlimited")} ({Where})";
 }
 
 /// <summary>
-/// The core limits pam_limits sets for login sessions (ssh, login, su): /etc/security/limits.conf, then
-/// limits.d/*.conf in order. Values there are in KiB; "-" sets soft and hard.
+/// The limits pam_limits sets for login sessions (ssh, login, su): /etc/security/limits.conf, then
+/// limits.d/*.conf in order. Sizes there are in KiB; "-" sets soft and hard.
 /// </summary>
 internal static class LoginLimits
 {
-    public static IReadOnlyList<LoginLimitEntry> Read(MachineRoot machine)
+    /// <summary>Items limits.conf gives in KiB (limits.conf(5)).</summary>
+    internal static bool InKiB(string item) => item is "core" or "data" or "fsize" or "memlock" or "rss" or "stack" or "as";
+
+    public static IReadOnlyList<LoginLimitEntry> Read(MachineRoot machine, string item = "core")
     {
         var entries = new List<LoginLimitEntry>();
         var files = new List<string> { "/etc/security/limits.conf" };
@@ -31,11 +38,12 @@ internal static class LoginLimits
                 int hash = line.IndexOf('#');
                 if (hash >= 0) line = line[..hash];
                 var fields = line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
-                if (fields.Length != 4 || fields[2] != "core") continue;
-                ulong? bytes = fields[3] is "unlimited" or "infinity" or "-1" ? null
-                    : ulong.TryParse(fields[3], NumberStyles.None, CultureInfo.InvariantCulture, out var kib) ? kib * 1024 : null;
-                if (bytes is null && fields[3] is not ("unlimited" or "infinity" or "-1")) continue;
-                entries.Add(new LoginLimitEntry(fields[0], fields[1], bytes, $"{file}:{i + 1}"));
+                if (fields.Length != 4 || fields[2] != item) continue;
+                bool unlimited = fields[3] is "unlimited" or "infinity" or "-1";
+                ulong? value = unlimited ? null
+                    : ulong.TryParse(fields[3], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? (InKiB(item) ? n * 1024 : n) : null;
+                if (value is null && !unlimited) continue;
+                entries.Add(new LoginLimitEntry(fields[0], fields[1], item, value, $"{file}:{i + 1}"));
             }
         }
         return entries;

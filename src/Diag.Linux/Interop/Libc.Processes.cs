@@ -101,6 +101,40 @@ internal static unsafe partial class Libc
         }
     }
 
+    /// <summary><c>struct pidfd_info</c> (linux/pidfd.h) up to supported_mask (80 bytes, Linux 6.17). The kernel fills what
+    /// it knows of a larger or smaller struct (copy_struct_to_user), so one layout serves 6.13 and later.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct PidfdInfo
+    {
+        public ulong Mask;
+        public ulong CgroupId;
+        public uint Pid, Tgid, Ppid, Ruid, Rgid, Euid, Egid, Suid, Sgid, FsUid, FsGid;
+        public int ExitCode;
+        public uint CoredumpMask, CoredumpSignal;
+        public ulong SupportedMask;
+    }
+
+    /// <summary>Flags of pidfd_info.mask: PIDFD_INFO_EXIT (6.15) is set once the process was reaped, with its wait status
+    /// in ExitCode; PIDFD_INFO_COREDUMP (6.16) says whether it dumped core.</summary>
+    public const ulong PIDFD_INFO_PID = 1, PIDFD_INFO_CREDS = 2, PIDFD_INFO_CGROUPID = 4, PIDFD_INFO_EXIT = 8, PIDFD_INFO_COREDUMP = 16;
+
+    /// <summary>PIDFD_GET_INFO: _IOWR(PIDFS_IOCTL_MAGIC 0xFF, 11, struct pidfd_info); the size is part of the number.</summary>
+    public static readonly nuint PIDFD_GET_INFO = (nuint)((3u << 30) | ((uint)sizeof(PidfdInfo) << 16) | (0xFFu << 8) | 11u);
+
+    [LibraryImport(Lib, EntryPoint = "ioctl", SetLastError = true)]
+    private static partial int IoctlPidfdInfo(SafeFileDescriptor fd, nuint request, PidfdInfo* info);
+
+    /// <summary>ioctl(PIDFD_GET_INFO) asking for <paramref name="mask"/>; 0 and the info, or -1 with errno (ENOTTY/EINVAL
+    /// before 6.13, ESRCH for a process reaped before 6.15 or outside this PID namespace).</summary>
+    public static int PidfdGetInfo(SafeFileDescriptor pidFd, ulong mask, out PidfdInfo info)
+    {
+        PidfdInfo result = default;
+        result.Mask = mask;
+        int rc = IoctlPidfdInfo(pidFd, PIDFD_GET_INFO, &result);
+        info = result;
+        return rc;
+    }
+
     public const int CLONE_NEWNET = 0x40000000;
 
     /// <summary>Moves the calling thread (only it) into the namespace <paramref name="fd"/> refers to.</summary>

@@ -1,5 +1,5 @@
-using Diag.Linux.Output;
 using System.Globalization;
+using Diag.Linux.Output;
 
 namespace Diag.Linux.Pipes;
 

@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Collections;
 using System.Diagnostics;
+using System.Globalization;
 using System.Management.Automation;
 using Diag.Commands.Infrastructure;
 using Diag.Linux.Toa;

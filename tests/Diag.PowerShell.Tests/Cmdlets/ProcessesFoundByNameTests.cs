@@ -18,6 +18,8 @@ public sealed class ProcessesFoundByNameTests : IClassFixture<PowerShellSession>
     [InlineData("Get-ThreadStack -Name diag-vanish*")]
     [InlineData("Get-ThreadCpu -Name diag-vanish* -Interval 0.01")]
     [InlineData("Get-PipePeer -Name diag-vanish*")]
+    [InlineData("Get-ProcessMemoryMap -Name diag-vanish* -Summary")]
+    [InlineData("Get-ProcessLimit -Name diag-vanish*")]
     public void AProcessThatExitsAfterMatchingIsNoError(string command)
     {
         // Run the command again and again until at least 50 children have come and gone meanwhile, however long that
