@@ -22,11 +22,14 @@ internal sealed partial class ConntrackChecklist
         var mine = _o.LogLines;
         var unattributed = log.Unattributed.ToList();
         string since = log.BufferStart is { } start ? $" (the log starts at {start:HH:mm:ss} on {start:yyyy-MM-dd}: older lines are gone)" : " since boot";
+        string earlier = _o.EarlierNamespaceLogLines switch
+        {
+            0 => "",
+            int n when mine.Count == 0 => Invariant($"; {n} lines name the same inode, from an earlier namespace (this one never dropped a packet)"),
+            int n => Invariant($" ({n} older lines name the same inode: more than this namespace's drop counter, so from an earlier namespace)"),
+        };
         if (mine.Count == 0 && unattributed.Count == 0)
         {
-            string earlier = _o.EarlierNamespaceLogLines > 0
-                ? Invariant($"; {_o.EarlierNamespaceLogLines} lines name the same inode, from an earlier namespace (this one never dropped a packet)")
-                : "";
             Add(ConntrackCheckName.KernelLog, CheckStatus.Pass, "none" + since + earlier, Expected, Why);
             return;
         }
@@ -35,7 +38,7 @@ internal sealed partial class ConntrackChecklist
         {
             int during = mine.Count(m => m.SinceBoot >= _o.SampleStartSinceBoot);
             parts.Add(Invariant($"{mine.Count} naming this namespace{since}, the last at {mine[^1].Time:HH:mm:ss} on {mine[^1].Time:yyyy-MM-dd}")
-                      + (during > 0 ? Invariant($", {during} during the sample") : ""));
+                      + (during > 0 ? Invariant($", {during} during the sample") : "") + earlier);
         }
         if (unattributed.Count > 0)
             parts.Add(Invariant($"{unattributed.Count} naming no namespace (this kernel does not say which), the last at {unattributed[^1].Time:HH:mm:ss} on {unattributed[^1].Time:yyyy-MM-dd}"));

@@ -46,13 +46,21 @@ internal sealed class ConntrackObservation
 
     public ConntrackCounter Counter(string name) => Counters.First(c => c.Name == name);
 
-    /// <summary>The kernel log's "table full" lines for this namespace. A namespace's inode is reused once it is
-    /// deleted, so lines naming it may be an earlier namespace's: a namespace whose drop counter is 0 never dropped,
-    /// and none of them is its own.</summary>
-    public IReadOnlyList<ConntrackLogMessage> LogLines => Counter("drop").Total > 0 ? Log.Of(Namespace.Inode).ToList() : [];
+    /// <summary>The kernel log's "table full" lines for this namespace: the latest of those naming its inode, no more
+    /// than its drop counter, since each line is a packet the kernel dropped and counted there. A namespace's inode is
+    /// reused once it is deleted, so older lines naming it may be an earlier namespace's; one that never dropped has none.</summary>
+    public IReadOnlyList<ConntrackLogMessage> LogLines
+    {
+        get
+        {
+            var naming = Log.Of(Namespace.Inode).ToList();
+            ulong drops = Counter("drop").Total;
+            return drops >= (ulong)naming.Count ? naming : naming.GetRange(naming.Count - (int)drops, (int)drops);
+        }
+    }
 
     /// <summary>Lines naming this namespace's inode that belong to an earlier namespace (see <see cref="LogLines"/>).</summary>
-    public int EarlierNamespaceLogLines => Counter("drop").Total > 0 ? 0 : Log.Of(Namespace.Inode).Count();
+    public int EarlierNamespaceLogLines => Log.Of(Namespace.Inode).Count() - LogLines.Count;
 
     public double UsePercent => Max > 0 ? 100.0 * Entries / Max : 0;
 

@@ -14,7 +14,7 @@ internal sealed class TableFullLog
     private const string Marker = "nf_conntrack: table full";
     private const string NetnsMarker = " in netns ";
 
-    private TableFullLog(List<ConntrackLogMessage> messages, int errno, DateTime? bufferStart)
+    internal TableFullLog(List<ConntrackLogMessage> messages, int errno, DateTime? bufferStart)
     {
         Messages = messages;
         Errno = errno;

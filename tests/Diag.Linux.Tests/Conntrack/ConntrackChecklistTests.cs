@@ -1,4 +1,5 @@
 using Diag.Linux.Conntrack;
+using Diag.Linux.KernelLog;
 using Diag.Linux.Namespaces;
 using Diag.Linux.Netlink;
 
@@ -8,7 +9,7 @@ namespace Diag.Linux.Tests.Conntrack;
 /// 262,144 entries full, as in the million-connection incident, and its remedies.</summary>
 public sealed class ConntrackChecklistTests
 {
-    private static ConntrackObservation Observation(long entries, long max, long buckets, uint dropsBefore, uint dropsAfter) => new()
+    private static ConntrackObservation Observation(long entries, long max, long buckets, uint dropsBefore, uint dropsAfter, TableFullLog? log = null) => new()
     {
         Namespace = new NetworkNamespace(4026532239, "/run/netns/blue") { Name = "blue" },
         Settings = ConntrackSettings.Read(),
@@ -19,8 +20,26 @@ public sealed class ConntrackChecklistTests
         EntryBytes = 256,
         Counters = ConntrackCounters.Compare([new ConntrackCpuStatistics { Drop = dropsBefore }], [new ConntrackCpuStatistics { Drop = dropsAfter }], TimeSpan.FromSeconds(1)),
         SampleInterval = TimeSpan.FromSeconds(1),
-        Log = TableFullLog.Read(CancellationToken.None),
+        SampleStartSinceBoot = SampleStart,
+        Log = log ?? TableFullLog.Read(CancellationToken.None),
     };
+
+    /// <summary>When the made-up sample started, on the kernel log's clock.</summary>
+    private static readonly TimeSpan SampleStart = KernelLogClock.Now();
+
+    /// <summary>A kernel log of <paramref name="count"/> "table full" lines naming namespace 4026532239, a second apart,
+    /// the last a minute before the sample.</summary>
+    private static TableFullLog LinesNamingTheInode(int count)
+    {
+        var sampleStart = SampleStart;
+        var lines = Enumerable.Range(0, count).Select(i =>
+        {
+            var sinceBoot = sampleStart - TimeSpan.FromMinutes(1) - TimeSpan.FromSeconds(count - 1 - i);
+            return new ConntrackLogMessage(DateTime.Now - (sampleStart - sinceBoot), sinceBoot, 4026532239,
+                "nf_conntrack: nf_conntrack: table full in netns 4026532239, dropping packet");
+        }).ToList();
+        return new TableFullLog(lines, 0, null);
+    }
 
     [Fact]
     public void AFullTableOfTheDefaultSizeGetsTheLimitAndTheHashSizeToGoWithIt()
@@ -54,5 +73,27 @@ public sealed class ConntrackChecklistTests
         var idle = ConntrackChecklist.Judge(Observation(0, 262144, 262144, 0, 0));
         Assert.Equal("Idle", idle.Verdict);
         Assert.Equal(Enum.GetValues<ConntrackCheckName>().Length, idle.Checks.Count);
+    }
+
+    [Fact]
+    public void LinesNamingAReusedInodeBeyondTheDropCounterAreAnEarlierNamespaces()
+    {
+        // 30 lines name the inode, but this namespace counted 12 drops: 18 of them were logged for an earlier one.
+        var observation = Observation(0, 1000, 1024, 12, 12, LinesNamingTheInode(30));
+        Assert.Equal(12, observation.LogLines.Count);
+        Assert.Equal(18, observation.EarlierNamespaceLogLines);
+        var report = ConntrackChecklist.Judge(observation);
+        Assert.Equal(12, report.TableFullMessageCount);
+        var log = report.Checks.Single(c => c.Check == "KernelLog");
+        Assert.Equal("Warning", log.Status);
+        Assert.StartsWith("12 naming this namespace since boot, the last at ", log.Actual);
+        Assert.EndsWith("(18 older lines name the same inode: more than this namespace's drop counter, so from an earlier namespace)", log.Actual);
+
+        // One that never dropped has none of them.
+        var never = Observation(0, 1000, 1024, 0, 0, LinesNamingTheInode(30));
+        Assert.Empty(never.LogLines);
+        Assert.Equal("Idle", ConntrackChecklist.Judge(never).Verdict);
+        Assert.EndsWith("; 30 lines name the same inode, from an earlier namespace (this one never dropped a packet)",
+            ConntrackChecklist.Judge(never).Checks.Single(c => c.Check == "KernelLog").Actual);
     }
 }
