@@ -81,12 +81,15 @@ public sealed class TestConntrackCapacityCmdletTests : IClassFixture<PowerShellS
         var capacity = checks.Single(c => Property(c, "Check") == "Capacity");
         var under = lines.SkipWhile(l => !l.StartsWith("  FAIL  Capacity", StringComparison.Ordinal)).Skip(1).TakeWhile(l => l.Trim() != "Remedy:");
         Assert.Equal(Property(capacity, "Message"), string.Join(" ", under.Select(l => l.Trim())));
-        // Commands are never cut where they fit: each on one line of its own; one longer than 80 columns starts at the
-        // left edge (the console wraps that one: ip netns exec NAME sysctl -w net.netfilter.nf_conntrack_tcp_timeout_…).
+        // Commands are never cut where they fit: each on one line of its own; one longer than the line (ip netns exec NAME
+        // sysctl -w net.netfilter.nf_conntrack_tcp_timeout_…) goes on over the next lines after ' \', as a shell reads it.
+        string shell = System.Text.RegularExpressions.Regex.Replace(text, @" \\\n +", " ");
+        var shellLines = shell.Split('\n');
         foreach (var command in checks.SelectMany(c => Property(c, "Remedy").Split('\n')).Where(c => c.Length > 0))
         {
-            Assert.True(lines.Any(l => l.Trim() == command || (command.Length > 80 && l == command[..80])), $"not whole: {command}");
+            Assert.True(shellLines.Any(l => l.Trim() == command), $"not whole: {command}");
         }
+        Assert.Contains(lines, l => l.EndsWith(" \\", StringComparison.Ordinal)); // the namespace's name makes the timeout's command long
         Assert.Contains($"Conntrack in net:[{_inode}] {_network.Server}: DROPPING", lines);
         Assert.True(lines.Any(l => l.StartsWith("  FAIL  Capacity        32 of 32 entries (100%)", StringComparison.Ordinal)), text);
         // Commands are never cut: each is on one line of its own.
