@@ -45,6 +45,7 @@ Describe 'Test-ConntrackCapacity' {
         $text | Should -Match '(?m)^ +sysctl -w net\.netfilter\.nf_conntrack_max=65536$'
         $fleet = $received | Format-Table -View Fleet | Out-String -Width 80
         $fleet | Should -Match 'localhost\s+diag-test-ctpes\S*\s+16\s+16\s+100'
+        $fleet | Should -Match '(?m)^HOST\s+NAMESPACE\s+ENTRIES\s+MAX\s+USE%\s+DROP/S\s+VERDICT *$' # nothing squeezed at 80
     }
 
     It 'exports one row per namespace, its checks as text' {
@@ -72,5 +73,24 @@ Describe 'Test-ConntrackCapacity without the capabilities it uses' {
         $result.Log | Should -Be 'Info'
         $result.Warning | Should -Match 'could not be entered \(EPERM\) and were left out: .*diag-test-ctpester'
         $result.Warning | Should -Match 'needs root or CAP_SYS_ADMIN'
+    }
+}
+
+# An ordinary user: its own namespace from /proc, named as the host's where it is (Linux 6.18 gives the initial
+# namespace a fixed inode, NET_NS_INIT_INO, so it is recognised without reading kthreadd's namespace link).
+Describe 'Test-ConntrackCapacity as an ordinary user' {
+    AfterAll { Remove-DiagUnprivilegedPwsh }
+
+    It 'reads its own namespace, the host''s, and calls it host' {
+        $hostInode = (Get-Item /proc/self/ns/net).LinkTarget -replace '\D'
+        $json = Invoke-DiagAsNobody ("Test-ConntrackCapacity -SampleInterval 0.2 -WarningAction SilentlyContinue | " +
+            "Select-Object NetworkNamespace, Namespace, IsHostNamespace, CounterSource | ConvertTo-Json -Compress")
+        $result = "$json" | ConvertFrom-Json
+        $result.NetworkNamespace | Should -Be $hostInode
+        $result.CounterSource | Should -Be '/proc/net/stat/nf_conntrack'
+        if ([ulong]$hostInode -eq 0xEFFFFFF9) {
+            $result.Namespace | Should -Be 'host'
+            $result.IsHostNamespace | Should -BeTrue
+        }
     }
 }

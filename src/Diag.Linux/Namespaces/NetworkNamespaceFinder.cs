@@ -20,6 +20,9 @@ internal sealed class NetworkNamespaceFinder
     {
     }
 
+    /// <summary>NET_NS_INIT_INO (linux/nsfs.h): init_net's inode since Linux 6.18; dynamic before.</summary>
+    public const ulong InitialNamespaceInode = 0xEFFFFFF9;
+
     /// <summary>Every namespace found, the caller's own first, then by inode.</summary>
     public IReadOnlyList<NetworkNamespace> All =>
         _byInode.Values.OrderByDescending(n => n.IsOwn).ThenByDescending(n => n.IsInitial).ThenBy(n => n.Inode).ToList();
@@ -125,7 +128,9 @@ internal sealed class NetworkNamespaceFinder
     private NetworkNamespace Add(ulong inode, string openPath)
     {
         if (_byInode.TryGetValue(inode, out var ns)) return ns;
-        ns = new NetworkNamespace(inode, openPath);
+        // Since Linux 6.18 the initial namespace has a fixed inode (NET_NS_INIT_INO), which no other can have (others are
+        // numbered from 0xF0000000): it is the host's even to a user who cannot read kthreadd's namespace link.
+        ns = new NetworkNamespace(inode, openPath) { IsInitial = inode == InitialNamespaceInode };
         _byInode[inode] = ns;
         return ns;
     }
