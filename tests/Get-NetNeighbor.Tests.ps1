@@ -41,8 +41,15 @@ Describe 'Get-NetNeighbor' {
         $entry.IPAddress | Should -BeOfType ([Diag.Linux.Output.NetworkAddress])
         $entry.IPAddress -eq '10.231.0.2' | Should -BeTrue
         ($entry | Out-String -Width 80) | Should -Match '10\.231\.0\.2\s+veth-client\s+\S+\s+Reachable\s+Ok'
-        ($entry | Format-Table -View Fleet | Out-String -Width 80) | Should -Match 'localhost\s+10\.231\.0\.2\s+veth-client\s+Reachable\s+Ok'
+        $fleet = $entry | Format-Table -View Fleet | Out-String -Width 80
+        $fleet | Should -Match 'localhost\s+10\.231\.0\.2\s+veth-client\s+Reachable\s+Ok'
+        # At 80 columns the columns that do not fit are left out, not squeezed into a header that wraps letter by letter.
+        $fleet | Should -Match '(?m)^HOST\s+IPAddress\s+Interface\s+State\s+Diagnosis *$'
+        ($table | Format-Table -View Fleet | Out-String -Width 80) | Should -Match '(?m)^HOST\s+Family\s+Entries\s+ResFailed\s+UnresDiscards\s+TableFulls\s+Diagnosis *$'
         $table.Interfaces.InterfaceAlias | Should -Contain 'veth-client'
+        # Each interface has settings for IPv4 and IPv6: the table says which.
+        ($table.Interfaces | Where-Object InterfaceAlias -eq 'veth-client').AddressFamily | Should -Be 'IPv4'
+        ($table.Interfaces | Out-String -Width 80) | Should -Match '(?m)^veth-client\s+IPv4\s+3\s+1000 ms\s'
         ($table.Interfaces | Where-Object InterfaceAlias -eq 'veth-client').RetransmitTime | Should -Be ([timespan]::FromSeconds(1))
     }
 }

@@ -11,6 +11,9 @@ public sealed class NeighborInterfaceSettings
 
     public int InterfaceIndex { get; internal init; }
 
+    /// <summary>IPv4 (ARP, net.ipv4.neigh) or IPv6 (NDP, net.ipv6.neigh): each interface has settings for both.</summary>
+    public string AddressFamily { get; internal init; } = "";
+
     /// <summary>unres_qlen_bytes: bytes queued per unresolved neighbour; older packets are discarded beyond it.</summary>
     public long UnresolvedQueueBytes { get; internal init; }
 
@@ -51,5 +54,5 @@ public sealed class NeighborInterfaceSettings
     public TimeSpan ResolutionTimeout => RetransmitTime * Math.Max(1, MulticastProbes + ApplicationProbes);
 
     public override string ToString() =>
-        $"{InterfaceAlias}: {MulticastProbes} requests {RetransmitTime.TotalMilliseconds:0} ms apart, queue {UnresolvedQueueBytes} bytes";
+        $"{InterfaceAlias} {AddressFamily}: {MulticastProbes} requests {RetransmitTime.TotalMilliseconds:0} ms apart, queue {UnresolvedQueueBytes} bytes";
 }

@@ -155,16 +155,17 @@ public static class NeighborReader
         {
             bool ipv4 = table.Family == ConntrackFlow.AF_INET;
             var interfaces = new List<NeighborInterfaceSettings>();
-            if (table.Defaults is { } defaults) interfaces.Add(Settings(defaults, "default"));
+            string family = ipv4 ? "IPv4" : "IPv6";
+            if (table.Defaults is { } defaults) interfaces.Add(Settings(defaults, "default", family));
             interfaces.AddRange(table.Interfaces
                 .Where(i => InterfaceWanted(snapshot, i.InterfaceIndex, query))
                 .OrderBy(i => i.InterfaceIndex)
-                .Select(i => Settings(i, NameOf(snapshot, i.InterfaceIndex))));
+                .Select(i => Settings(i, NameOf(snapshot, i.InterfaceIndex), family)));
             long? discarded = discards.TryGetValue(table.Family, out long d) ? d : null;
             var (diagnosis, message, remedy) = DiagnoseTable(table, ipv4, discarded);
             yield return new NeighborTableStatistics
             {
-                AddressFamily = ipv4 ? "IPv4" : "IPv6",
+                AddressFamily = family,
                 Table = table.Name,
                 NetworkNamespace = ns.Inode,
                 Entries = table.Entries,
@@ -208,9 +209,10 @@ public static class NeighborReader
         return ("Ok", $"{table.Entries.ToString(CultureInfo.InvariantCulture)} entries, below gc_thresh2. " + failures, "");
     }
 
-    private static NeighborInterfaceSettings Settings(NeighborParametersRecord p, string name) => new()
+    private static NeighborInterfaceSettings Settings(NeighborParametersRecord p, string name, string family) => new()
     {
         InterfaceAlias = name,
+        AddressFamily = family,
         InterfaceIndex = p.InterfaceIndex,
         UnresolvedQueueBytes = p.QueueBytes,
         UnresolvedQueuePackets = p.QueuePackets,
@@ -230,7 +232,7 @@ public static class NeighborReader
     {
         var table = snapshot.Tables.FirstOrDefault(t => t.Family == family);
         var parameters = table?.Interfaces.FirstOrDefault(i => i.InterfaceIndex == index) ?? table?.Defaults ?? new NeighborParametersRecord { RetransTimeMilliseconds = 1000, MulticastProbes = 3, UnicastProbes = 3 };
-        return Settings(parameters, name);
+        return Settings(parameters, name, family == ConntrackFlow.AF_INET ? "IPv4" : "IPv6");
     }
 
     internal static NeighborState StateOf(ushort nud) => nud switch

@@ -64,7 +64,8 @@ public sealed class GetNetNeighborCmdletTests : IClassFixture<PowerShellSession>
         Assert.All(statistics, l => Assert.True(l.Length <= 80, $"longer than 80: '{l}'"));
         Assert.Contains(statistics, l => l.StartsWith("IPv4 ", StringComparison.Ordinal) && l.Contains("/"));
         var interfaces = _pwsh.Format("Get-NetNeighbor -NetworkNamespace $ns -Statistics -AddressFamily IPv4 -InterfaceAlias veth* | Select-Object -ExpandProperty Interfaces", 80);
-        Assert.Matches(@"veth-client\s+3\s+1000 ms\s+3 s\s+\d+\s+\d+", interfaces);
+        Assert.Matches(@"veth-client\s+IPv4\s+3\s+1000 ms\s+3 s\s+\d+\s+\d+\s+[\d.]+ s", interfaces);
+        Assert.All(interfaces.Split('\n'), l => Assert.True(l.Length <= 80, $"longer than 80: '{l}'"));
     }
 
     [Fact]
