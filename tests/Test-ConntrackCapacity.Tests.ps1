@@ -34,8 +34,12 @@ Describe 'Test-ConntrackCapacity' {
         ($received.Counters | Where-Object Name -eq 'drop').Total | Should -Be 8
         $received.TopStates[0].Name | Should -Be 'udp UNREPLIED'
         # The address is an address again on this side: it compares with text and sorts as an address.
-        $received.TopSources[0].Address | Should -BeOfType ([Diag.Linux.Output.NetworkAddress])
-        $received.TopSources[0].Address -eq '10.231.0.1' | Should -BeTrue
+        $received.TopSources[0].IPAddress | Should -BeOfType ([Diag.Linux.Output.NetworkAddress])
+        $received.TopSources[0].IPAddress -eq '10.231.0.1' | Should -BeTrue
+        # Member enumeration over the list finds each address (a property named Address would find the array's method).
+        @($received.TopSources.IPAddress) | Should -HaveCount 1
+        @($received.TopSources.IPAddress)[0] | Should -BeOfType ([Diag.Linux.Output.NetworkAddress])
+        "$($received.TopSources.IPAddress)" | Should -Be '10.231.0.1'
     }
 
     It 'shows the received report as the checklist, and the host first in the Fleet view' {

@@ -23,8 +23,9 @@ public sealed class ConntrackConsumer
     /// <summary>What it is: <c>tcp TIME_WAIT</c>, <c>10.0.0.5</c>, <c>tcp/8100</c>.</summary>
     public string Name { get; }
 
-    /// <summary>For a Source: the address.</summary>
-    public NetworkAddress? Address { get; internal init; }
+    /// <summary>For a Source: the address. (Not "Address": on a list of consumers PowerShell would find the array's
+    /// Address method instead of each one's address, and $report.TopSources.Address would be no addresses.)</summary>
+    public NetworkAddress? IPAddress { get; internal init; }
 
     /// <summary>For a DestinationPort: the protocol (tcp, udp…) and port.</summary>
     public string? Protocol { get; internal init; }

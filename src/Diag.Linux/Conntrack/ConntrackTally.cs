@@ -34,7 +34,7 @@ internal sealed class ConntrackTally
         _sources.OrderByDescending(s => s.Value).ThenBy(s => s.Key.Address).Take(count).Select(s =>
         {
             var address = new NetworkAddress(new IPAddress(ConntrackNetlink.AddressBytes(s.Key.Family, s.Key.Address)));
-            return new ConntrackConsumer("Source", address.Address, s.Value, Entries) { Address = address };
+            return new ConntrackConsumer("Source", address.Address, s.Value, Entries) { IPAddress = address };
         }).ToList();
 
     public IReadOnlyList<ConntrackConsumer> TopDestinationPorts(int count) =>

@@ -63,7 +63,7 @@ public sealed class ConntrackCapacityTests
         // What fills it: connections from the client to port 8100, and a NOTRACK rule for that port as the remedy.
         var port = report.TopDestinationPorts[0];
         Assert.Equal(("tcp/8100", "tcp", 8100, 100.0), (port.Name, port.Protocol, port.Port, port.Percent));
-        Assert.Equal(TestNetwork.ClientAddress, report.TopSources[0].Address!.Address);
+        Assert.Equal(TestNetwork.ClientAddress, report.TopSources[0].IPAddress!.Address);
         Assert.StartsWith("tcp ", report.TopStates[0].Name);
         var consumers = Check(report, "Consumers");
         Assert.Equal("Warning", consumers.Status);

@@ -124,8 +124,8 @@ public sealed class TestConntrackCapacityCmdletTests : IClassFixture<PowerShellS
         Assert.Equal("Fail", _pwsh.Invoke("($received.Checks | Where-Object Check -eq 'Capacity').Status").AssertClean().Single<string>());
         Assert.Equal("tcp/8100", _pwsh.Invoke("$received.TopDestinationPorts[0].Name").AssertClean().Single<string>());
         // The address comes back as an address again: it compares with text.
-        Assert.True(_pwsh.Invoke("$received.TopSources[0].Address -eq '10.231.0.1'").AssertClean().Single<bool>());
-        Assert.Equal("Diag.Linux.Output.NetworkAddress", _pwsh.Invoke("$received.TopSources[0].Address.GetType().FullName").AssertClean().Single<string>());
+        Assert.True(_pwsh.Invoke("$received.TopSources[0].IPAddress -eq '10.231.0.1'").AssertClean().Single<bool>());
+        Assert.Equal("Diag.Linux.Output.NetworkAddress", _pwsh.Invoke("$received.TopSources[0].IPAddress.GetType().FullName").AssertClean().Single<string>());
         var text = _pwsh.Format("$received", 80);
         Assert.Contains($"Conntrack in net:[{_inode}] {_network.Server}: DROPPING", text);
         Assert.Contains("  sysctl -w net.netfilter.nf_conntrack_max=65536\n", text);
