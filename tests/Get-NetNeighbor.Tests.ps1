@@ -28,6 +28,14 @@ Describe 'Get-NetNeighbor' {
         Get-NetNeighbor -NetworkNamespace $network.Client -State Incomplete, Failed | Should -BeNullOrEmpty
     }
 
+    It 'answers for an address behind a router with the router''s entry, whole at 80 columns' {
+        Invoke-DiagIp -n $network.Client route add 10.99.0.0/16 via 10.231.0.2
+        $entry = Get-NetNeighbor -NetworkNamespace $network.Client -IPAddress 10.99.1.1
+        $entry.IPAddress -eq '10.231.0.2' | Should -BeTrue
+        $entry.Destination -eq '10.99.1.1' | Should -BeTrue
+        ($entry | Out-String -Width 80) | Should -Match '(?m)^10\.231\.0\.2 for 10\.99\.1\.1\s+veth-client\s'
+    }
+
     It 'brings entries and tables back from a job as objects' {
         $job = Start-Job -ScriptBlock {
             param($ModulePath, $Namespace)
