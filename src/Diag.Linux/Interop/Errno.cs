@@ -6,7 +6,7 @@ public static class Errno
 {
     public const int EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, EIO = 5, EBADF = 9, ECHILD = 10,
         EAGAIN = 11, ENOMEM = 12, EACCES = 13, EFAULT = 14, EBUSY = 16, EEXIST = 17, ENOTDIR = 20, EINVAL = 22,
-        ENOSYS = 38, E2BIG = 7, ENOSPC = 28, EOPNOTSUPP = 95;
+        ENOSYS = 38, E2BIG = 7, ENOSPC = 28, EPIPE = 32, EMSGSIZE = 90, EPROTONOSUPPORT = 93, EOPNOTSUPP = 95, ETIMEDOUT = 110, ECANCELED = 125;
 
     private static readonly Dictionary<int, (string Name, string Description)> Table = new()
     {

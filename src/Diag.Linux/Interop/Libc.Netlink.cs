@@ -2,14 +2,23 @@ using System.Runtime.InteropServices;
 
 namespace Diag.Linux.Interop;
 
-// Netlink sockets: generic netlink (taskstats), sock_diag queries with batched sends and recvmmsg, and the process
-// connector's event stream.
+// Netlink sockets: generic netlink (taskstats), sock_diag queries with batched sends and recvmmsg, the process
+// connector's event stream, and rtnetlink (neighbours, links, routes) and nfnetlink (conntrack) requests.
 internal static unsafe partial class Libc
 {
     public const int AF_NETLINK = 16, SOCK_RAW = 3, SOCK_DGRAM = 2, SOCK_CLOEXEC = 0x80000, SOCK_NONBLOCK = 0x800,
-        NETLINK_SOCK_DIAG = 4, NETLINK_CONNECTOR = 11, NETLINK_GENERIC = 16;
-    public const int SOL_SOCKET = 1, SO_RCVBUF = 8, SO_RCVBUFFORCE = 33;
-    public const int MSG_DONTWAIT = 0x40;
+        NETLINK_ROUTE = 0, NETLINK_SOCK_DIAG = 4, NETLINK_CONNECTOR = 11, NETLINK_NETFILTER = 12, NETLINK_GENERIC = 16;
+    public const int SOL_SOCKET = 1, SO_RCVBUF = 8, SO_RCVTIMEO = 20, SO_RCVBUFFORCE = 33;
+    public const int SOL_NETLINK = 270, NETLINK_EXT_ACK = 11, NETLINK_GET_STRICT_CHK = 12;
+    public const int MSG_DONTWAIT = 0x40, MSG_TRUNC = 0x20;
+
+    /// <summary><c>struct timeval</c> (SO_RCVTIMEO), LP64.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct TimeVal
+    {
+        public long Seconds;
+        public long Microseconds;
+    }
 
     /// <summary><c>struct sockaddr_nl</c>: pid 0 asks the kernel to pick the port.</summary>
     [StructLayout(LayoutKind.Sequential)]
@@ -47,6 +56,9 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Lib, EntryPoint = "setsockopt", SetLastError = true)]
     public static partial int SetSockOpt(SafeFileDescriptor fd, int level, int name, int* value, uint length);
+
+    [LibraryImport(Lib, EntryPoint = "setsockopt", SetLastError = true)]
+    public static partial int SetSockOpt(SafeFileDescriptor fd, int level, int name, TimeVal* value, uint length);
 
     [LibraryImport(Lib, EntryPoint = "send", SetLastError = true)]
     public static partial nint Send(SafeFileDescriptor fd, byte* buffer, nuint length, int flags);

@@ -1,5 +1,6 @@
 using System.Text;
 using Diag.Linux.Interop;
+using Diag.Linux.Namespaces;
 using Diag.Linux.Netlink;
 using Diag.Linux.ProcFs;
 
@@ -70,20 +71,14 @@ internal sealed class UnixSocketDirectory
 
     private static int TryDumpIn(int pid, out Dictionary<uint, UnixSocketInfo>? sockets)
     {
-        Dictionary<uint, UnixSocketInfo>? found = null;
-        int errno = 0;
-        var thread = new Thread(() =>
+        int dumpErrno = 0;
+        int errno = NetworkNamespaceEntry.TryRun($"/proc/{pid}/ns/net", () =>
         {
-            using var nsFd = Libc.OpenHandle($"/proc/{pid}/ns/net", Libc.O_RDONLY | Libc.O_CLOEXEC);
-            if (nsFd.IsInvalid) { errno = Libc.LastErrno; return; }
-            if (Libc.SetNs(nsFd, Libc.CLONE_NEWNET) != 0) { errno = Libc.LastErrno; return; }
-            errno = UnixSocketDiag.TryDump(out var dumped);
-            if (errno == 0) found = dumped;
-        }) { IsBackground = true, Name = "Diag sock_diag in another network namespace" };
-        thread.Start();
-        thread.Join();
-        sockets = found;
-        return errno;
+            dumpErrno = UnixSocketDiag.TryDump(out var dumped);
+            return dumped;
+        }, out sockets);
+        if (errno == 0 && dumpErrno != 0) sockets = null;
+        return errno != 0 ? errno : dumpErrno;
     }
 
     private void Merge(Dictionary<uint, UnixSocketInfo> sockets)
