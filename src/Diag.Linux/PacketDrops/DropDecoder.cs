@@ -50,11 +50,11 @@ internal sealed class DropDecoder
         var packet = PacketSummary.Read(record, Family, Protocol, SourceAddress, DestinationAddress, SourcePort, EtherType, Flags, (int)U32(record, Length));
         var address = BinaryPrimitives.ReadUInt64LittleEndian(record[Location..]);
         var (location, function) = Place(address);
-        var verdict = DropCauseClassifier.Classify(reason, function, (ConntrackAttachment)record[Conntrack], (ConntrackEvidence)record[Evidence], ns,
+        var verdict = DropCauseClassifier.Classify(reason, function, (ConntrackAttachment)record[ConntrackSlot], (ConntrackEvidence)record[Evidence], ns,
             packet.DestinationPort, packet.Protocol, () => _tables.Read(ns));
         return new PacketDrop(_clock.ToLocalTime(BinaryPrimitives.ReadUInt64LittleEndian(record[Timestamp..])), reason, reasonCode, verdict,
             location, function, address, packet, InterfaceNameOf(record.Slice(InterfaceName, InterfaceMatch.NameSize)),
-            (int)U32(record, InterfaceIndex), ns, _namespaces.NameOf(ns), (ConntrackAttachment)record[Conntrack],
+            (int)U32(record, InterfaceIndex), ns, _namespaces.NameOf(ns), (ConntrackAttachment)record[ConntrackSlot],
             (int)U32(record, Cpu), Stack(BinaryPrimitives.ReadInt32LittleEndian(record[StackId..])));
     }
 

@@ -32,7 +32,7 @@ internal sealed partial class DropProgram
         a.JumpIf(C.Equal, R1, 0, attached);
         a.Mov(R2, (int)ConntrackAttachment.Tracked);
         a.Mark(attached);
-        a.Store(S.Byte, R10, RecordSlot + Conntrack, R2);
+        a.Store(S.Byte, R10, RecordSlot + ConntrackSlot, R2);
         if (withNamespace && _settings.ReadsConntrackCounter)
             ConntrackCounter(a, done);
         a.Mark(done);

@@ -42,7 +42,7 @@ internal sealed partial class DropProgram
         Copy(a, S.DoubleWord, RecordSlot + Location, KeySlot + KeyLocation);
         Copy(a, S.DoubleWord, RecordSlot + Reason, KeySlot + KeyReason); // reason and namespace
         Copy(a, S.Word, RecordSlot + StackId, KeySlot + KeyStackId);
-        Copy(a, S.Byte, RecordSlot + Conntrack, KeySlot + KeyConntrack);
+        Copy(a, S.Byte, RecordSlot + ConntrackSlot, KeySlot + KeyConntrack);
         Copy(a, S.Byte, RecordSlot + Evidence, KeySlot + KeyEvidence);
         if (_settings.ByFlow)
         {

@@ -24,7 +24,7 @@ internal static class DropRecordLayout
     public const int Family = 86;         // u8: 4, 6, or 0
     public const int Protocol = 87;       // u8
     public const int Flags = 88;          // u8
-    public const int Conntrack = 89;      // u8: ConntrackAttachment
+    public const int ConntrackSlot = 89;      // u8: ConntrackAttachment
     public const int Evidence = 90;       // u8: ConntrackEvidence
     public const int StackId = 92;        // s32, -1 without -Stack or when the stack could not be stored
     public const int Cpu = 96;            // u32
