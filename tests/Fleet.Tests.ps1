@@ -183,8 +183,8 @@ Describe 'Get-ThreadCpu across hosts' {
         ($rows | Select-Object -First 3).ThreadName | Should -Be 'spin-0', 'spin-0', 'spin-0' -Because 'sorted on the client across hosts'
     }
 
-    It 'keeps the top-like default view, with PSComputerName as a column at 120 columns' {
-        $lines = ($rows | Out-String -Width 120) -split "`r?`n" | Where-Object { $_.Trim() }
+    It 'keeps the top-like default view, with PSComputerName as a column at 132 columns' {
+        $lines = ($rows | Out-String -Width 132) -split "`r?`n" | Where-Object { $_.Trim() }
         $lines[0] | Should -Match '^\s+PID\s+TID S\s+%CPU SYSCALL\s+THREAD\s+PROCESS\s+TIME\+\s+NSTID WCHAN\s+PSComputerName$'
         foreach ($line in $lines | Select-Object -Skip 2) { $line | Should -Match "\s(198\.18|127\.0)\.\d+\.\d+$" }
         $spin = $lines | Where-Object { $_ -match "\s$($nginx.Threads['spin-0'])\s+R\s" }

@@ -55,6 +55,21 @@ public class FormatViewTests
         // Invoke-Command -HostName web1 { Get-ThreadCpu } returns Deserialized.* objects.
         Assert.Contains(Views, v => v.Element("ViewSelectedBy")?.Elements("TypeName").Any(t => t.Value == "Deserialized." + typeName) == true);
 
+    [Theory, MemberData(nameof(OutputTypes))]
+    public void RemotedObjectsHaveAFleetViewWithTheHostFirst(string typeName)
+    {
+        // Invoke-Command -HostName web1, web2 { ... } | Format-Table -View Fleet: which host said it comes first.
+        var fleet = Views.Where(v => v.Element("Name")?.Value == "Fleet"
+                                     && v.Element("ViewSelectedBy")?.Elements("TypeName").Any(t => t.Value == "Deserialized." + typeName) == true).ToList();
+        Assert.True(fleet.Count > 0, $"{typeName} has no Fleet view for its remoted objects (module/*.format.ps1xml)");
+        foreach (var view in fleet)
+        {
+            var first = view.Descendants("TableColumnItems").Select(items => items.Elements("TableColumnItem").FirstOrDefault()).OfType<XElement>().ToList();
+            Assert.NotEmpty(first);
+            Assert.All(first, item => Assert.Contains("PSComputerName", item.Value, StringComparison.Ordinal));
+        }
+    }
+
     [Fact]
     public void TableHeadersMatchColumns()
     {

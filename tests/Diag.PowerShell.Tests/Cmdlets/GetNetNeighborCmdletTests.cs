@@ -96,7 +96,7 @@ public sealed class GetNetNeighborCmdletTests : IClassFixture<PowerShellSession>
             result.Errors.Select(e => e.FullyQualifiedErrorId));
         Assert.Contains("it is reached directly on veth-client", result.Errors[1].Exception.Message);
         var json = _pwsh.Invoke("Get-NetNeighbor -NetworkNamespace $ns 10.231.0.2 | ConvertTo-Json -Depth 3").AssertClean().Single<string>();
-        Assert.Contains("\"Address\": \"10.231.0.2\"", json);
+        Assert.Contains("\"Value\": \"10.231.0.2\"", json);
         Assert.Contains("\"State\": \"Reachable\"", json);
     }
 }

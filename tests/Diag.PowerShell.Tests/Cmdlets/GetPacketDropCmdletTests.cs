@@ -202,7 +202,7 @@ public sealed partial class GetPacketDropCmdletTests : IClassFixture<PowerShellS
         var drop = Assert.Single(r.Output);
         Assert.Contains("Deserialized.Diag.Linux.PacketDrops.PacketDrop", drop.TypeNames);
         var source = Assert.IsType<PSObject>(drop.Properties["SourceAddress"].Value);
-        Assert.Equal(PacketDropNetwork.ClientAddress, source.Properties["Address"].Value);
+        Assert.Equal(PacketDropNetwork.ClientAddress, source.Properties["Value"].Value);
         Assert.Equal("IPv4", source.Properties["Family"].Value);
         var stack = Assert.IsType<PSObject>(drop.Properties["KernelStack"].Value).BaseObject;
         Assert.Contains(((IEnumerable)stack).Cast<object>().Select(f => f.ToString()), f => f!.StartsWith("tcp_v4_rcv+0x", StringComparison.Ordinal));
