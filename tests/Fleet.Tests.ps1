@@ -292,6 +292,39 @@ Describe 'Trace-Syscall across hosts' {
         $output[-1] | Should -Be 'still here'
     }
 
+    It 'leaves no launched command behind, stopped or orphaned, when the SSH session dies during the trace' {
+        # A sleep of a length nothing else uses, launched under the tracer on web1 by a session that then dies: its
+        # sshd is killed, as a dropped connection or a killed client would end it.
+        $marker = [string](86400 + (Get-Random -Minimum 1000 -Maximum 9999))
+        $session = New-PSSession -HostName $byName['web1'].HostName
+        try {
+            $job = Invoke-Command -Session $session { Trace-Syscall -FilePath /bin/sleep -ArgumentList $using:marker } -AsJob
+            $find = { Get-ChildItem /proc -Directory | Where-Object Name -match '^\d+$' | Where-Object {
+                    try { ([IO.File]::ReadAllText("/proc/$($_.Name)/cmdline") -split "`0")[0..1] -join ' ' -eq "/bin/sleep $marker" } catch { $false } } |
+                    ForEach-Object { [int]$_.Name } }
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while (-not ($sleep = & $find) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            $sleep | Should -Not -BeNullOrEmpty -Because 'the launched command runs on the host'
+            # sleep's parent is the session's pwsh (the tracer); its sshd is the nearest sshd above it.
+            $tracer = [int]((Get-Content "/proc/$sleep/status" | Where-Object { $_ -like 'PPid:*' }) -replace '\D', '')
+            $up = $tracer
+            do { $up = [int]((Get-Content "/proc/$up/status" | Where-Object { $_ -like 'PPid:*' }) -replace '\D', '') }
+            while ($up -gt 1 -and (Get-Content "/proc/$up/comm") -notlike 'sshd*')
+            (Get-Content "/proc/$up/comm") | Should -BeLike 'sshd*'
+            $up | Should -Not -Be $byName['web1'].ProcessId -Because "the session's own sshd, not the host's listener, ends"
+            Stop-Process -Id $up -Force
+            # Then no process is left: not the sleep (stopped or running, under init), not its tracer.
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while ((& $find) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            & $find | Should -BeNullOrEmpty -Because 'the launched command dies with the session that launched it'
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while ((Test-Path "/proc/$tracer") -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            Test-Path "/proc/$tracer" | Should -BeFalse -Because "the session's pwsh ends with its connection"
+            $job | Remove-Job -Force
+        }
+        finally { $session | Remove-PSSession -ErrorAction SilentlyContinue }
+    }
+
     It 'stops the remote trace and detaches the tracee when the client presses Ctrl+C' {
         $ps = [powershell]::Create()
         try {
