@@ -139,6 +139,15 @@ public sealed class LatencyHistogramViewTests : IClassFixture<PowerShellSession>
         Assert.Contains("Drop -Event", error.ErrorDetails.RecommendedAction);
     }
 
+    [Fact]
+    public void HistogramAndCountOnlyTogetherAreRefused()
+    {
+        // -CountOnly times nothing: there is no latency to draw.
+        var error = _pwsh.Invoke("Trace-Syscall -FilePath $TestTarget -ArgumentList getppid, 3, 0 -Histogram -CountOnly").SingleError();
+        Assert.Equal("HistogramWithCountOnly,Diag.Commands.TraceSyscallCommand", error.FullyQualifiedErrorId);
+        Assert.Contains("Drop -CountOnly", error.ErrorDetails.RecommendedAction);
+    }
+
     private string[] Draw(int width) =>
         Invoke(Buckets + $"\n[Diag.Commands.Formatting.LatencyHistogramView]::Render('read (kernel): 15004 calls', $buckets, {width.ToString(CultureInfo.InvariantCulture)})")
             .Split('\n');
