@@ -72,7 +72,7 @@ internal static class PacketDropBenchmark
             return best with
             {
                 CountsAgree = all.All(m => m.CountsAgree), Counted = all.Sum(m => m.Counted), Kernel = all.Sum(m => m.Kernel),
-                Lines = all.Sum(m => m.Lines), Misses = all.Sum(m => m.Misses), Killed = all.Sum(m => m.Killed),
+                Lines = all.Sum(m => m.Lines), Misses = all.Sum(m => m.Misses), Killed = all.Sum(m => m.Killed), NoStack = all.Sum(m => m.NoStack),
             };
         }
 
@@ -139,7 +139,7 @@ internal static class PacketDropBenchmark
     {
         var added = ReferenceEquals(m, untraced) ? "" : $"{m.CpuNs - untraced.CpuNs:+#,0;-#,0;0}";
         var reader = m.ReaderCpuNs is { } r ? r.ToString("N0", CultureInfo.InvariantCulture) : "";
-        var count = showCount ? $"{m.Counted:N0} / {m.Kernel:N0}{(m.CountsAgree ? "" : " DIFFERENT")}{(printedLines ? $", lines printed {m.Lines:N0}" : "")}{(m.Misses > 0 ? $", program not run {m.Misses:N0} times" : "")}" : "";
+        var count = showCount ? $"{m.Counted:N0} / {m.Kernel:N0}{(m.CountsAgree ? "" : " DIFFERENT")}{(printedLines ? $", lines printed {m.Lines:N0}" : "")}{(m.Misses > 0 ? $", program not run {m.Misses:N0} times" : "")}{(m.NoStack > 0 ? $", {m.NoStack:N0} without a stack (@[])" : "")}" : "";
         Console.WriteLine($"  {name,-46} {m.WallNs,8:N0} {m.CpuNs,8:N0} {added,7} {reader,8}   {count}");
     }
 
@@ -222,13 +222,17 @@ internal static class PacketDropBenchmark
         var info = new ProcessStartInfo("bpftrace", ["-e", program]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         using var bpftrace = Process.Start(info)!;
         var attached = new ManualResetEventSlim();
-        long lines = 0, counted = 0, lost = 0;
-        var stackEnd = new Regex(@"^\]: (\d+)$");
+        long lines = 0, counted = 0, lost = 0, noStack = 0;
+        var stackEnd = new Regex(@"^(@\[)?\]: (\d+)$"); // "]: N" ends a stack; "@[]: N" counts drops whose stack bpftrace could not take
         bpftrace.OutputDataReceived += (_, e) =>
         {
             if (e.Data is null) return;
             if (e.Data.StartsWith("Attaching", StringComparison.Ordinal)) attached.Set();
-            else if (stackEnd.Match(e.Data) is { Success: true } m) counted += long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+            else if (stackEnd.Match(e.Data) is { Success: true } m)
+            {
+                counted += long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
+                if (m.Groups[1].Success) noStack += long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
+            }
             else if (Regex.Match(e.Data, @"^Lost (\d+) events") is { Success: true } l) lost += long.Parse(l.Groups[1].Value, CultureInfo.InvariantCulture);
             else if (e.Data.Contains(" > ", StringComparison.Ordinal)) Interlocked.Increment(ref lines);
         };
@@ -262,7 +266,7 @@ internal static class PacketDropBenchmark
             bpftrace.WaitForExit();
         }
         if (lost > 0) Console.WriteLine($"    (bpftrace: {lost:N0} printed events lost)");
-        return flood with { Counted = counted, CountsAgree = counted == (expected ?? flood.Kernel), ReaderCpuNs = readerCpu, Lines = lines, Misses = misses, Killed = killed };
+        return flood with { Counted = counted, CountsAgree = counted == (expected ?? flood.Kernel), ReaderCpuNs = readerCpu, Lines = lines, Misses = misses, Killed = killed, NoStack = noStack };
     }
 
     /// <summary>utime + stime of a process, from /proc/PID/stat (clock ticks of 10 ms).</summary>
@@ -295,7 +299,7 @@ internal static class PacketDropBenchmark
     }
 
     /// <summary>Per drop: the sender's wall and CPU time, this benchmark's (the watch's reader) or bpftrace's CPU; counts over the runs.</summary>
-    private sealed record Measurement(double WallNs, double CpuNs, long Counted, long Kernel, bool CountsAgree, double? ReaderCpuNs, long Lines, long Misses, long Killed = 0);
+    private sealed record Measurement(double WallNs, double CpuNs, long Counted, long Kernel, bool CountsAgree, double? ReaderCpuNs, long Lines, long Misses, long Killed = 0, long NoStack = 0);
 
     /// <summary>A client and a server network namespace joined by a veth pair, named with this process's PID; deleted on Dispose.</summary>
     private sealed class Network : IDisposable
