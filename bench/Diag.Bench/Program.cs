@@ -15,6 +15,7 @@
 //   dotnet run -c Release --project bench/Diag.Bench -- filecap [FILES] [RUNS]         (Get-FileCapability -Recurse vs getcap -r)
 //   dotnet run -c Release --project bench/Diag.Bench -- processexec [EXECS] [RUNS]     (Watch-ProcessExec's cost per fork+exec+exit vs an execsnoop-style bpftrace)
 //   dotnet run -c Release --project bench/Diag.Bench -- network [ENTRIES] [NEIGHBORS] [RUNS]  (vs conntrack -C/-S/-L, ip neigh, ip -s ntable)
+//   dotnet run -c Release --project bench/Diag.Bench -- packetdrop [DROPS] [RUNS]      (Get-PacketDrop's cost per drop, streaming and -Summary, vs seed 001's bpftrace on kfree_skb; tracefs: see its header)
 namespace Diag.Bench;
 
 public static class Program
@@ -42,6 +43,7 @@ public static class Program
             case "limits": return ProcessLimitBenchmark.Run(args[1..]);
             case "processexec": return ProcessExecBenchmark.Run(args[1..]);
             case "network": return NetworkBenchmark.Run(args[1..]);
+            case "packetdrop": return PacketDropBenchmark.Run(args[1..]);
             default:
                 Console.Error.WriteLine("usage: Diag.Bench NAME [ARGUMENTS]: the names and their arguments are listed at the top of bench/Diag.Bench/Program.cs");
                 Console.Error.WriteLine("usage: Diag.Bench threadcpu [THREADS] [--proc] | threadcalls [CALLS] | syscall [CALLS] [RUNS] | coredump [RUNS] | toa [PACKETS] [--no-pwsh] | pipepeer [PROCESSES] [FDS] | stack [RUNS] | kernel [CALLS] [RUNS] | btf [RUNS] | bpfattach [ATTACHES] [CALLS]");
