@@ -12,16 +12,21 @@ public sealed class ScanRaceTests
         using var pipeline = TargetProcess.Start("pipeline", "100");
         using var finder = new PipePeerFinder();
         long before = churn.Status()["churned"];
-        for (int i = 0; i < 10; i++)
+        // Scan until processes really came and went during the scans (at least 10 scans, and 10 processes churned:
+        // a condition, however fast the scans or slow the machine), with an hour as the guard against a hang.
+        var deadline = DateTime.UtcNow.AddHours(1);
+        int scans = 0;
+        while (scans < 10 || churn.Status()["churned"] - before <= 10)
         {
+            Assert.True(DateTime.UtcNow < deadline, "the churning target stopped churning");
             var result = finder.Find(PipeSelection.All());
+            scans++;
             Assert.False(result.Cancelled);
             Assert.Empty(result.MissingProcessIds);
             // The stable pipeline is always found whole, whatever came and went around it.
             Assert.Equal(PipeDiagnosis.Ok, result.Endpoint(pipeline.Processes["writer"], 1).DiagnosisValue);
             Assert.Equal(pipeline.Processes["reader"], Assert.Single(result.Endpoint(pipeline.Processes["writer"], 1).Peers).ProcessId);
         }
-        Assert.True(churn.Status()["churned"] - before > 10, "processes really came and went during the scans");
     }
 
     [Fact]
