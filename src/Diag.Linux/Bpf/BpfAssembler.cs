@@ -230,6 +230,28 @@ internal sealed class BpfAssembler
     /// <summary>r0 = helper(r1, ..., r5); r1–r5 are clobbered.</summary>
     public void Call(BpfHelper helper) => Emit(Jmp | BpfOpcode.Call, 0, 0, 0, (int)helper);
 
+    /// <summary>r0 = map_lookup_elem(map, r10 + keySlot): the value for the key on the stack, or null (r1–r5 clobbered).</summary>
+    public void LookupStackKey(BpfMap map, int keySlot)
+    {
+        LoadMap(BpfRegister.R1, map);
+        Mov(BpfRegister.R2, BpfRegister.R10);
+        Add(BpfRegister.R2, keySlot);
+        Call(BpfHelper.MapLookupElem);
+    }
+
+    /// <summary>r0 = map_update_elem(map, r10 + keySlot, r10 + valueSlot, flags): key and value on the stack
+    /// (r1–r5 clobbered).</summary>
+    public void UpdateFromStack(BpfMap map, int keySlot, int valueSlot, ulong flags)
+    {
+        LoadMap(BpfRegister.R1, map);
+        Mov(BpfRegister.R2, BpfRegister.R10);
+        Add(BpfRegister.R2, keySlot);
+        Mov(BpfRegister.R3, BpfRegister.R10);
+        Add(BpfRegister.R3, valueSlot);
+        Mov(BpfRegister.R4, (int)flags);
+        Call(BpfHelper.MapUpdateElem);
+    }
+
     /// <summary>return r0.</summary>
     public void Exit() => Emit(Jmp | BpfOpcode.Exit, 0, 0, 0, 0);
 

@@ -77,7 +77,7 @@ internal sealed class ReclaimPrograms
         a.Call(BpfHelper.GetCurrentPidTgid);
         a.Mov(R7, R0);
         StoreThreadKey(a);
-        Lookup(a, _maps.Starts, SlotThreadKey);
+        a.LookupStackKey(_maps.Starts, SlotThreadKey);
         a.JumpIf(C.Equal, R0, 0, insert);
         a.Load(S.DoubleWord, R1, R0, StartReclaim);
         a.JumpIf(C.NotEqual, R1, 0, @out);
@@ -110,7 +110,7 @@ internal sealed class ReclaimPrograms
         a.Call(BpfHelper.GetCurrentPidTgid);
         a.Mov(R7, R0);
         StoreThreadKey(a);
-        Lookup(a, _maps.Starts, SlotThreadKey);
+        a.LookupStackKey(_maps.Starts, SlotThreadKey);
         a.JumpIf(C.Equal, R0, 0, @out);
         a.Load(S.DoubleWord, R1, R0, StartReclaim);
         a.JumpIf(C.Equal, R1, 0, @out);                     // no open reclaim: it began before the watch
@@ -155,7 +155,7 @@ internal sealed class ReclaimPrograms
         a.Call(BpfHelper.GetCurrentPidTgid);
         a.Mov(R7, R0);
         StoreThreadKey(a);
-        Lookup(a, _maps.Starts, SlotThreadKey);
+        a.LookupStackKey(_maps.Starts, SlotThreadKey);
         a.JumpIf(C.Equal, R0, 0, insert);
         a.Mov(R8, R0);
         a.Mov(R1, R7);
@@ -182,7 +182,7 @@ internal sealed class ReclaimPrograms
         a.Call(BpfHelper.GetCurrentPidTgid);
         a.Mov(R7, R0);
         StoreThreadKey(a);
-        Lookup(a, _maps.Starts, SlotThreadKey);
+        a.LookupStackKey(_maps.Starts, SlotThreadKey);
         a.JumpIf(C.Equal, R0, 0, @out);
         a.Load(S.DoubleWord, R1, R0, StartCompaction);
         a.JumpIf(C.Equal, R1, 0, @out);                     // not direct, or begun before the watch
@@ -212,7 +212,7 @@ internal sealed class ReclaimPrograms
         a.Call(BpfHelper.GetCurrentPidTgid);
         a.Mov(R7, R0);
         StoreThreadKey(a);
-        Lookup(a, _maps.Starts, SlotThreadKey);
+        a.LookupStackKey(_maps.Starts, SlotThreadKey);
         a.JumpIf(C.Equal, R0, 0, @out);
         a.Load(S.DoubleWord, R1, R0, StartReclaim);
         a.JumpIf(C.Equal, R1, 0, @out);
@@ -240,7 +240,7 @@ internal sealed class ReclaimPrograms
         a.Store(S.Word, R10, SlotStart + StartKind, kind);
         a.Call(BpfHelper.KtimeGetNs);
         a.Store(S.DoubleWord, R10, (short)timeSlot, R0);
-        Update(a, _maps.Starts, SlotThreadKey, SlotStart, Interop.Libc.BPF_ANY);
+        a.UpdateFromStack(_maps.Starts, SlotThreadKey, SlotStart, Interop.Libc.BPF_ANY);
         var done = a.NewLabel();
         a.JumpIf(C.Equal, R0, 0, done);
         CountLost(a, LostStarts);
@@ -251,7 +251,7 @@ internal sealed class ReclaimPrograms
     private void TotalsValue(BpfAssembler a, BpfAssembler.Label skip)
     {
         a.Store(S.Word, R10, SlotZeroKey, 0);
-        Lookup(a, _maps.Totals, SlotZeroKey);
+        a.LookupStackKey(_maps.Totals, SlotZeroKey);
         a.JumpIf(C.Equal, R0, 0, skip);
     }
 
@@ -265,10 +265,10 @@ internal sealed class ReclaimPrograms
             a.Mov(R1, R7);
             a.Rsh(R1, 32);
             a.Store(S.Word, R10, SlotGroupKey, R1);
-            Lookup(a, _maps.Selected!, SlotGroupKey);
+            a.LookupStackKey(_maps.Selected!, SlotGroupKey);
             a.JumpIf(C.Equal, R0, 0, @out);
         }
-        Lookup(a, _maps.Threads, SlotThreadKey);
+        a.LookupStackKey(_maps.Threads, SlotThreadKey);
         a.JumpIf(C.NotEqual, R0, 0, have);
         // The thread's first stall: insert zeroes and its tgid (BPF_NOEXIST: the reader may be deleting it meanwhile).
         for (short i = 0; i < ValueSize; i += 8)
@@ -276,8 +276,8 @@ internal sealed class ReclaimPrograms
         a.Mov(R1, R7);
         a.Rsh(R1, 32);
         a.Store(S.Word, R10, SlotNewThread + ThreadGroup, R1);
-        Update(a, _maps.Threads, SlotThreadKey, SlotNewThread, Interop.Libc.BPF_NOEXIST);
-        Lookup(a, _maps.Threads, SlotThreadKey);
+        a.UpdateFromStack(_maps.Threads, SlotThreadKey, SlotNewThread, Interop.Libc.BPF_NOEXIST);
+        a.LookupStackKey(_maps.Threads, SlotThreadKey);
         a.JumpIf(C.NotEqual, R0, 0, have);
         CountLost(a, LostThreads);
         a.Jump(@out);
@@ -358,33 +358,12 @@ internal sealed class ReclaimPrograms
         a.Exit();
     }
 
-    /// <summary>r0 = map[*(r10 + keySlot)] (clobbers r1–r5).</summary>
-    private static void Lookup(BpfAssembler a, BpfMap map, short keySlot)
-    {
-        a.LoadMap(R1, map);
-        a.Mov(R2, R10);
-        a.Add(R2, keySlot);
-        a.Call(BpfHelper.MapLookupElem);
-    }
-
-    /// <summary>r0 = map_update(map, r10 + keySlot, r10 + valueSlot, flags) (clobbers r1–r5).</summary>
-    private static void Update(BpfAssembler a, BpfMap map, short keySlot, short valueSlot, ulong flags)
-    {
-        a.LoadMap(R1, map);
-        a.Mov(R2, R10);
-        a.Add(R2, keySlot);
-        a.Mov(R3, R10);
-        a.Add(R3, valueSlot);
-        a.Mov(R4, (int)flags);
-        a.Call(BpfHelper.MapUpdateElem);
-    }
-
     /// <summary>lost[slot]++ (per CPU).</summary>
     private void CountLost(BpfAssembler a, int slot)
     {
         var done = a.NewLabel();
         a.Store(S.Word, R10, SlotLostKey, slot);
-        Lookup(a, _maps.Lost, SlotLostKey);
+        a.LookupStackKey(_maps.Lost, SlotLostKey);
         a.JumpIf(C.Equal, R0, 0, done);
         a.Load(S.DoubleWord, R1, R0, 0);
         a.Add(R1, 1);

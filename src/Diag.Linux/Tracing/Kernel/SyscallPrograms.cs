@@ -66,7 +66,7 @@ internal sealed class SyscallPrograms
 
         a.Mov32(R1, R7);                                    // key: tid
         a.Store(S.Word, R10, SlotThreadKey, R1);
-        Lookup(a, _maps.Entries!, SlotThreadKey);
+        a.LookupStackKey(_maps.Entries!, SlotThreadKey);
         a.Mov(R9, R0);                                      // r9 = existing entry or null
         a.Call(BpfHelper.KtimeGetNs);                       // the time last: closest to the call itself
         a.Store(S.DoubleWord, R10, SlotEntry, R0);          // the entry on the stack too (insert, exec)
@@ -78,7 +78,7 @@ internal sealed class SyscallPrograms
         a.Store(S.DoubleWord, R9, 8, R8);
         a.Jump(exec);
         a.Mark(insert);
-        Update(a, _maps.Entries!, SlotThreadKey, SlotEntry, Interop.Libc.BPF_ANY);
+        a.UpdateFromStack(_maps.Entries!, SlotThreadKey, SlotEntry, Interop.Libc.BPF_ANY);
         a.JumpIf(C.Equal, R0, 0, exec);
         CountLost(a, LostEntries);
 
@@ -91,7 +91,7 @@ internal sealed class SyscallPrograms
         a.Mov(R1, R7);
         a.Rsh(R1, 32);
         a.Store(S.Word, R10, SlotFilterKey, R1);
-        Update(a, _maps.ExecEntries!, SlotFilterKey, SlotEntry, Interop.Libc.BPF_ANY);
+        a.UpdateFromStack(_maps.ExecEntries!, SlotFilterKey, SlotEntry, Interop.Libc.BPF_ANY);
 
         Epilogue(a, @out);
         return a.Build();
@@ -121,7 +121,7 @@ internal sealed class SyscallPrograms
         a.Rsh(R2, 32);
         a.JumpIf(C.Equal, R1, R2, @out);                    // a new thread: its process is already traced
         a.Store(S.Word, R10, SlotOne, 1);
-        Update(a, _maps.Traced!, SlotThreadKey, SlotOne, Interop.Libc.BPF_ANY);
+        a.UpdateFromStack(_maps.Traced!, SlotThreadKey, SlotOne, Interop.Libc.BPF_ANY);
         a.JumpIf(C.Equal, R0, 0, @out);
         CountLost(a, LostFollow);
 
@@ -150,7 +150,7 @@ internal sealed class SyscallPrograms
         a.Call(_settings.ProbeRead);                        // exit_code → SlotRead
         a.JumpIf(C.NotEqual, R0, 0, @out);
         a.Store(S.Word, R10, SlotZeroKey, 0);
-        Lookup(a, _maps.Exit!, SlotZeroKey);
+        a.LookupStackKey(_maps.Exit!, SlotZeroKey);
         a.JumpIf(C.Equal, R0, 0, @out);
         a.Load(S.Word, R1, R10, SlotRead);
         a.Store(S.Word, R0, 0, R1);                         // { status, 1 }
@@ -217,7 +217,7 @@ internal sealed class SyscallPrograms
         a.Load(S.DoubleWord, R8, R6, 8);                    // r8 = ret
         a.Mov32(R1, R7);                                    // key: tid
         a.Store(S.Word, R10, SlotThreadKey, R1);
-        Lookup(a, _maps.Entries!, SlotThreadKey);
+        a.LookupStackKey(_maps.Entries!, SlotThreadKey);
         a.JumpIf(C.Equal, R0, 0, noEntry);
         a.Load(S.DoubleWord, R1, R0, 0);                    // r1 = entry time
         a.JumpIf(C.Equal, R1, 0, noEntry);                  // 0: already taken by an earlier exit
@@ -278,7 +278,7 @@ internal sealed class SyscallPrograms
         if (_settings.FollowForks)
         {
             a.Store(S.Word, R10, SlotFilterKey, R1);        // a followed process?
-            Lookup(a, _maps.Traced!, SlotFilterKey);
+            a.LookupStackKey(_maps.Traced!, SlotFilterKey);
             a.JumpIf(C.NotEqual, R0, 0, traced);
         }
         a.Jump(@out);
@@ -298,7 +298,7 @@ internal sealed class SyscallPrograms
         if (!_settings.Selective)
             return;
         a.Store(S.Word, R10, SlotNumberKey, number);
-        Lookup(a, _maps.Selected!, SlotNumberKey);
+        a.LookupStackKey(_maps.Selected!, SlotNumberKey);
         a.JumpIf(C.Equal, R0, 0, @out);
         a.Load(S.Word, R1, R0, 0);
         a.JumpIf(C.Equal, R1, 0, @out);
@@ -310,7 +310,7 @@ internal sealed class SyscallPrograms
         a.Mov(R1, R7);
         a.Rsh(R1, 32);
         a.Store(S.Word, R10, SlotFilterKey, R1);
-        Lookup(a, _maps.ExecEntries!, SlotFilterKey);
+        a.LookupStackKey(_maps.ExecEntries!, SlotFilterKey);
         a.JumpIf(C.Equal, R0, 0, @out);
     }
 
@@ -330,7 +330,7 @@ internal sealed class SyscallPrograms
         if (!_settings.Keyed)
         {
             a.Store(S.Word, R10, SlotNumberKey, R9);
-            Lookup(a, _maps.Stats, SlotNumberKey);
+            a.LookupStackKey(_maps.Stats, SlotNumberKey);
             a.JumpIf(C.Equal, R0, 0, @out);                 // (never: the index is below 512)
             a.Mov(R6, R0);
             return;
@@ -339,12 +339,12 @@ internal sealed class SyscallPrograms
         StoreTaskIds(a, SlotStatsKey + StatsKey.ProcessId);
         a.Store(S.Word, R10, SlotStatsKey + StatsKey.Number, R9);
         a.Store(S.Word, R10, SlotStatsKey + StatsKey.Pad, 0);
-        Lookup(a, _maps.Stats, SlotStatsKey);
+        a.LookupStackKey(_maps.Stats, SlotStatsKey);
         a.JumpIf(C.NotEqual, R0, 0, have);
 
         // First call of this syscall here: insert a zero value (BPF_NOEXIST: another CPU may be quicker).
         a.Store(S.Word, R10, SlotZeroKey, 0);
-        Lookup(a, _maps.Zero!, SlotZeroKey);
+        a.LookupStackKey(_maps.Zero!, SlotZeroKey);
         a.JumpIf(C.Equal, R0, 0, @out);
         a.Mov(R3, R0);
         a.LoadMap(R1, _maps.Stats);
@@ -352,7 +352,7 @@ internal sealed class SyscallPrograms
         a.Add(R2, SlotStatsKey);
         a.Mov(R4, (int)Interop.Libc.BPF_NOEXIST);
         a.Call(BpfHelper.MapUpdateElem);
-        Lookup(a, _maps.Stats, SlotStatsKey);
+        a.LookupStackKey(_maps.Stats, SlotStatsKey);
         a.JumpIf(C.NotEqual, R0, 0, have);
         CountLost(a, LostStats);
         a.Jump(@out);
@@ -378,7 +378,7 @@ internal sealed class SyscallPrograms
 
         var insert = a.NewLabel();
         var add = a.NewLabel();
-        Lookup(a, _maps.Errors, SlotErrorKey);
+        a.LookupStackKey(_maps.Errors, SlotErrorKey);
         a.JumpIf(C.Equal, R0, 0, insert);
         a.Mark(add);
         a.Mov(R1, 1);
@@ -386,9 +386,9 @@ internal sealed class SyscallPrograms
         a.Jump(noError);
         a.Mark(insert);
         a.Store(S.DoubleWord, R10, SlotOne, 1);
-        Update(a, _maps.Errors, SlotErrorKey, SlotOne, Interop.Libc.BPF_NOEXIST);
+        a.UpdateFromStack(_maps.Errors, SlotErrorKey, SlotOne, Interop.Libc.BPF_NOEXIST);
         a.JumpIf(C.Equal, R0, 0, noError);
-        Lookup(a, _maps.Errors, SlotErrorKey);                                     // another CPU inserted it first
+        a.LookupStackKey(_maps.Errors, SlotErrorKey);                                     // another CPU inserted it first
         a.JumpIf(C.NotEqual, R0, 0, add);
         CountLost(a, LostErrors);
         a.Mark(noError);
@@ -455,27 +455,6 @@ internal sealed class SyscallPrograms
         a.Store(S.DoubleWord, value, offset, scratch);
     }
 
-    /// <summary>r0 = map[*(r10 + keySlot)] (clobbers r1–r5).</summary>
-    private static void Lookup(BpfAssembler a, BpfMap map, int keySlot)
-    {
-        a.LoadMap(R1, map);
-        a.Mov(R2, R10);
-        a.Add(R2, keySlot);
-        a.Call(BpfHelper.MapLookupElem);
-    }
-
-    /// <summary>r0 = map_update(map, r10 + keySlot, r10 + valueSlot, flags) (clobbers r1–r5).</summary>
-    private static void Update(BpfAssembler a, BpfMap map, int keySlot, int valueSlot, ulong flags)
-    {
-        a.LoadMap(R1, map);
-        a.Mov(R2, R10);
-        a.Add(R2, keySlot);
-        a.Mov(R3, R10);
-        a.Add(R3, valueSlot);
-        a.Mov(R4, (int)flags);
-        a.Call(BpfHelper.MapUpdateElem);
-    }
-
     /// <summary>The first two u32 of a key at <paramref name="slot"/>: thread group id and thread id, each 0
     /// unless the statistics are kept by process (keyed) and by thread.</summary>
     private void StoreTaskIds(BpfAssembler a, int slot)
@@ -506,7 +485,7 @@ internal sealed class SyscallPrograms
     {
         var done = a.NewLabel();
         a.Store(S.Word, R10, SlotLostKey, slot);
-        Lookup(a, _maps.Lost, SlotLostKey);
+        a.LookupStackKey(_maps.Lost, SlotLostKey);
         a.JumpIf(C.Equal, R0, 0, done);
         a.Load(S.DoubleWord, R1, R0, 0);
         a.Add(R1, 1);
